@@ -1,0 +1,422 @@
+"""Files to designs: which files form a design, reading them safely, and following imports.
+
+A design is a set of files resolved together into one model:
+
+* a directory whose `*.design` files declare one `system` between them is one design: all its files;
+* a directory with several `system` files holds several designs: each system file with what it imports;
+* files that declare no system (and are imported by none) are checked as libraries of definitions.
+
+`import "path"` is relative to the importing file and may not leave the design's root (the directory given on
+the command line, a file's own directory, or `--root`). `import "stdlib/NAME"` reads the packaged standard
+library. Every design also sees `stdlib/prelude` (the engines) without importing it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ast import SourceFile, Span, Stmt, Str
+from .diagnostics import (
+    EMPTY_FILE,
+    IMPORT_CYCLE,
+    IMPORT_ESCAPES,
+    IMPORT_NOT_FOUND,
+    NOT_TEXT,
+    TOO_LARGE,
+    UNREADABLE,
+    WRONG_ARITY,
+    Diagnostic,
+    diag,
+)
+from .parser import parse
+from .values import suggest
+
+MAX_BYTES = 64 * 2**20
+STDLIB_PREFIX = "<stdlib>/"
+SKIP_DIRS = {"node_modules", "__pycache__", "venv", ".venv", "build", "dist", "site-packages"}
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (a missing path): exit code 2."""
+
+
+@dataclass
+class Unit:
+    """One design: its root folder and the files that start it."""
+
+    root: Path
+    entries: list[Path]
+    library: bool = False
+
+
+@dataclass
+class LoadedDesign:
+    unit: Unit
+    files: list[SourceFile] = field(default_factory=list)
+    stdlib: list[SourceFile] = field(default_factory=list)
+    failed: bool = False
+
+    def model_path(self, display: str) -> str:
+        if display.startswith(STDLIB_PREFIX):
+            return "stdlib/" + display[len(STDLIB_PREFIX) :]
+        try:
+            return Path(os.path.abspath(display)).relative_to(self.unit.root.resolve()).as_posix()
+        except ValueError:
+            return Path(display).as_posix()
+
+
+def display_path(p: Path) -> str:
+    """How a file is named in messages: relative to the working directory when it lies below it."""
+    a = Path(os.path.abspath(p))
+    try:
+        return a.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return a.as_posix()
+
+
+def _zero_span(path: str) -> Span:
+    return Span(path, 1, 1, 1, 1)
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """Bytes to text, or a diagnostic saying where the bytes stop being UTF-8 text."""
+    if len(data) > MAX_BYTES:
+        return None, diag(
+            TOO_LARGE,
+            f"the file is {len(data) / 2**20:.0f} MiB; designc reads at most 64 MiB",
+            _zero_span(path),
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        prefix = data[: e.start].decode("utf-8", errors="replace")
+        line = prefix.count("\n") + 1
+        col = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        return None, diag(
+            NOT_TEXT,
+            f"the file is not UTF-8 text: byte 0x{data[e.start]:02X} cannot start a character",
+            Span(path, line, col, line, col + 1),
+            label="invalid byte",
+            hints=["design files are UTF-8 text; is this a binary file, or saved in another encoding?"],
+        )
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        return None, diag(
+            NOT_TEXT,
+            "the file contains a NUL byte: it looks like a binary file",
+            Span(path, line, col, line, col + 1),
+            label="NUL byte",
+        )
+    return text, None
+
+
+class Loader:
+    """Reads and parses each file once, however many designs include it."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, SourceFile | None] = {}
+        self.texts: dict[str, str] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._reported: set[str] = set()
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    def read(self, path: Path) -> SourceFile | None:
+        key = str(Path(os.path.abspath(path)))
+        if key in self.parsed:
+            return self.parsed[key]
+        shown = display_path(path)
+        sf: SourceFile | None = None
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            self._report(diag(UNREADABLE, f"cannot read the file: {e.strerror or e}", _zero_span(shown)))
+        else:
+            sf = self._parse_bytes(data, shown)
+        self.parsed[key] = sf
+        return sf
+
+    def read_stdlib(self, name: str) -> SourceFile | None:
+        key = STDLIB_PREFIX + name
+        if key in self.parsed:
+            return self.parsed[key]
+        from importlib.resources import files
+
+        data = files("designc.stdlib").joinpath(name).read_bytes()
+        sf = self._parse_bytes(data, key)
+        self.parsed[key] = sf
+        return sf
+
+    def _parse_bytes(self, data: bytes, shown: str) -> SourceFile | None:
+        text, problem = decode(data, shown)
+        if problem is not None:
+            self._report(problem)
+            return None
+        assert text is not None
+        self.texts[shown] = text
+        sf, diags = parse(text, shown)
+        for d in diags:
+            self._report(d)
+        if sf is not None and not sf.stmts:
+            self._report(
+                diag(
+                    EMPTY_FILE,
+                    "the file has no statements",
+                    _zero_span(shown),
+                    hints=["a design file holds declarations such as `system`, `service` or `define`"],
+                )
+            )
+            return None
+        return sf
+
+    def _report(self, d: Diagnostic) -> None:
+        self.diagnostics.append(d)
+
+    # --- grouping files into designs ----------------------------------------------------------------------------
+
+    def units(self, paths: list[Path], root: Path | None) -> list[Unit]:
+        """Group the command line's paths into designs."""
+        by_dir: dict[Path, list[Path]] = {}
+        roots: dict[Path, Path] = {}
+        wanted: dict[Path, set[Path] | None] = {}
+        for p in paths:
+            if not p.exists():
+                raise UsageError(f"no such file or directory: {p}")
+            if p.is_dir():
+                found = list(_walk(p))
+                if not found:
+                    raise UsageError(f"no *.design files under {p}")
+                for f in found:
+                    d = f.parent.resolve()
+                    by_dir.setdefault(d, [])
+                    if f.resolve() not in {x.resolve() for x in by_dir[d]}:
+                        by_dir[d].append(f)
+                    roots.setdefault(d, root or p)
+                    wanted[d] = None
+            else:
+                d = p.parent.resolve()
+                siblings = sorted(x for x in p.parent.glob("*.design") if x.is_file()) or [p]
+                if p.resolve() not in {x.resolve() for x in siblings}:
+                    siblings.append(p)
+                by_dir.setdefault(d, [])
+                for f in siblings:
+                    if f.resolve() not in {x.resolve() for x in by_dir[d]}:
+                        by_dir[d].append(f)
+                roots.setdefault(d, root or p.parent)
+                if d not in wanted or wanted[d] is not None:
+                    wanted.setdefault(d, set()).add(p.resolve())  # type: ignore[union-attr]
+        units: list[Unit] = []
+        for d in sorted(by_dir):
+            units.extend(self._dir_units(sorted(by_dir[d]), roots[d], wanted[d]))
+        return units
+
+    def _dir_units(self, files: list[Path], root: Path, wanted: set[Path] | None) -> list[Unit]:
+        systems = [f for f in files if _declares_system(self.read(f))]
+        if len(systems) <= 1:
+            units = [Unit(root, files)] if systems else [Unit(root, [f], library=True) for f in files]
+        else:
+            units = [Unit(root, [f]) for f in systems]
+            imported: set[Path] = set()
+            for u in units:
+                imported |= {x for x in self._closure(u.entries[0], root)}
+            units += [Unit(root, [f], library=True) for f in files if f not in systems and f.resolve() not in imported]
+        if wanted is None:
+            return units
+        return [u for u in units if any(e.resolve() in wanted for e in u.entries)] or [
+            Unit(root, [f]) for f in files if f.resolve() in wanted
+        ]
+
+    def _closure(self, entry: Path, root: Path) -> set[Path]:
+        loaded = LoadedDesign(Unit(root, [entry]))
+        self._follow(loaded, report=False)
+        out = set()
+        for f in loaded.files:
+            if not f.path.startswith(STDLIB_PREFIX):
+                out.add(Path(os.path.abspath(f.path)).resolve())
+        return out
+
+    # --- loading a design ------------------------------------------------------------------------------------------
+
+    def load(self, unit: Unit) -> LoadedDesign:
+        loaded = LoadedDesign(unit)
+        self._follow(loaded, report=True)
+        return loaded
+
+    def _follow(self, loaded: LoadedDesign, report: bool) -> None:
+        unit = loaded.unit
+        root = unit.root.resolve()
+        order: list[str] = []
+        files: dict[str, SourceFile] = {}
+        stdlib: dict[str, SourceFile] = {}
+        state: dict[str, int] = {}  # 1: being visited, 2: done
+        problems: list[Diagnostic] = []
+        failed = False
+
+        def visit(key: str, sf: SourceFile, stack: list[str]) -> None:
+            nonlocal failed
+            state[key] = 1
+            for stmt in sf.stmts:
+                if stmt.key != "import":
+                    continue
+                target = self._import_target(stmt, sf, root, problems)
+                if target is None or target[1] is None:
+                    failed = True
+                    continue
+                tkey, tsf = target
+                if state.get(tkey) == 1:
+                    chain = [*stack, key, tkey]
+                    names = " → ".join(chain[chain.index(tkey) :])
+                    problems.append(
+                        diag(
+                            IMPORT_CYCLE,
+                            f"import cycle: {names}",
+                            stmt.span,
+                            label="this import closes the cycle",
+                            hints=["move what both files need into a third file that each imports"],
+                        )
+                    )
+                    continue
+                if state.get(tkey) != 2:
+                    visit(tkey, tsf, [*stack, key])
+            state[key] = 2
+            if key.startswith(STDLIB_PREFIX):
+                stdlib[key] = sf
+            else:
+                files[key] = sf
+                order.append(key)
+
+        prelude = self.read_stdlib("prelude.design")
+        if prelude is not None:
+            visit(STDLIB_PREFIX + "prelude.design", prelude, [])
+        for e in unit.entries:
+            sf = self.read(e)
+            if sf is None:
+                failed = True
+            elif state.get(sf.path) is None:
+                visit(sf.path, sf, [])
+        loaded.files = [files[k] for k in order]
+        loaded.stdlib = list(stdlib.values())
+        # a file that failed to read, parse or import makes the design incomplete: it is not resolved
+        loaded.failed = failed or bool(problems)
+        if report:
+            for d in problems:
+                self._report(d)
+
+    def _import_target(
+        self, stmt: Stmt, sf: SourceFile, root: Path, problems: list[Diagnostic]
+    ) -> tuple[str, SourceFile | None] | None:
+        """The file an import names, read and parsed; None (with a diagnostic) if it cannot be had."""
+        if len(stmt.values) != 1 or not isinstance(stmt.values[0], Str) or stmt.block is not None:
+            problems.append(
+                diag(
+                    WRONG_ARITY,
+                    "`import` takes one path in quotes",
+                    stmt.span,
+                    hints=['write it as `import "stdlib/aws"` or `import "common/regions.design"`'],
+                )
+            )
+            return None
+        lit = stmt.values[0]
+        text = lit.text
+        if text.startswith("stdlib/"):
+            name = text[len("stdlib/") :]
+            if not name.endswith(".design"):
+                name += ".design"
+            available = _stdlib_names()
+            if name not in available:
+                close = suggest(name.removesuffix(".design"), [n.removesuffix(".design") for n in available])
+                hints = [f'did you mean `"stdlib/{close}"`?'] if close else []
+                hints.append("the standard library has " + ", ".join(n.removesuffix(".design") for n in available))
+                problems.append(
+                    diag(
+                        IMPORT_NOT_FOUND,
+                        f"the standard library has no `{text}`",
+                        lit.span,
+                        label="not in the standard library",
+                        hints=hints,
+                    )
+                )
+                return None
+            return STDLIB_PREFIX + name, self.read_stdlib(name)
+        if sf.path.startswith(STDLIB_PREFIX):
+            problems.append(
+                diag(IMPORT_ESCAPES, "a standard-library file may only import the standard library", lit.span)
+            )
+            return None
+        cand = Path(os.path.abspath(sf.path)).parent / text
+        if not cand.exists() and cand.suffix != ".design":
+            cand = cand.with_name(cand.name + ".design")
+        resolved = Path(os.path.normpath(cand))
+        try:
+            resolved.resolve().relative_to(root)
+        except ValueError:
+            problems.append(
+                diag(
+                    IMPORT_ESCAPES,
+                    f"`{text}` lies outside the design's root folder, so it is refused",
+                    lit.span,
+                    label="leaves the root",
+                    hints=[f"the root is {display_path(root)}; move the file inside it, or pass a wider --root"],
+                )
+            )
+            return None
+        if not resolved.is_file():
+            siblings = [x.name for x in resolved.parent.glob("*.design")] if resolved.parent.is_dir() else []
+            close = suggest(resolved.name, siblings)
+            hints = [f'did you mean `"{(Path(text).parent / close).as_posix()}"`?'] if close else []
+            problems.append(
+                diag(
+                    IMPORT_NOT_FOUND,
+                    f"cannot find `{text}`",
+                    lit.span,
+                    label="no such file",
+                    hints=[*hints, "import paths are relative to this file"],
+                )
+            )
+            return None
+        tsf = self.read(resolved)
+        return (tsf.path if tsf is not None else display_path(resolved)), tsf
+
+
+def _stdlib_names() -> list[str]:
+    from importlib.resources import files
+
+    return sorted(
+        p.name for p in files("designc.stdlib").iterdir() if p.name.endswith(".design") and p.name != "prelude.design"
+    )
+
+
+def _declares_system(sf: SourceFile | None) -> bool:
+    return sf is not None and any(s.key == "system" for s in sf.stmts)
+
+
+def _walk(top: Path) -> list[Path]:
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        out.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".design"))
+    return out
+
+
+def walk_designs(paths: list[Path]) -> list[Path]:
+    """Every design file named or found below ``paths``, once each, in a stable order."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"no such file or directory: {p}")
+        found = _walk(p) if p.is_dir() else [p]
+        if p.is_dir() and not found:
+            raise UsageError(f"no *.design files under {p}")
+        for f in found:
+            r = f.resolve()
+            if r not in seen:
+                seen.add(r)
+                out.append(f)
+    return out

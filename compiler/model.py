@@ -1,0 +1,408 @@
+"""The resolved model: what a design says, with references checked and units normalised.
+
+This is the contract between the front end and everything after it. Analysis rules and output targets read
+this model (and the dependency graph built from it) and nothing else.
+
+Units: durations are seconds, percentages are fractions (99.9% is 0.999), rates are per second, sizes are
+bytes. A field left as ``None`` was not stated in the design; rules that need it say what to declare rather than
+guess.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Seconds = Annotated[float, Field(ge=0, description="a duration in seconds")]
+Fraction = Annotated[float, Field(ge=0, le=1, description="a fraction: 99.9% is 0.999")]
+PerSecond = Annotated[float, Field(ge=0, description="a rate per second")]
+Bytes = Annotated[int, Field(ge=0, description="a size in bytes")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
+
+
+class Location(_Model):
+    """Where something was written: a file relative to the design's root, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class Technology(_Model):
+    name: str
+    reason: str | None = Field(None, description="why this technology: the `because` text")
+
+
+class Replicas(_Model):
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+
+class Placement(_Model):
+    region: str
+    zones: list[str] = Field(default_factory=list, description="zone names within the region; empty means all")
+
+
+class RateLimit(_Model):
+    rate: PerSecond
+    per: str = Field("total", description="what the limit is counted per: total, client, ip, user, key, ...")
+
+
+class Autoscale(_Model):
+    signal: Literal["cpu", "memory", "rps", "queue_lag", "latency", "connections", "custom"]
+    target: float = Field(description="cpu/memory: a fraction; rps: per second; latency: seconds; else a count")
+
+
+class Deploy(_Model):
+    strategy: Literal["rolling", "canary", "blue_green", "recreate"]
+    steps: list[Fraction] = Field(default_factory=list, description="canary traffic steps")
+    rollback: Literal["automatic", "manual"] | None = None
+    bake_time: Seconds | None = None
+
+
+class ApiVersion(_Model):
+    version: str
+    compatible: list[str] = Field(default_factory=list)
+    style: str | None = Field(None, description="rest, grpc, graphql, ...")
+    spec: str | None = Field(None, description="where the contract lives, e.g. an OpenAPI file")
+
+
+class SchemaVersion(_Model):
+    version: str
+    compatibility: Literal["backward", "forward", "full", "none"] | None = None
+    registry: str | None = None
+    migrations: str | None = Field(None, description="how schemas change: expand_contract, online, ...")
+
+
+class Latency(_Model):
+    percentile: Literal["p50", "p90", "p95", "p99", "p999", "max"]
+    value: Seconds
+
+
+class BurnRateAlert(_Model):
+    name: str
+    burn_rate: float = Field(gt=0)
+    long_window: Seconds
+    short_window: Seconds | None = None
+    severity: Literal["page", "ticket"] = "page"
+
+
+class Slo(_Model):
+    availability: Fraction | None = None
+    latency: list[Latency] = Field(default_factory=list)
+    window: Seconds = Field(30 * 86400, description="the SLO window; 30 days unless stated")
+    alerts: list[BurnRateAlert] = Field(default_factory=list)
+    sli: str | None = Field(None, description="how the SLI is measured, in words")
+
+
+class HealthCheck(_Model):
+    kind: Literal["http", "grpc", "tcp", "exec"] = "http"
+    path: str | None = None
+    interval: Seconds | None = None
+    timeout: Seconds | None = None
+    failure_threshold: int | None = Field(None, ge=1)
+    readiness: bool | None = None
+
+
+class Backpressure(_Model):
+    max_in_flight: int | None = Field(None, ge=1)
+    queue: int | None = Field(None, ge=0, description="bounded queue length in front of the component")
+    overflow: Literal["reject", "drop_oldest", "block", "shed"] | None = None
+
+
+class Cells(_Model):
+    count: int = Field(ge=1)
+    key: str | None = None
+
+
+class Sharding(_Model):
+    strategy: Literal["hash", "range", "geo", "directory", "consistent_hash"]
+    key: list[str] = Field(default_factory=list)
+    shards: int | None = Field(None, ge=1)
+    routing: str | None = Field(None, description="how requests reach a shard: client, proxy, consistent_hashing")
+
+
+class Replication(_Model):
+    mode: Literal["none", "sync", "async", "semi_sync", "quorum"]
+    replicas: int | None = Field(None, ge=1, description="copies of the data, the primary included")
+    spread: Literal["zones", "regions", "none"] | None = None
+    regions: list[str] = Field(default_factory=list)
+    n: int | None = Field(None, ge=1)
+    r: int | None = Field(None, ge=1)
+    w: int | None = Field(None, ge=1)
+    failover: Literal["automatic", "manual"] | None = None
+    writers: Literal["single", "multi"] | None = Field(None, description="single-leader or multi-writer")
+
+
+class Backup(_Model):
+    pitr: bool | None = None
+    rpo: Seconds | None = None
+    interval: Seconds | None = None
+    retention: Seconds | None = None
+    cross_region: bool | None = None
+    encrypted: bool | None = None
+    tested: str | None = Field(None, description="how restores are tested, e.g. quarterly")
+
+
+class Partition(_Model):
+    """The stance under partition (CAP) and in normal operation (PACELC's else-branch)."""
+
+    prefer: Literal["consistency", "availability"] | None = None
+    normal: Literal["consistency", "latency"] | None = None
+
+
+class Residency(_Model):
+    data: str
+    regions: list[str]
+
+
+class Requirements(_Model):
+    peak_load: PerSecond | None = None
+    sustained_load: PerSecond | None = None
+    availability: Fraction | None = None
+    latency: list[Latency] = Field(default_factory=list)
+    partition: Partition = Field(default_factory=Partition)
+    rpo: Seconds | None = None
+    rto: Seconds | None = None
+    compliance: list[str] = Field(default_factory=list)
+    residency: list[Residency] = Field(default_factory=list)
+    survive: Literal["zone", "region"] | None = Field(None, description="the largest failure to ride through")
+    durability: Fraction | None = None
+
+
+class DisasterRecovery(_Model):
+    strategy: Literal["active_active", "hot_standby", "warm_standby", "pilot_light", "backup_restore"] | None = None
+    failover: Literal["automatic", "manual"] | None = None
+    tested: str | None = None
+    runbook: str | None = None
+
+
+class Routing(_Model):
+    policy: Literal["latency", "geo", "weighted", "failover", "round_robin"] | None = None
+    weights: dict[str, Fraction] = Field(default_factory=dict, description="region name to traffic share")
+    ingress: str | None = None
+
+
+class Observability(_Model):
+    metrics: str | None = None
+    tracing: str | None = None
+    logs: str | None = None
+    dashboards: str | None = None
+    alerting: str | None = None
+
+
+class Region(_Model):
+    name: str
+    zones: list[str]
+    role: Literal["primary", "active", "standby"] = "primary"
+    provider: str | None = None
+    location: str | None = None
+    span: Location
+
+
+Scalar = str | float | bool
+
+
+class Edge(_Model):
+    """A dependency of ``source`` on ``target``: a call, a read, a write, a publish or a consume."""
+
+    source: str
+    target: str
+    kind: Literal["calls", "reads", "writes", "publishes", "consumes"]
+    mode: Literal["sync", "async"]
+    criticality: Literal["hard", "soft"] | None = Field(
+        None, description="hard: the source fails without it; soft: it degrades. Unset: inferred by rules"
+    )
+    protocol: str | None = None
+    timeout: Seconds | None = None
+    retries: int | None = Field(None, ge=0)
+    backoff: Literal["none", "constant", "linear", "exponential"] | None = None
+    backoff_base: Seconds | None = None
+    backoff_max: Seconds | None = None
+    jitter: bool | None = None
+    retry_budget: Fraction | None = None
+    circuit_breaker: bool | None = None
+    bulkhead: int | None = Field(None, ge=1, description="maximum concurrent calls")
+    fallback: str | None = None
+    fallback_via: str | None = Field(None, description="the component the fallback uses")
+    idempotency_key: bool | None = None
+    idempotent: bool | None = None
+    delivery: Literal["at_most_once", "at_least_once", "exactly_once", "effectively_once"] | None = None
+    group: str | None = None
+    dead_letter: bool | None = None
+    ordering: str | None = Field(None, description="ordering key or guarantee")
+    consistency: str | None = Field(None, description="the consistency this edge needs from the target")
+    auth: str | None = None
+    encryption: Literal["none", "tls", "mtls"] | None = None
+    identity_propagation: bool | None = None
+    rate_limit: RateLimit | None = None
+    data: list[str] = Field(default_factory=list)
+    schema_version: str | None = None
+    reason: str | None = Field(None, description="why this edge is sync or async: the `because` text")
+    description: str | None = None
+    span: Location
+
+
+class Component(_Model):
+    """Facts every kind of component has."""
+
+    name: str
+    kind: str
+    title: str | None = None
+    based_on: list[str] = Field(
+        default_factory=list, description="the `define`d kinds this instantiates, nearest first"
+    )
+    engine: str | None = Field(None, description="the stdlib engine it runs: postgres, kafka, redis, ...")
+    protocol: str | None = Field(None, description="the protocol callers use unless an edge says otherwise")
+    description: str | None = None
+    owner: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    properties: dict[str, Scalar] = Field(default_factory=dict)
+    technology: Technology | None = None
+    placement: list[Placement] = Field(default_factory=list, description="empty: every non-standby region")
+    replicas: Replicas | None = None
+    state: Literal["stateless", "stateful"] | None = None
+    exposure: Literal["public", "internal", "private"] = "internal"
+    trust_boundary: str | None = None
+    availability: Fraction | None = Field(None, description="the component's own availability (an SLA or estimate)")
+    availability_source: str | None = None
+    latency: list[Latency] = Field(default_factory=list, description="the component's own latency")
+    slo: Slo | None = None
+    health_check: HealthCheck | None = None
+    data: list[str] = Field(default_factory=list, description="classes of data it holds: pci, pii, phi, ...")
+    encryption_at_rest: bool | None = None
+    kms: str | None = None
+    managed: str | None = Field(None, description="the provider that operates it, if managed: aws, gcp, ...")
+    cell: str | None = None
+    allowed_callers: list[str] | None = Field(None, description="if set, only these components may call it")
+    span: Location
+
+
+class Service(Component):
+    kind: Literal["service"] = "service"
+    api: list[ApiVersion] = Field(default_factory=list)
+    autoscale: Autoscale | None = None
+    capacity: PerSecond | None = Field(None, description="requests per second one replica carries")
+    headroom: Fraction | None = None
+    rate_limit: list[RateLimit] = Field(default_factory=list)
+    deploy: Deploy | None = None
+    backpressure: Backpressure | None = None
+    cells: Cells | None = None
+    discovery: str | None = None
+    waf: bool | None = None
+    load_shedding: list[str] = Field(default_factory=list, description="what is shed first, in order")
+    degrades: str | None = Field(None, description="what still works when dependencies fail")
+    scaling: Literal["horizontal", "vertical", "none"] | None = None
+    identity_provider: bool | None = None
+    vault: bool | None = Field(None, description="whether it holds secrets in a vault")
+
+
+class Store(Component):
+    kind: Literal["store"] = "store"
+    model: str | None = Field(None, description="relational, document, key_value, wide_column, graph, object, ...")
+    consistency: str | None = None
+    replication: Replication | None = None
+    sharding: Sharding | None = None
+    backup: Backup | None = None
+    partition: Partition = Field(default_factory=Partition)
+    retention: Seconds | None = None
+    schema_version: SchemaVersion | None = None
+    capacity: PerSecond | None = None
+    size: Bytes | None = None
+    reproducible: bool | None = Field(None, description="can be rebuilt from other data, so needs no backup")
+
+
+class Stream(Component):
+    kind: Literal["stream"] = "stream"
+    partitions: int | None = Field(None, ge=1)
+    replication_factor: int | None = Field(None, ge=1)
+    min_insync: int | None = Field(None, ge=1)
+    acks: Literal["all", "leader", "none"] | None = None
+    retention: Seconds | None = None
+    schema_version: SchemaVersion | None = None
+    ordering: str | None = None
+    backup: Backup | None = None
+    capacity: PerSecond | None = None
+
+
+class Queue(Component):
+    kind: Literal["queue"] = "queue"
+    max_length: int | None = Field(None, ge=1)
+    overflow: Literal["reject", "drop_oldest", "block"] | None = None
+    visibility_timeout: Seconds | None = None
+    fifo: bool | None = None
+    dead_letter: bool | None = None
+    retention: Seconds | None = None
+    replication: Replication | None = None
+    backup: Backup | None = None
+    capacity: PerSecond | None = None
+
+
+class Cache(Component):
+    kind: Literal["cache"] = "cache"
+    ttl: Seconds | None = None
+    invalidation: Literal["ttl", "write_through", "write_behind", "write_around", "explicit", "event"] | None = None
+    eviction: str | None = None
+    stampede_protection: Literal["none", "lock", "coalesce", "probabilistic", "stale_while_revalidate"] | None = None
+    holds: str | None = None
+    max_memory: Bytes | None = None
+    replication: Replication | None = None
+    consistency: str | None = None
+    capacity: PerSecond | None = None
+
+
+class External(Component):
+    kind: Literal["external"] = "external"
+    provider: str | None = None
+    rate_limit: list[RateLimit] = Field(default_factory=list)
+    sla_source: str | None = None
+
+
+class Client(Component):
+    kind: Literal["client"] = "client"
+    exposure: Literal["public", "internal", "private"] = "public"
+
+
+AnyComponent = Annotated[Service | Store | Stream | Queue | Cache | External | Client, Field(discriminator="kind")]
+
+COMPONENT_CLASSES: dict[str, type[Component]] = {
+    "service": Service,
+    "store": Store,
+    "stream": Stream,
+    "queue": Queue,
+    "cache": Cache,
+    "external": External,
+    "client": Client,
+}
+
+
+class System(_Model):
+    name: str
+    title: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    properties: dict[str, Scalar] = Field(default_factory=dict)
+    requirements: Requirements = Field(default_factory=Requirements)
+    disaster_recovery: DisasterRecovery | None = None
+    routing: Routing | None = None
+    discovery: str | None = None
+    observability: Observability | None = None
+    span: Location
+
+
+class Design(_Model):
+    """A whole design: one system, its regions, components and the edges between them."""
+
+    designc_version: str
+    system: System | None = Field(None, description="absent only for a library of definitions")
+    regions: list[Region] = Field(default_factory=list)
+    components: list[AnyComponent] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list, description="the files of the design, relative to its root")

@@ -1,0 +1,845 @@
+"""Syntax tree to model: declarations collected, definitions applied, values checked, references resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import __version__
+from .ast import List, Name, Node, SourceFile, Span, Stmt, Str
+from .diagnostics import (
+    DEFINITION_CYCLE,
+    DUPLICATE,
+    DUPLICATE_PROPERTY,
+    INCONSISTENT,
+    INTERNAL,
+    MISSING,
+    MULTIPLE_SYSTEMS,
+    UNKNOWN_REFERENCE,
+    UNKNOWN_STATEMENT,
+    WRONG_ARITY,
+    WRONG_KIND,
+    Diagnostic,
+    Note,
+    diag,
+)
+from .schema import (
+    COMPONENT_KINDS,
+    COMPONENTS,
+    DECLARATIONS,
+    ENGINE_META,
+    REGION_SPEC,
+    SYSTEM_PROPS,
+    BlockSpec,
+    Prop,
+)
+from .values import Bad, Ctx, Kw, Opt, Scalar, Ty, one_of, suggest
+
+_SCALAR = Scalar()
+DEFINABLE = (*COMPONENT_KINDS, "engine")
+
+
+def _usage(prop: Prop) -> str:
+    return f"`{prop.example}`"
+
+
+def _text(v: Node) -> str:
+    if isinstance(v, Name):
+        return v.text
+    if isinstance(v, Str):
+        return v.raw
+    return getattr(v, "raw", v.kind)
+
+
+def merge_key(stmt: Stmt, spec: BlockSpec) -> tuple[str, ...]:
+    """Statements with equal keys override each other when definitions are layered."""
+    prop = spec.props.get(stmt.key)
+    if prop is not None and prop.repeat:
+        if prop.key_arity == 0:
+            return (stmt.key, str(id(stmt)))
+        return (stmt.key, *(_text(v) for v in stmt.values[: prop.key_arity]))
+    return (stmt.key,)
+
+
+def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
+    """Convert a statement's values by the property's signature; raise Bad on the first problem."""
+    values = stmt.values
+    out: list[Any] = []
+    i = 0
+    n = len(values)
+    for slot in prop.sig:
+        if isinstance(slot, Kw):
+            v = values[i] if i < n else None
+            if isinstance(v, Name) and v.text == slot.word:
+                i += 1
+                continue
+            where = v.span if v is not None else stmt.span
+            raise Bad(
+                diag(
+                    WRONG_ARITY,
+                    f"`{stmt.key}` expects the word `{slot.word}` here",
+                    where,
+                    label=f"expected `{slot.word}`",
+                    hints=[f"write it as {_usage(prop)}"],
+                )
+            )
+        if isinstance(slot, Opt):
+            present = i < n and (
+                slot.word is None or (isinstance(values[i], Name) and values[i].text == slot.word)  # type: ignore[union-attr]
+            )
+            if not present:
+                out.extend([None] * len(slot.types))
+                continue
+            if slot.word is not None:
+                i += 1
+            for t in slot.types:
+                if i >= n:
+                    raise _missing(stmt, prop, t, after=values[i - 1])
+                out.append(t.conv(values[i], ctx))
+                i += 1
+            continue
+        if i >= n:
+            raise _missing(stmt, prop, slot, after=values[-1] if values else None)
+        out.append(slot.conv(values[i], ctx))
+        i += 1
+    if i < n:
+        extra = values[i]
+        hints = [f"write it as {_usage(prop)}"]
+        if isinstance(extra, Name) and extra.text in spec.props:
+            hints.insert(0, f"`{extra.text}` starts a new statement: put it on its own line or after `;`")
+        raise Bad(
+            diag(
+                WRONG_ARITY,
+                f"`{stmt.key}` takes {_count(prop)}; {extra.describe()} is one too many",
+                extra.span.to(values[-1].span),
+                label="unexpected value",
+                hints=hints,
+            )
+        )
+    return out
+
+
+def _count(prop: Prop) -> str:
+    n = sum(1 for s in prop.sig if isinstance(s, Ty))
+    opt = any(isinstance(s, Opt) for s in prop.sig)
+    if n == 0 and not opt:
+        return "no values"
+    words = {1: "one value", 2: "two values", 3: "three values"}.get(n, f"{n} values")
+    return words + (" and an optional part" if opt else "")
+
+
+def _missing(stmt: Stmt, prop: Prop, t: Ty, after: Node | None) -> Bad:
+    span = stmt.key_span if after is None else after.span
+    end = Span(span.file, span.end_line, span.end_column, span.end_line, span.end_column + 1)
+    return Bad(
+        diag(
+            WRONG_ARITY,
+            f"`{stmt.key}` needs {t.what}",
+            end,
+            label=f"{t.what} expected here",
+            hints=[f"write it as {_usage(prop)}"],
+        )
+    )
+
+
+class Resolver:
+    def __init__(self) -> None:
+        self.diags: list[Diagnostic] = []
+        self.ctx = Ctx()
+
+    # --- generic blocks --------------------------------------------------------------------------------------
+
+    def block(
+        self, stmts: Iterable[Stmt], spec: BlockSpec, where: str, origins: dict[str, list[Stmt]] | None = None
+    ) -> dict[str, Any]:
+        """Check each statement against ``spec`` and collect the model fields it sets."""
+        fields: dict[str, Any] = {}
+        seen: dict[tuple[str, ...], Stmt] = {}
+        for stmt in stmts:
+            if spec.free:
+                self._free(stmt, fields, seen)
+                continue
+            prop = spec.props.get(stmt.key)
+            if prop is None:
+                self._unknown(stmt, spec, where)
+                continue
+            mk = merge_key(stmt, spec)
+            first = seen.get(mk)
+            if first is not None:
+                what = " ".join((stmt.key, *mk[1:])) if prop.repeat else stmt.key
+                self.diags.append(
+                    diag(
+                        DUPLICATE_PROPERTY,
+                        f"`{what}` is set twice in {where}",
+                        stmt.key_span,
+                        label="set again here",
+                        hints=["keep one of them"],
+                        notes=[Note(first.key_span, "first set here")],
+                    )
+                )
+                continue
+            seen[mk] = stmt
+            try:
+                values = match(stmt, prop, self.ctx, spec)
+            except Bad as e:
+                self.diags.append(e.diagnostic)
+                continue
+            sub: dict[str, Any] | None = None
+            if stmt.block is not None:
+                if prop.block is None:
+                    self.diags.append(
+                        diag(
+                            WRONG_ARITY,
+                            f"`{stmt.key}` takes no block",
+                            stmt.block.span,
+                            label="unexpected block",
+                            hints=[f"write it as {_usage(prop)}"],
+                        )
+                    )
+                    continue
+                sub = self.block(stmt.block.stmts, prop.block, f"`{stmt.key}`")
+            try:
+                value = prop.build(*values, block=sub) if prop.build else (values[0] if values else sub)
+            except Bad as e:
+                self.diags.append(e.diagnostic)
+                continue
+            if prop.repeat:
+                fields.setdefault(prop.field, []).append(value)
+            else:
+                fields[prop.field] = value
+            if origins is not None:
+                origins.setdefault(prop.field, []).append(stmt)
+        return fields
+
+    def _free(self, stmt: Stmt, fields: dict[str, Any], seen: dict[tuple[str, ...], Stmt]) -> None:
+        if stmt.block is not None or len(stmt.values) != 1:
+            self.diags.append(
+                diag(
+                    WRONG_ARITY,
+                    f"a property takes exactly one value: `{stmt.key} VALUE`",
+                    stmt.span,
+                    label="expected one value and no block",
+                )
+            )
+            return
+        if (stmt.key,) in seen:
+            self.diags.append(
+                diag(
+                    DUPLICATE_PROPERTY,
+                    f"property `{stmt.key}` is set twice",
+                    stmt.key_span,
+                    notes=[Note(seen[(stmt.key,)].key_span, "first set here")],
+                )
+            )
+            return
+        seen[(stmt.key,)] = stmt
+        try:
+            fields[stmt.key] = _SCALAR.conv(stmt.values[0], self.ctx)
+        except Bad as e:
+            self.diags.append(e.diagnostic)
+
+    def _unknown(self, stmt: Stmt, spec: BlockSpec, where: str, extra: Iterable[str] = ()) -> None:
+        keys = [*spec.props, *extra]
+        close = suggest(stmt.key, keys)
+        hints = [f"did you mean `{close}`?"] if close else []
+        if stmt.key in DECLARATIONS:
+            hints.append(f"`{stmt.key}` declarations go at the top level of a file or directly in `system`")
+        else:
+            hints.append(
+                f"{where} accepts {one_of(sorted(keys))}"
+                if len(keys) <= 12
+                else "the README's language reference lists every statement each block accepts"
+            )
+        self.diags.append(
+            diag(
+                UNKNOWN_STATEMENT,
+                f"unknown statement `{stmt.key}` in {where}",
+                stmt.key_span,
+                label="not a statement this block accepts",
+                hints=hints,
+            )
+        )
+
+
+class _Decl:
+    """A declared name: a component, a region, a definition, or the system."""
+
+    __slots__ = ("base", "base_span", "file", "kind", "name", "span", "stmt", "stmts", "title")
+
+    def __init__(self, kind: str, name: str, stmt: Stmt, file: str) -> None:
+        self.kind = kind
+        self.name = name
+        self.stmt = stmt
+        self.span = stmt.span
+        self.stmts: list[Stmt] = stmt.block.stmts if stmt.block is not None else []
+        self.base: str | None = None
+        self.base_span: Span | None = None
+        self.title: str | None = None
+        self.file = file
+
+
+def _header(stmt: Stmt, kind: str, allow_base: bool, allow_title: bool, diags: list[Diagnostic]) -> _Decl | None:
+    """``KIND NAME [is BASE] ["Title"] { ... }``"""
+    vals = stmt.values
+    example = {
+        "system": 'system payments "Card payments" { ... }',
+        "region": "region us_east_1 { zones [a, b] }",
+    }.get(kind, f"{kind} NAME {{ ... }}" if kind != "define" else "define store postgres_ha { ... }")
+    if not vals or not isinstance(vals[0], Name) or "." in vals[0].text:
+        where = vals[0].span if vals else stmt.key_span
+        found = vals[0].describe() if vals else "nothing"
+        diags.append(
+            diag(
+                WRONG_ARITY,
+                f"`{kind}` needs a name, found {found}",
+                where,
+                label="a name like `api_gateway` goes here",
+                hints=[f"write it as `{example}`"],
+            )
+        )
+        return None
+    d = _Decl(kind, vals[0].text, stmt, stmt.span.file)
+    i = 1
+    if allow_base and i < len(vals) and isinstance(vals[i], Name) and vals[i].text == "is":  # type: ignore[union-attr]
+        if i + 1 < len(vals) and isinstance(vals[i + 1], Name):
+            d.base = vals[i + 1].text  # type: ignore[union-attr]
+            d.base_span = vals[i + 1].span
+            i += 2
+        else:
+            diags.append(
+                diag(
+                    WRONG_ARITY,
+                    "`is` needs the name of a definition",
+                    vals[i].span,
+                    hints=[f"write it as `{kind} ledger is postgres_ha {{ ... }}`"],
+                )
+            )
+            return None
+    if allow_title and i < len(vals) and isinstance(vals[i], Str):
+        d.title = vals[i].text  # type: ignore[union-attr]
+        i += 1
+    if i < len(vals):
+        v = vals[i]
+        hint = f"write it as `{example}`"
+        diags.append(
+            diag(
+                WRONG_ARITY,
+                f"unexpected {v.describe()} after `{kind} {d.name}`",
+                v.span.to(vals[-1].span),
+                label="not expected here",
+                hints=[hint],
+            )
+        )
+        return None
+    return d
+
+
+class Design:
+    """Everything gathered from a design's files before the model is built."""
+
+    def __init__(self) -> None:
+        self.systems: list[_Decl] = []
+        self.system_stmts: list[Stmt] = []
+        self.regions: dict[str, _Decl] = {}
+        self.components: dict[str, _Decl] = {}
+        self.definitions: dict[str, _Decl] = {}
+
+
+def resolve(
+    files: list[SourceFile],
+    stdlib: list[SourceFile],
+    model_path: Callable[[str], str] = lambda p: p,
+) -> tuple[Any, list[Diagnostic]]:
+    """Build the model of one design. Returns ``(Design model or None, diagnostics)``."""
+    r = _DesignResolver(model_path)
+    try:
+        model = r.run(files, stdlib)
+    except Exception as e:  # an internal error is reported as one, with the input's location
+        where = files[0].stmts[0].span if files and files[0].stmts else None
+        r.diags.append(
+            diag(
+                INTERNAL,
+                f"designc failed on this design: {type(e).__name__}: {e}",
+                where,
+                hints=["this is a bug in designc; please report it with the design that triggers it"],
+            )
+        )
+        model = None
+    return model, _dedupe(r.diags)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for d in diags:
+        k = (d.code, d.span, d.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return out
+
+
+class _DesignResolver(Resolver):
+    def __init__(self, model_path: Callable[[str], str]) -> None:
+        super().__init__()
+        self.model_path = model_path
+        self.d = Design()
+
+    def loc(self, span: Span) -> dict[str, Any]:
+        return {
+            "file": self.model_path(span.file),
+            "line": span.line,
+            "column": span.column,
+            "end_line": span.end_line,
+            "end_column": span.end_column,
+        }
+
+    # --- collecting declarations ------------------------------------------------------------------------------
+
+    def _declare(self, table: dict[str, _Decl], d: _Decl, what: str, stdlib: bool) -> None:
+        prev = table.get(d.name)
+        if prev is not None:
+            if prev.file.startswith("<stdlib>") and not stdlib:
+                table[d.name] = d  # a design may shadow a standard-library definition
+                return
+            self.diags.append(
+                diag(
+                    DUPLICATE,
+                    f"{what} `{d.name}` is defined twice",
+                    d.stmt.values[0].span,
+                    label="defined again here",
+                    hints=["names are unique within a design; rename one of them"],
+                    notes=[Note(prev.stmt.values[0].span, "first defined here")],
+                )
+            )
+            return
+        table[d.name] = d
+
+    def _element(self, stmt: Stmt, stdlib: bool) -> bool:
+        """Collect a region or component declaration; False if the statement is not one."""
+        if stmt.key == "region":
+            d = _header(stmt, "region", False, True, self.diags)
+            if d is not None:
+                self._declare_element(d, "region", stdlib)
+            return True
+        if stmt.key in COMPONENTS:
+            d = _header(stmt, stmt.key, True, True, self.diags)
+            if d is not None:
+                self._declare_element(d, stmt.key, stdlib)
+            return True
+        return False
+
+    def _declare_element(self, d: _Decl, what: str, stdlib: bool) -> None:
+        other = self.d.regions if what != "region" else self.d.components
+        if d.name in other:
+            prev = other[d.name]
+            self.diags.append(
+                diag(
+                    DUPLICATE,
+                    f"`{d.name}` is already the name of a {prev.kind}",
+                    d.stmt.values[0].span,
+                    label="defined again here",
+                    hints=["regions and components share one namespace; rename one of them"],
+                    notes=[Note(prev.stmt.values[0].span, "first defined here")],
+                )
+            )
+            return
+        self._declare(self.d.regions if what == "region" else self.d.components, d, what, stdlib)
+
+    def _top(self, f: SourceFile, stdlib: bool) -> None:
+        for stmt in f.stmts:
+            k = stmt.key
+            if k == "import":
+                continue  # the loader has followed it
+            if k == "system":
+                d = _header(stmt, "system", False, True, self.diags)
+                if d is not None:
+                    self.d.systems.append(d)
+                    for s in d.stmts:
+                        if not self._element(s, stdlib):
+                            self.d.system_stmts.append(s)
+                continue
+            if k == "define":
+                self._define(stmt, stdlib)
+                continue
+            if self._element(stmt, stdlib):
+                continue
+            close = suggest(k, DECLARATIONS) or suggest(k, list(SYSTEM_PROPS.props))
+            hints = [f"did you mean `{close}`?"] if close else []
+            if k in SYSTEM_PROPS.props:
+                hints = [f"`{k}` belongs inside the `system` block"]
+            hints.append(f"a file's top level holds {one_of(DECLARATIONS)}")
+            self.diags.append(
+                diag(
+                    UNKNOWN_STATEMENT,
+                    f"unknown statement `{k}` at the top level of a file",
+                    stmt.key_span,
+                    label="not a declaration",
+                    hints=hints,
+                )
+            )
+
+    def _define(self, stmt: Stmt, stdlib: bool) -> None:
+        vals = stmt.values
+        if not vals or not isinstance(vals[0], Name) or vals[0].text not in DEFINABLE:
+            where = vals[0].span if vals else stmt.key_span
+            found = vals[0].describe() if vals else "nothing"
+            hints = []
+            if vals and isinstance(vals[0], Name):
+                close = suggest(vals[0].text, DEFINABLE)
+                if close:
+                    hints.append(f"did you mean `{close}`?")
+            hints.append("write it as `define store postgres_ha { ... }`")
+            self.diags.append(
+                diag(
+                    WRONG_ARITY,
+                    f"`define` needs the kind it defines ({one_of(DEFINABLE)}), found {found}",
+                    where,
+                    hints=hints,
+                )
+            )
+            return
+        kind = vals[0].text  # type: ignore[union-attr]
+        inner = Stmt(kind, vals[0].span, vals[1:], stmt.block, stmt.span)
+        d = _header(inner, kind, kind != "engine", True, self.diags)
+        if d is None:
+            return
+        d.stmt = stmt
+        d.kind = kind
+        # keep the name's span for duplicate reports: values[0] of the original is the kind word
+        d.stmt = Stmt(stmt.key, stmt.key_span, vals[1:], stmt.block, stmt.span)
+        self._declare(self.d.definitions, d, "definition", stdlib)
+
+    # --- definitions --------------------------------------------------------------------------------------------
+
+    def _chain(self, d: _Decl) -> list[_Decl]:
+        """The definitions ``d`` builds on, nearest first, checked for existence, kind and cycles."""
+        chain: list[_Decl] = []
+        seen = {id(d)}
+        cur = d
+        while cur.base is not None:
+            base = self.d.definitions.get(cur.base)
+            span = cur.base_span or cur.span
+            if base is None:
+                cands = [n for n, x in self.d.definitions.items() if x.kind == d.kind]
+                close = suggest(cur.base, cands)
+                hints = [f"did you mean `{close}`?"] if close else []
+                if not cands:
+                    hints.append(f"no `define {d.kind}` is visible here; import the file that defines it")
+                self.diags.append(
+                    diag(
+                        UNKNOWN_REFERENCE,
+                        f"unknown definition `{cur.base}`",
+                        span,
+                        label=f"no `define {d.kind} {cur.base}`",
+                        hints=hints,
+                    )
+                )
+                break
+            if base.kind != d.kind:
+                self.diags.append(
+                    diag(
+                        WRONG_KIND,
+                        f"`{cur.base}` defines a {base.kind}, not a {d.kind}",
+                        span,
+                        label=f"a {d.kind} cannot be built on a {base.kind}",
+                        notes=[Note(base.stmt.values[0].span, "defined here")],
+                    )
+                )
+                break
+            if id(base) in seen:
+                self.diags.append(
+                    diag(
+                        DEFINITION_CYCLE,
+                        f"`{base.name}` builds on itself",
+                        span,
+                        label="this closes a loop of `is` definitions",
+                    )
+                )
+                break
+            seen.add(id(base))
+            chain.append(base)
+            cur = base
+        return chain
+
+    def _layers(self, d: _Decl, spec: BlockSpec) -> tuple[list[Stmt], list[str], str | None]:
+        """The statements a component ends up with: engine defaults, then its definitions, then its own."""
+        chain = self._chain(d)
+        layers = [x.stmts for x in reversed(chain)] + [d.stmts]
+        engine_name: str | None = None
+        engine_span: Span | None = None
+        for layer in layers:
+            for s in layer:
+                if s.key == "engine" and len(s.values) == 1 and isinstance(s.values[0], Name):
+                    engine_name, engine_span = s.values[0].text, s.values[0].span
+        if engine_name is not None and engine_span is not None:
+            eng = self.d.definitions.get(engine_name)
+            if eng is not None and eng.kind == "engine":
+                kinds = self._engine_kinds(eng)
+                if d.kind not in kinds:
+                    self.diags.append(
+                        diag(
+                            WRONG_KIND,
+                            f"engine `{engine_name}` is for {one_of(kinds)}, not a {d.kind}",
+                            engine_span,
+                            label="wrong kind of engine",
+                            notes=[Note(eng.stmt.values[0].span, "the engine is defined here")],
+                        )
+                    )
+                else:
+                    layers.insert(0, [s for s in eng.stmts if s.key != "for"])
+        if len(layers) == 1:
+            return layers[0], [x.name for x in chain], engine_name
+        merged: list[Stmt] = []
+        for layer in layers:
+            keys = {merge_key(s, spec) for s in layer}
+            merged = [s for s in merged if merge_key(s, spec) not in keys] + layer
+        return merged, [x.name for x in chain], engine_name
+
+    def _engine_kinds(self, eng: _Decl) -> list[str]:
+        for s in eng.stmts:
+            if s.key == "for":
+                tmp = Resolver()
+                fields = tmp.block([s], BlockSpec("engine", ENGINE_META), "an engine")
+                return list(fields.get("for_kinds", []))
+        return []
+
+    def _check_definitions(self) -> None:
+        """Check each definition's own statements once, so mistakes in unused definitions are reported too."""
+        for d in self.d.definitions.values():
+            scratch = Resolver()
+            if d.kind == "engine":
+                kinds = [s for s in d.stmts if s.key == "for"]
+                if not kinds:
+                    self.diags.append(
+                        diag(
+                            MISSING,
+                            f"engine `{d.name}` does not say what it is for",
+                            d.stmt.values[0].span,
+                            hints=["add `for [store]` (or cache, stream, queue, service, external)"],
+                        )
+                    )
+                    continue
+                scratch.block(kinds, BlockSpec("engine", ENGINE_META), "an engine")
+                body = [s for s in d.stmts if s.key != "for"]
+                for kind in self._engine_kinds(d):
+                    scratch.block(body, COMPONENTS[kind], f"engine `{d.name}`")
+            else:
+                self._chain(d)
+                scratch.block(d.stmts, COMPONENTS[d.kind], f"definition `{d.name}`")
+            self.diags.extend(scratch.diags)
+
+    # --- the model -------------------------------------------------------------------------------------------
+
+    def run(self, files: list[SourceFile], stdlib: list[SourceFile]) -> Any:
+        for f in stdlib:
+            self._top(f, True)
+        for f in files:
+            self._top(f, False)
+        self._check_definitions()
+
+        from . import model as m
+
+        system = self._system()
+        regions = [self._region(d) for d in self.d.regions.values()]
+        comps: list[Any] = []
+        edges: list[dict[str, Any]] = []
+        origins_by_comp: dict[str, dict[str, list[Stmt]]] = {}
+        for d in self.d.components.values():
+            spec = COMPONENTS[d.kind]
+            stmts, based_on, _engine = self._layers(d, spec)
+            origins: dict[str, list[Stmt]] = {}
+            fields = self.block(stmts, spec, f"{d.kind} `{d.name}`", origins)
+            origins_by_comp[d.name] = origins
+            comp_edges = fields.pop("edges", [])
+            for e, st in zip(comp_edges, origins.get("edges", []), strict=True):
+                edges.append(self._edge(d.name, e, st))
+            self._component_fields(fields)
+            fields.update(name=d.name, kind=d.kind, title=d.title, based_on=based_on, span=self.loc(d.span))
+            comps.append(fields)
+        if comps and system is None and not self.d.systems:
+            first = next(iter(self.d.components.values()))
+            self.diags.append(
+                diag(
+                    MISSING,
+                    "this design has components but no `system`",
+                    first.stmt.values[0].span,
+                    hints=['add `system NAME "Title" { ... }` to one file of the design'],
+                )
+            )
+        self._check_refs()
+        self._check_placements(comps, origins_by_comp)
+        self._default_protocols(comps, edges)
+        self._check_regions(regions)
+
+        regions_models = [m.Region.model_validate(x) for x in regions if x is not None]
+        comp_models = [m.COMPONENT_CLASSES[c["kind"]].model_validate(c) for c in comps]
+        edge_models = [m.Edge.model_validate(e) for e in edges]
+        files_list = sorted({self.model_path(f.path) for f in files})
+        return m.Design(
+            designc_version=__version__,
+            system=m.System.model_validate(system) if system is not None else None,
+            regions=regions_models,
+            components=comp_models,
+            edges=edge_models,
+            files=files_list,
+        )
+
+    def _system(self) -> dict[str, Any] | None:
+        systems = self.d.systems
+        if not systems:
+            return None
+        for extra in systems[1:]:
+            self.diags.append(
+                diag(
+                    MULTIPLE_SYSTEMS,
+                    f"a second system `{extra.name}`: a design describes one system",
+                    extra.stmt.values[0].span,
+                    label="second system",
+                    hints=["put each system in its own folder, or merge them into one"],
+                    notes=[Note(systems[0].stmt.values[0].span, "the design's system is declared here")],
+                )
+            )
+        s = systems[0]
+        fields = self.block(self.d.system_stmts, SYSTEM_PROPS, f"system `{s.name}`")
+        req = fields.get("requirements")
+        if req is not None:
+            req["partition"] = {
+                "prefer": req.pop("partition_prefer", None),
+                "normal": req.pop("partition_normal", None),
+            }
+        routing = fields.get("routing")
+        if routing is not None and "weights" in routing:
+            routing["weights"] = dict(routing["weights"])
+        fields.update(name=s.name, title=s.title, span=self.loc(s.span))
+        return fields
+
+    def _region(self, d: _Decl) -> dict[str, Any] | None:
+        fields = self.block(d.stmts, REGION_SPEC, f"region `{d.name}`")
+        if "zones" not in fields:
+            self.diags.append(
+                diag(
+                    MISSING,
+                    f"region `{d.name}` does not list its zones",
+                    d.stmt.values[0].span,
+                    label="zones missing",
+                    hints=[f"add `zones [a, b, c]` inside `region {d.name} {{ ... }}`"],
+                )
+            )
+            return None
+        fields.update(name=d.name, span=self.loc(d.span))
+        return fields
+
+    def _component_fields(self, f: dict[str, Any]) -> None:
+        if "availability" in f:
+            f["availability"], f["availability_source"] = f["availability"]
+        if "partition_prefer" in f or "partition_normal" in f:
+            f["partition"] = {
+                "prefer": f.pop("partition_prefer", None),
+                "normal": f.pop("partition_normal", None),
+            }
+
+    def _edge(self, source: str, e: dict[str, Any], stmt: Stmt) -> dict[str, Any]:
+        e["source"] = source
+        e.setdefault("mode", "async" if e["kind"] in ("publishes", "consumes") else "sync")
+        if "backoff" in e:
+            b = e.pop("backoff")
+            e["backoff"] = b["backoff"]
+            if b["range"] is not None:
+                e["backoff_base"], e["backoff_max"] = b["range"]
+        if "fallback" in e:
+            fb = e.pop("fallback")
+            e["fallback"] = fb["fallback"]
+            e["fallback_via"] = fb["via"]
+        e["span"] = self.loc(stmt.span)
+        return e
+
+    # --- references ---------------------------------------------------------------------------------------------
+
+    def _check_refs(self) -> None:
+        comps = self.d.components
+        for p in self.ctx.refs:
+            if p.kinds == ("region",):
+                if p.name not in self.d.regions:
+                    self._unknown_ref(p.name, p.span, "region", list(self.d.regions))
+                continue
+            if p.kinds == ("engine",):
+                eng = self.d.definitions.get(p.name)
+                if eng is None or eng.kind != "engine":
+                    cands = [n for n, x in self.d.definitions.items() if x.kind == "engine"]
+                    self._unknown_ref(p.name, p.span, "engine", cands)
+                continue
+            c = comps.get(p.name)
+            if c is None:
+                cands = [n for n, x in comps.items() if x.kind in p.kinds]
+                what = "component" if len(p.kinds) > 1 else p.kinds[0]
+                self._unknown_ref(p.name, p.span, what, cands)
+            elif c.kind not in p.kinds:
+                self.diags.append(
+                    diag(
+                        WRONG_KIND,
+                        f"`{p.role}` needs {one_of(p.kinds)}, but `{p.name}` is a {c.kind}",
+                        p.span,
+                        label=f"a {c.kind}",
+                        notes=[Note(c.stmt.values[0].span, f"`{p.name}` is defined here")],
+                    )
+                )
+
+    def _unknown_ref(self, name: str, span: Span, what: str, candidates: list[str]) -> None:
+        close = suggest(name, candidates)
+        hints = [f"did you mean `{close}`?"] if close else []
+        if not candidates:
+            hints.append(f"this design defines no {what} yet")
+        elif not close and len(candidates) <= 8:
+            hints.append(f"defined {what}s: {one_of(sorted(candidates))}")
+        self.diags.append(
+            diag(
+                UNKNOWN_REFERENCE,
+                f"unknown {what} `{name}`",
+                span,
+                label=f"no {what} has this name",
+                hints=hints,
+            )
+        )
+
+    def _check_placements(self, comps: list[dict[str, Any]], origins: dict[str, dict[str, list[Stmt]]]) -> None:
+        for c in comps:
+            for p, stmt in zip(c.get("placement", []), origins[c["name"]].get("placement", []), strict=True):
+                region = self.d.regions.get(p["region"])
+                if region is None:
+                    continue
+                zones = set()
+                for s in region.stmts:
+                    if s.key == "zones" and s.values and isinstance(s.values[0], List):
+                        zones = {v.text for v in s.values[0].items if isinstance(v, Name)}
+                if len(stmt.values) < 2 or not zones:
+                    continue
+                zone_nodes = stmt.values[1].items if isinstance(stmt.values[1], List) else [stmt.values[1]]
+                for z in zone_nodes:
+                    if isinstance(z, Name) and z.text not in zones:
+                        self._unknown_ref(z.text, z.span, f"zone of region `{p['region']}`", sorted(zones))
+
+    def _default_protocols(self, comps: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+        """An edge without a protocol takes its target's (stated, or its engine's)."""
+        protocol = {c["name"]: c["protocol"] for c in comps if c.get("protocol")}
+        for e in edges:
+            if e.get("protocol") is None and e["target"] in protocol:
+                e["protocol"] = protocol[e["target"]]
+
+    def _check_regions(self, regions: list[dict[str, Any] | None]) -> None:
+        for d in self.d.regions.values():
+            for s in d.stmts:
+                if s.key == "zones" and s.values and isinstance(s.values[0], List):
+                    seen: dict[str, Node] = {}
+                    for z in s.values[0].items:
+                        if isinstance(z, Name):
+                            if z.text in seen:
+                                self.diags.append(
+                                    diag(
+                                        INCONSISTENT,
+                                        f"zone `{z.text}` is listed twice in region `{d.name}`",
+                                        z.span,
+                                        notes=[Note(seen[z.text].span, "first listed here")],
+                                    )
+                                )
+                            seen[z.text] = z

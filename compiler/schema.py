@@ -1,0 +1,980 @@
+"""The language's vocabulary: which statements each block accepts, what values they take, and where they land
+in the model.
+
+The grammar knows only ``KEY VALUE* [{ ... }]``; this table gives each key its meaning. Adding a property to the
+language means adding a line here (and a field to the model). The README's language reference is generated
+from this table by ``designc reference``, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .values import (
+    AnyOf,
+    Between,
+    Bool,
+    CallOf,
+    Duration,
+    Enum,
+    Int,
+    Kw,
+    ListOf,
+    Number,
+    Opt,
+    Percent,
+    Rate,
+    Ref,
+    Size,
+    Slot,
+    Text,
+    Word,
+)
+
+COMPONENT_KINDS = ("service", "store", "stream", "queue", "cache", "external", "client")
+ANY_COMPONENT = COMPONENT_KINDS
+
+
+class Prop:
+    """One statement a block accepts.
+
+    ``sig`` is the values it takes, in order; ``build`` turns the converted values (and the nested block's
+    fields, as ``block=``) into the model value stored under ``field``. A ``repeat`` statement may appear several
+    times and collects a list; ``key_arity`` values make its identity (``latency p99`` vs ``latency p50``).
+    """
+
+    __slots__ = ("block", "build", "doc", "example", "field", "key", "key_arity", "repeat", "sig")
+
+    def __init__(
+        self,
+        key: str,
+        sig: list[Slot],
+        doc: str,
+        *,
+        example: str,
+        field: str | None = None,
+        build: Callable[..., Any] | None = None,
+        repeat: bool = False,
+        key_arity: int = 1,
+        block: BlockSpec | None = None,
+    ) -> None:
+        self.key = key
+        self.sig = sig
+        self.doc = doc
+        self.example = example
+        self.field = field or key
+        self.build = build
+        self.repeat = repeat
+        self.key_arity = key_arity
+        self.block = block
+
+
+class BlockSpec:
+    """The statements a kind of block accepts. ``free`` blocks (``properties``) take any key and one value."""
+
+    def __init__(self, name: str, props: list[Prop], doc: str = "", free: bool = False) -> None:
+        self.name = name
+        self.props = {p.key: p for p in props}
+        self.doc = doc
+        self.free = free
+
+    def extend(self, name: str, props: list[Prop], doc: str = "") -> BlockSpec:
+        return BlockSpec(name, [*self.props.values(), *props], doc)
+
+
+def P(key: str, *sig: Slot, doc: str, ex: str, **kw: Any) -> Prop:
+    return Prop(key, list(sig), doc, example=ex, **kw)
+
+
+def _first(*v: Any, block: dict[str, Any] | None = None) -> Any:
+    return v[0]
+
+
+PERCENTILE = Enum("p50", "p90", "p95", "p99", "p999", "max", what="a percentile such as `p99`")
+DATA_CLASSES = (
+    "public",
+    "internal",
+    "confidential",
+    "restricted",
+    "pii",
+    "pci",
+    "phi",
+    "financial",
+    "secret",
+)
+DATA = ListOf(Enum(*DATA_CLASSES, what=f"a data class ({', '.join(DATA_CLASSES)})"))
+COMPLIANCE = ("pci_dss", "gdpr", "hipaa", "soc2", "iso27001", "sox", "fedramp", "ccpa", "dora", "nis2")
+CONSISTENCY = (
+    "linearizable",
+    "strong",
+    "sequential",
+    "causal",
+    "read_your_writes",
+    "bounded_staleness",
+    "session",
+    "eventual",
+)
+REGION = Ref("region")
+
+
+def _latency(p: str, v: float, block: Any = None) -> dict[str, Any]:
+    return {"percentile": p, "value": v}
+
+
+def _prefer(v: str, block: Any = None) -> str:
+    return v
+
+
+def _rate_limit(rate: float, per: str | None, block: Any = None) -> dict[str, Any]:
+    return {"rate": rate, "per": per or "total"}
+
+
+def _technology(name: str, reason: str | None, block: Any = None) -> dict[str, Any]:
+    return {"name": name, "reason": reason}
+
+
+def _placement(region: str, zones: list[str] | None, block: Any = None) -> dict[str, Any]:
+    return {"region": region, "zones": zones or []}
+
+
+def _replicas(r: tuple[int, int], block: Any = None) -> dict[str, int]:
+    return {"min": r[0], "max": r[1]}
+
+
+def _with_block(*names: str) -> Callable[..., dict[str, Any]]:
+    """A builder for ``key V1 V2 { ... }``: the values under ``names`` merged with the block's fields."""
+
+    def build(*values: Any, block: dict[str, Any] | None = None) -> dict[str, Any]:
+        out = dict(block or {})
+        for n, v in zip(names, values, strict=False):
+            if v is not None:
+                out[n] = v
+        return out
+
+    return build
+
+
+def _block_only(block: dict[str, Any] | None = None) -> dict[str, Any]:
+    return dict(block or {})
+
+
+def _availability(a: float, source: str | None, block: Any = None) -> tuple[float, str | None]:
+    return a, source
+
+
+# --- shared small blocks -----------------------------------------------------------------------------------------
+
+PROPERTIES = BlockSpec("properties", [], 'Free key-value facts: `properties { cost_center "cc-42" }`.', free=True)
+
+ALERT = BlockSpec(
+    "alert",
+    [
+        P(
+            "burn_rate",
+            Number(0.01, 1000, "a burn rate like `14.4`"),
+            doc="error-budget burn rate that fires it",
+            ex="burn_rate 14.4",
+        ),
+        P("long", Duration(), field="long_window", doc="long window", ex="long 1h"),
+        P(
+            "short",
+            Duration(),
+            field="short_window",
+            doc="short window (1/12 of the long one)",
+            ex="short 5m",
+        ),
+        P("severity", Enum("page", "ticket"), doc="page or ticket", ex="severity page"),
+    ],
+)
+
+SLO = BlockSpec(
+    "slo",
+    [
+        P("availability", Percent(), doc="availability objective", ex="availability 99.9%"),
+        P(
+            "latency",
+            PERCENTILE,
+            Duration(),
+            doc="latency objective at a percentile",
+            ex="latency p99 250ms",
+            build=_latency,
+            repeat=True,
+        ),
+        P("window", Duration(), doc="the SLO window (default 30d)", ex="window 28d"),
+        P(
+            "sli",
+            Text(),
+            doc="how the indicator is measured",
+            ex='sli "non-5xx responses at the load balancer"',
+        ),
+        P(
+            "alert",
+            Word(),
+            doc="a burn-rate alert",
+            ex="alert fast { burn_rate 14.4; long 1h; short 5m }",
+            field="alerts",
+            repeat=True,
+            block=ALERT,
+            build=_with_block("name"),
+        ),
+    ],
+)
+
+HEALTH = BlockSpec(
+    "health_check",
+    [
+        P("interval", Duration(), doc="probe interval", ex="interval 10s"),
+        P("timeout", Duration(), doc="probe timeout", ex="timeout 1s"),
+        P("failure_threshold", Int(1, 100), doc="failures before it is taken out", ex="failure_threshold 3"),
+        P("readiness", Bool(), doc="a readiness probe gates traffic", ex="readiness on"),
+    ],
+)
+
+BACKUP = BlockSpec(
+    "backup",
+    [
+        P("pitr", Bool(), doc="point-in-time recovery", ex="pitr on"),
+        P("rpo", Duration(), doc="data loss the backup allows", ex="rpo 5m"),
+        P("interval", Duration(), doc="how often a backup is taken", ex="interval 1h"),
+        P("retention", Duration(), doc="how long backups are kept", ex="retention 35d"),
+        P("cross_region", Bool(), doc="copies leave the region", ex="cross_region on"),
+        P("encrypted", Bool(), doc="backups are encrypted", ex="encrypted on"),
+        P("tested", Text(names=True), doc="how restores are tested", ex="tested quarterly"),
+    ],
+)
+
+REPLICATION = BlockSpec(
+    "replication",
+    [
+        P("replicas", Int(1, 1000), doc="copies of the data, the primary included", ex="replicas 3"),
+        P("spread", Enum("zones", "regions", "none"), doc="where the copies go", ex="spread zones"),
+        P("regions", ListOf(REGION), doc="regions holding copies", ex="regions [us_east_1, us_west_2]"),
+        P("n", Int(1, 100), doc="quorum: copies", ex="n 3"),
+        P("r", Int(1, 100), doc="quorum: read quorum", ex="r 2"),
+        P("w", Int(1, 100), doc="quorum: write quorum", ex="w 2"),
+        P("failover", Enum("automatic", "manual"), doc="how a replica is promoted", ex="failover automatic"),
+        P("writers", Enum("single", "multi"), doc="single leader or multi-writer", ex="writers single"),
+    ],
+)
+
+SCHEMA = BlockSpec(
+    "schema",
+    [
+        P(
+            "compatibility",
+            Enum("backward", "forward", "full", "none"),
+            doc="compatibility rule",
+            ex="compatibility backward",
+        ),
+        P("registry", Text(names=True), doc="schema registry", ex="registry confluent"),
+        P("migrations", Text(names=True), doc="how schemas change", ex="migrations expand_contract"),
+    ],
+)
+
+PARTITION_DOC = "stance under a network partition (CAP)"
+
+# --- edges -------------------------------------------------------------------------------------------------------
+
+EDGE = BlockSpec(
+    "edge",
+    [
+        P("mode", Enum("sync", "async"), doc="synchronous or asynchronous", ex="mode async"),
+        P(
+            "because",
+            Text(),
+            field="reason",
+            doc="why this edge is what it is",
+            ex='because "decouples capture"',
+        ),
+        P(
+            "criticality",
+            Enum("hard", "soft"),
+            doc="hard: the caller fails without it",
+            ex="criticality soft",
+        ),
+        P("protocol", Word(), doc="grpc, http, sql, kafka, amqp, resp, ...", ex="protocol grpc"),
+        P("timeout", Duration(), doc="the caller's timeout", ex="timeout 200ms"),
+        P("retries", Int(0, 100), doc="retries after the first attempt", ex="retries 2"),
+        P(
+            "backoff",
+            Enum("none", "constant", "linear", "exponential"),
+            Opt("from", Between(Duration())),
+            doc="backoff between retries, optionally its base..cap",
+            ex="backoff exponential from 50ms..2s",
+            build=lambda s, r, block=None: {"backoff": s, "range": r},
+        ),
+        P("jitter", Bool(), doc="randomised backoff", ex="jitter on"),
+        P("retry_budget", Percent(), doc="retries allowed as a share of requests", ex="retry_budget 10%"),
+        P(
+            "circuit_breaker",
+            Bool(),
+            doc="a breaker stops calls to a failing callee",
+            ex="circuit_breaker on",
+        ),
+        P("bulkhead", Int(1, 10**6), doc="maximum concurrent calls on this edge", ex="bulkhead 64"),
+        P(
+            "fallback",
+            Enum("queue", "cache", "stale", "static", "default", "degrade", "failover"),
+            Opt("via", Ref(*ANY_COMPONENT, role="fallback")),
+            doc="what happens when the callee fails, optionally through a component",
+            ex="fallback cache via quotes_cache",
+            build=lambda s, via, block=None: {"fallback": s, "via": via},
+        ),
+        P("idempotency_key", Bool(), doc="requests carry an idempotency key", ex="idempotency_key on"),
+        P("idempotent", Bool(), doc="the consumer tolerates duplicates", ex="idempotent yes"),
+        P(
+            "delivery",
+            Enum("at_most_once", "at_least_once", "exactly_once", "effectively_once"),
+            doc="delivery guarantee",
+            ex="delivery at_least_once",
+        ),
+        P("group", Word(), doc="consumer group", ex="group notify"),
+        P("dead_letter", Bool(), doc="failed messages go to a dead-letter queue", ex="dead_letter yes"),
+        P("ordering", Word(), doc="ordering key or guarantee", ex="ordering account_id"),
+        P(
+            "consistency",
+            Enum(*CONSISTENCY),
+            doc="consistency this edge needs",
+            ex="consistency linearizable",
+        ),
+        P(
+            "auth",
+            Enum("none", "mtls", "jwt", "oauth2", "api_key", "iam", "basic", "token", "sasl"),
+            doc="how the caller authenticates",
+            ex="auth mtls",
+        ),
+        P("encryption", Enum("none", "tls", "mtls"), doc="in transit", ex="encryption tls"),
+        P(
+            "identity_propagation",
+            Bool(),
+            doc="the end user's identity is passed on",
+            ex="identity_propagation on",
+        ),
+        P(
+            "rate_limit",
+            Rate(),
+            Opt("per", Word()),
+            doc="limit on this edge",
+            ex="rate_limit 50 rps",
+            build=_rate_limit,
+        ),
+        P("data", DATA, doc="classes of data on this edge", ex="data [pci]"),
+        P("schema", Word(), field="schema_version", doc="message or API schema version", ex="schema v2"),
+        P("description", Text(), doc="what flows here", ex='description "card authorisations"'),
+    ],
+    "An edge: `calls`, `reads`, `writes`, `publishes` or `consumes` with an optional block.",
+)
+
+
+def _edge(kind: str) -> Callable[..., dict[str, Any]]:
+    def build(target: str, block: dict[str, Any] | None = None) -> dict[str, Any]:
+        out = dict(block or {})
+        out["kind"] = kind
+        out["target"] = target
+        return out
+
+    return build
+
+
+_EDGE_TARGETS = {
+    "calls": ("service", "store", "cache", "external", "queue", "stream"),
+    "reads": ("store", "cache", "stream", "queue", "external", "service"),
+    "writes": ("store", "cache", "stream", "queue", "external", "service"),
+    "publishes": ("stream", "queue"),
+    "consumes": ("stream", "queue"),
+}
+EDGE_KINDS = tuple(_EDGE_TARGETS)
+
+EDGE_PROPS = [
+    P(
+        kind,
+        Ref(*targets, role=kind),
+        doc=f"an edge: this component {kind} the target",
+        ex=f"{kind} target {{ ... }}",
+        field="edges",
+        repeat=True,
+        block=EDGE,
+        build=_edge(kind),
+    )
+    for kind, targets in _EDGE_TARGETS.items()
+]
+
+# --- components ----------------------------------------------------------------------------------------------
+
+COMMON = [
+    P("description", Text(), doc="what it does", ex='description "Authorizes card payments."'),
+    P("owner", Text(names=True), doc="the owning team", ex='owner "payments-team"'),
+    P("tags", ListOf(Word()), doc="labels", ex="tags [tier1, pci]"),
+    P(
+        "properties",
+        doc="free key-value facts",
+        ex='properties { cost_center "cc-42" }',
+        block=PROPERTIES,
+        build=_block_only,
+    ),
+    P(
+        "technology",
+        Text(),
+        Opt("because", Text()),
+        doc="what it is built with, and why",
+        build=_technology,
+        ex='technology "Envoy" because "native circuit breaking"',
+    ),
+    P("engine", Ref("engine"), doc="a stdlib engine: postgres, kafka, redis, ...", ex="engine postgres"),
+    P("protocol", Word(), doc="the protocol callers use unless an edge says otherwise", ex="protocol grpc"),
+    P(
+        "placement",
+        REGION,
+        Opt(None, ListOf(Word())),
+        doc="a region, and optionally its zones; repeat per region",
+        ex="placement us_east_1 [a, b, c]",
+        build=_placement,
+        repeat=True,
+    ),
+    P(
+        "replicas",
+        Between(Int(0, 10**6, "a replica count")),
+        doc="replica count, or a min..max range",
+        ex="replicas 3..30",
+        build=_replicas,
+    ),
+    P("state", Enum("stateless", "stateful"), doc="whether it keeps state", ex="state stateless"),
+    P("exposure", Enum("public", "internal", "private"), doc="who can reach it", ex="exposure public"),
+    P("trust_boundary", Word(), doc="the trust boundary it sits in", ex="trust_boundary dmz"),
+    P(
+        "availability",
+        Percent(),
+        Opt("source", Text()),
+        doc="its own availability (SLA), with a source",
+        ex='availability 99.95% source "aws.amazon.com/rds/sla"',
+        build=_availability,
+    ),
+    P(
+        "latency",
+        PERCENTILE,
+        Duration(),
+        doc="its own latency at a percentile",
+        ex="latency p99 800ms",
+        build=_latency,
+        repeat=True,
+    ),
+    P(
+        "slo",
+        doc="service level objectives",
+        ex="slo { availability 99.9%; latency p99 250ms }",
+        block=SLO,
+        build=_block_only,
+    ),
+    P(
+        "health_check",
+        Enum("http", "grpc", "tcp", "exec"),
+        Opt(None, Text()),
+        doc="how health is probed",
+        ex='health_check http "/healthz" { interval 10s }',
+        block=HEALTH,
+        build=_with_block("kind", "path"),
+    ),
+    P("data", DATA, doc="classes of data it holds", ex="data [pci, pii]"),
+    P("encryption_at_rest", Bool(), doc="stored data is encrypted", ex="encryption_at_rest on"),
+    P("kms", Text(names=True), doc="the key management service", ex="kms aws_kms"),
+    P("managed", Word(), doc="the provider operating it", ex="managed aws"),
+    P("cell", Word(), doc="the cell or bulkhead it belongs to", ex="cell cell_1"),
+    P(
+        "allowed_callers",
+        ListOf(Ref(*ANY_COMPONENT, role="caller")),
+        doc="only these may call it",
+        ex="allowed_callers [api_gateway]",
+    ),
+    *EDGE_PROPS,
+]
+
+SERVICE = BlockSpec(
+    "service",
+    [
+        *COMMON,
+        P(
+            "api",
+            Word(),
+            Opt("compatible", ListOf(Word())),
+            doc="an API version served, and what it stays compatible with",
+            ex="api v2 compatible v1",
+            repeat=True,
+            build=_with_block("version", "compatible"),
+            block=BlockSpec(
+                "api",
+                [
+                    P("style", Word(), doc="rest, grpc, graphql", ex="style grpc"),
+                    P("spec", Text(), doc="where the contract lives", ex='spec "api/payments.proto"'),
+                ],
+            ),
+        ),
+        P(
+            "autoscale",
+            Enum("cpu", "memory", "rps", "queue_lag", "latency", "connections", "custom"),
+            AnyOf(Percent(), Rate(), Duration(), Int()),
+            doc="the autoscaling signal and its target",
+            ex="autoscale cpu 65%",
+            build=lambda s, t, block=None: {"signal": s, "target": t},
+        ),
+        P(
+            "capacity",
+            Rate(),
+            Opt("per", Enum("replica")),
+            doc="requests one replica carries",
+            ex="capacity 800 rps per replica",
+            build=lambda r, _per, block=None: r,
+        ),
+        P("headroom", Percent(), doc="spare capacity kept at peak", ex="headroom 30%"),
+        P(
+            "rate_limit",
+            Rate(),
+            Opt("per", Word()),
+            doc="a rate limit, per client or in total",
+            ex="rate_limit 100 rps per client",
+            build=_rate_limit,
+            repeat=True,
+            key_arity=0,
+        ),
+        P(
+            "deploy",
+            Enum("rolling", "canary", "blue_green", "recreate"),
+            Opt(None, ListOf(Percent())),
+            doc="deployment strategy and canary steps",
+            ex="deploy canary [5%, 25%, 100%] { rollback automatic }",
+            build=_with_block("strategy", "steps"),
+            block=BlockSpec(
+                "deploy",
+                [
+                    P(
+                        "rollback",
+                        Enum("automatic", "manual"),
+                        doc="how a bad release is undone",
+                        ex="rollback automatic",
+                    ),
+                    P("bake_time", Duration(), doc="time each step runs before the next", ex="bake_time 10m"),
+                ],
+            ),
+        ),
+        P(
+            "backpressure",
+            doc="bounded queue and in-flight limit",
+            ex="backpressure { max_in_flight 200; queue 1000; overflow reject }",
+            build=_block_only,
+            block=BlockSpec(
+                "backpressure",
+                [
+                    P("max_in_flight", Int(1, 10**7), doc="concurrent requests", ex="max_in_flight 200"),
+                    P("queue", Int(0, 10**9), doc="bounded queue length", ex="queue 1000"),
+                    P(
+                        "overflow",
+                        Enum("reject", "drop_oldest", "block", "shed"),
+                        doc="what a full queue does",
+                        ex="overflow reject",
+                    ),
+                ],
+            ),
+        ),
+        P(
+            "cells",
+            Int(1, 10**5),
+            Opt("by", Word()),
+            doc="cell-based isolation: how many cells, keyed by what",
+            ex="cells 8 by merchant_id",
+            build=lambda n, k, block=None: {"count": n, "key": k},
+        ),
+        P(
+            "discovery",
+            Text(names=True),
+            doc="how callers find it: dns, consul, kubernetes, mesh",
+            ex="discovery kubernetes",
+        ),
+        P("waf", Bool(), doc="a web application firewall sits in front", ex="waf on"),
+        P(
+            "load_shedding",
+            ListOf(Word()),
+            doc="what is shed first, in order",
+            ex="load_shedding [analytics, batch]",
+        ),
+        P(
+            "degrades",
+            Text(),
+            doc="what still works when dependencies fail",
+            ex='degrades "serves cached quotes"',
+        ),
+        P("scaling", Enum("horizontal", "vertical", "none"), doc="how it scales", ex="scaling horizontal"),
+        P("identity_provider", Bool(), doc="it is the identity provider", ex="identity_provider on"),
+        P("vault", Bool(), doc="secrets come from a vault", ex="vault on"),
+    ],
+    "A process that serves requests or does work.",
+)
+
+_PARTITION_PROPS = [
+    P(
+        "partition",
+        Kw("prefer"),
+        Enum("consistency", "availability"),
+        doc=PARTITION_DOC,
+        ex="partition prefer consistency",
+        field="partition_prefer",
+        build=_prefer,
+    ),
+    P(
+        "normal",
+        Kw("prefer"),
+        Enum("consistency", "latency"),
+        doc="trade-off without a partition (PACELC)",
+        ex="normal prefer latency",
+        field="partition_normal",
+        build=_prefer,
+    ),
+]
+
+_REPLICATION_PROP = P(
+    "replication",
+    Enum("none", "sync", "async", "semi_sync", "quorum"),
+    doc="how data is copied, and how many copies where",
+    ex="replication sync { replicas 3; spread zones }",
+    block=REPLICATION,
+    build=_with_block("mode"),
+)
+_BACKUP_PROP = P("backup", doc="backups", ex="backup { pitr on; rpo 5m }", block=BACKUP, build=_block_only)
+_SCHEMA_PROP = P(
+    "schema",
+    Word(),
+    doc="the schema version in use",
+    ex="schema v3 { compatibility backward }",
+    field="schema_version",
+    block=SCHEMA,
+    build=_with_block("version"),
+)
+_CAPACITY = P("capacity", Rate(), doc="throughput it carries", ex="capacity 20000 rps")
+_RETENTION = P("retention", Duration(), doc="how long data is kept", ex="retention 7d")
+_CONSISTENCY = P(
+    "consistency", Enum(*CONSISTENCY), doc="the consistency model it offers", ex="consistency linearizable"
+)
+
+STORE = BlockSpec(
+    "store",
+    [
+        *COMMON,
+        P(
+            "model",
+            Enum(
+                "relational",
+                "document",
+                "key_value",
+                "wide_column",
+                "graph",
+                "object",
+                "search",
+                "time_series",
+                "ledger",
+                "blob",
+            ),
+            doc="data model",
+            ex="model relational",
+        ),
+        _CONSISTENCY,
+        _REPLICATION_PROP,
+        P(
+            "sharding",
+            CallOf("hash", "range", "geo", "directory", "consistent_hash"),
+            Int(1, 10**6),
+            doc="partitioning: strategy(key) and shard count",
+            ex="sharding hash(account_id) 16 { routing proxy }",
+            build=lambda s, n, block=None: {**(block or {}), "strategy": s[0], "key": s[1], "shards": n},
+            block=BlockSpec(
+                "sharding",
+                [
+                    P(
+                        "routing",
+                        Text(names=True),
+                        doc="how requests reach a shard",
+                        ex="routing consistent_hashing",
+                    ),
+                ],
+            ),
+        ),
+        _BACKUP_PROP,
+        *_PARTITION_PROPS,
+        _RETENTION,
+        _SCHEMA_PROP,
+        _CAPACITY,
+        P("size", Size(), doc="data size", ex="size 2TiB"),
+        P("reproducible", Bool(), doc="can be rebuilt from other data", ex="reproducible yes"),
+    ],
+    "Where data lives: a database, an object store.",
+)
+
+STREAM = BlockSpec(
+    "stream",
+    [
+        *COMMON,
+        P("partitions", Int(1, 10**6), doc="partitions", ex="partitions 48"),
+        P(
+            "replication",
+            Int(1, 100),
+            field="replication_factor",
+            doc="replication factor",
+            ex="replication 3",
+        ),
+        P("min_insync", Int(1, 100), doc="in-sync replicas a write needs", ex="min_insync 2"),
+        P("acks", Enum("all", "leader", "none"), doc="producer acknowledgements", ex="acks all"),
+        _RETENTION,
+        _SCHEMA_PROP,
+        P("ordering", Word(), doc="ordering key", ex="ordering account_id"),
+        _BACKUP_PROP,
+        _CAPACITY,
+    ],
+    "A partitioned, replicated log: Kafka, Kinesis, Pulsar.",
+)
+
+QUEUE = BlockSpec(
+    "queue",
+    [
+        *COMMON,
+        P("max_length", Int(1, 10**12), doc="bound on queued messages", ex="max_length 100000"),
+        P(
+            "overflow",
+            Enum("reject", "drop_oldest", "block"),
+            doc="what a full queue does",
+            ex="overflow reject",
+        ),
+        P("visibility_timeout", Duration(), doc="redelivery delay", ex="visibility_timeout 30s"),
+        P("fifo", Bool(), doc="ordered delivery", ex="fifo on"),
+        P("dead_letter", Bool(), doc="a dead-letter queue is attached", ex="dead_letter on"),
+        _RETENTION,
+        _REPLICATION_PROP,
+        _BACKUP_PROP,
+        _CAPACITY,
+    ],
+    "A message queue: SQS, RabbitMQ.",
+)
+
+CACHE = BlockSpec(
+    "cache",
+    [
+        *COMMON,
+        P("ttl", Duration(), doc="time to live", ex="ttl 5m"),
+        P(
+            "invalidation",
+            Enum("ttl", "write_through", "write_behind", "write_around", "explicit", "event"),
+            doc="how entries are invalidated",
+            ex="invalidation write_through",
+        ),
+        P("eviction", Word(), doc="eviction policy", ex="eviction lru"),
+        P(
+            "stampede_protection",
+            Enum("none", "lock", "coalesce", "probabilistic", "stale_while_revalidate"),
+            doc="what happens on a miss storm",
+            ex="stampede_protection coalesce",
+        ),
+        P("holds", Text(), doc="what it caches", ex='holds "session tokens"'),
+        P("max_memory", Size(), doc="memory limit", ex="max_memory 16GiB"),
+        _REPLICATION_PROP,
+        _CONSISTENCY,
+        _CAPACITY,
+    ],
+    "A cache: Redis, Memcached.",
+)
+
+EXTERNAL = BlockSpec(
+    "external",
+    [
+        *COMMON,
+        P("provider", Text(names=True), doc="who runs it", ex='provider "Visa/Mastercard"'),
+        P(
+            "rate_limit",
+            Rate(),
+            Opt("per", Word()),
+            doc="the provider's rate limit",
+            ex="rate_limit 2000 rps",
+            build=_rate_limit,
+            repeat=True,
+            key_arity=0,
+        ),
+    ],
+    "A dependency outside the system: a card network, a SaaS API.",
+)
+
+CLIENT = BlockSpec("client", list(COMMON), "Who calls the system: a browser, a mobile app, a partner.")
+
+COMPONENTS: dict[str, BlockSpec] = {
+    "service": SERVICE,
+    "store": STORE,
+    "stream": STREAM,
+    "queue": QUEUE,
+    "cache": CACHE,
+    "external": EXTERNAL,
+    "client": CLIENT,
+}
+
+# --- engines: stdlib facts about a technology -------------------------------------------------------------------
+
+ENGINE_META = [
+    P(
+        "for",
+        ListOf(Enum(*COMPONENT_KINDS)),
+        field="for_kinds",
+        doc="which component kinds may use it",
+        ex="for [store]",
+    ),
+]
+
+# --- system level ------------------------------------------------------------------------------------------------
+
+REQUIREMENTS = BlockSpec(
+    "requirements",
+    [
+        P("peak_load", Rate(), doc="peak throughput", ex="peak_load 5000 rps"),
+        P("sustained_load", Rate(), doc="sustained throughput", ex="sustained_load 1200 rps"),
+        P("availability", Percent(), doc="availability target", ex="availability 99.99%"),
+        P(
+            "latency",
+            PERCENTILE,
+            Duration(),
+            doc="latency target at a percentile",
+            ex="latency p99 300ms",
+            build=_latency,
+            repeat=True,
+        ),
+        *_PARTITION_PROPS,
+        P("rpo", Duration(), doc="recovery point objective: data loss allowed", ex="rpo 0s"),
+        P("rto", Duration(), doc="recovery time objective", ex="rto 15m"),
+        P(
+            "compliance",
+            ListOf(Enum(*COMPLIANCE, what=f"a regime ({', '.join(COMPLIANCE)})")),
+            doc="compliance regimes",
+            ex="compliance [pci_dss, gdpr]",
+        ),
+        P(
+            "residency",
+            Enum(*DATA_CLASSES, what="a data class"),
+            ListOf(REGION),
+            doc="where a class of data may live",
+            ex="residency pii [eu_west_1, eu_central_1]",
+            build=lambda d, r, block=None: {"data": d, "regions": r},
+            repeat=True,
+        ),
+        P("survive", Enum("zone", "region"), doc="the largest failure to ride through", ex="survive region"),
+        P("durability", Percent(), doc="durability target", ex="durability 99.999999999%"),
+    ],
+    "What the system must achieve.",
+)
+
+REGION_SPEC = BlockSpec(
+    "region",
+    [
+        P("zones", ListOf(Word(), min_len=1), doc="its availability zones", ex="zones [a, b, c]"),
+        P(
+            "role",
+            Enum("primary", "active", "standby"),
+            doc="primary, active (active-active) or standby",
+            ex="role standby",
+        ),
+        P("provider", Word(), doc="cloud provider", ex="provider aws"),
+        P("location", Text(), doc="where it is", ex='location "N. Virginia"'),
+    ],
+    "A region and its zones.",
+)
+
+SYSTEM_PROPS = BlockSpec(
+    "system",
+    [
+        P("description", Text(), doc="the functional purpose", ex='description "Authorizes card payments."'),
+        P("owner", Text(names=True), doc="the owning team", ex='owner "payments-team"'),
+        P("tags", ListOf(Word()), doc="labels", ex="tags [tier1]"),
+        P(
+            "properties",
+            doc="free key-value facts",
+            ex='properties { cost_center "cc-42" }',
+            block=PROPERTIES,
+            build=_block_only,
+        ),
+        P(
+            "requirements",
+            doc="what the system must achieve",
+            ex="requirements { availability 99.99% }",
+            block=REQUIREMENTS,
+            build=_block_only,
+        ),
+        P(
+            "disaster_recovery",
+            doc="the DR strategy",
+            ex="disaster_recovery { strategy warm_standby; failover automatic }",
+            build=_block_only,
+            block=BlockSpec(
+                "disaster_recovery",
+                [
+                    P(
+                        "strategy",
+                        Enum("active_active", "hot_standby", "warm_standby", "pilot_light", "backup_restore"),
+                        doc="DR strategy",
+                        ex="strategy warm_standby",
+                    ),
+                    P(
+                        "failover",
+                        Enum("automatic", "manual"),
+                        doc="how failover happens",
+                        ex="failover automatic",
+                    ),
+                    P("tested", Text(names=True), doc="how it is tested", ex="tested quarterly"),
+                    P("runbook", Text(), doc="where the runbook lives", ex='runbook "https://wiki/dr"'),
+                ],
+            ),
+        ),
+        P(
+            "routing",
+            doc="traffic between regions",
+            ex="routing { policy latency; weight us_east_1 70% }",
+            build=_block_only,
+            block=BlockSpec(
+                "routing",
+                [
+                    P(
+                        "policy",
+                        Enum("latency", "geo", "weighted", "failover", "round_robin"),
+                        doc="routing policy",
+                        ex="policy failover",
+                    ),
+                    P(
+                        "weight",
+                        REGION,
+                        Percent(),
+                        field="weights",
+                        doc="a region's share of traffic",
+                        ex="weight us_east_1 70%",
+                        repeat=True,
+                        build=lambda r, w, block=None: (r, w),
+                    ),
+                    P("ingress", Text(names=True), doc="the global entry point", ex='ingress "Route 53"'),
+                ],
+            ),
+        ),
+        P("discovery", Text(names=True), doc="how services find each other", ex="discovery kubernetes"),
+        P(
+            "observability",
+            doc="monitoring and debugging tools",
+            ex='observability { metrics "Prometheus" }',
+            build=_block_only,
+            block=BlockSpec(
+                "observability",
+                [
+                    P(k, Text(names=True), doc=f"{k} tooling", ex=f'{k} "{v}"')
+                    for k, v in [
+                        ("metrics", "Prometheus"),
+                        ("tracing", "OpenTelemetry"),
+                        ("logs", "Loki"),
+                        ("dashboards", "Grafana"),
+                        ("alerting", "Alertmanager"),
+                    ]
+                ],
+            ),
+        ),
+    ],
+    "The system: its purpose, requirements, regions and components.",
+)
+
+# Statements that declare something rather than set a property.
+DECLARATIONS = ("import", "system", "region", "define", *COMPONENT_KINDS)

@@ -1,0 +1,14 @@
+"""The resolved model as JSON: `model.json`, valid against `designc schema`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DESCRIPTION = "the resolved model as JSON (model.json), valid against `designc schema`"
+
+
+def generate(design: Any) -> dict[str, bytes]:
+    data = design.model_dump(mode="json", exclude_none=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return {"model.json": text.encode("utf-8")}
