@@ -284,7 +284,9 @@ def _header(stmt: Stmt, kind: str, allow_base: bool, allow_title: bool, diags: l
     example = {
         "system": 'system payments "Card payments" { ... }',
         "region": "region us_east_1 { zones [a, b] }",
-    }.get(kind, f"{kind} NAME {{ ... }}" if kind != "define" else "define store postgres_ha { ... }")
+    }.get(
+        kind, f'{kind} NAME "Title" is DEFINITION {{ ... }}' if kind != "define" else "define store postgres_ha { ... }"
+    )
     if not vals or not isinstance(vals[0], Name) or "." in vals[0].text:
         where = vals[0].span if vals else stmt.key_span
         found = vals[0].describe() if vals else "nothing"
@@ -300,37 +302,37 @@ def _header(stmt: Stmt, kind: str, allow_base: bool, allow_title: bool, diags: l
         return None
     d = _Decl(kind, vals[0].text, stmt, stmt.span.file)
     i = 1
-    if allow_base and i < len(vals) and isinstance(vals[i], Name) and vals[i].text == "is":  # type: ignore[union-attr]
-        if i + 1 < len(vals) and isinstance(vals[i + 1], Name):
-            d.base = vals[i + 1].text  # type: ignore[union-attr]
-            d.base_span = vals[i + 1].span
-            i += 2
-        else:
+    while i < len(vals):
+        v = vals[i]
+        if allow_base and d.base is None and isinstance(v, Name) and v.text == "is":
+            nxt = vals[i + 1] if i + 1 < len(vals) else None
+            if isinstance(nxt, Name):
+                d.base, d.base_span = nxt.text, nxt.span
+                i += 2
+                continue
             diags.append(
                 diag(
                     WRONG_ARITY,
                     "`is` needs the name of a definition",
-                    vals[i].span,
+                    v.span,
                     hints=[f"write it as `{kind} ledger is postgres_ha {{ ... }}`"],
                 )
             )
-            return None
-    if allow_title and i < len(vals) and isinstance(vals[i], Str):
-        d.title = vals[i].text  # type: ignore[union-attr]
-        i += 1
-    if i < len(vals):
-        v = vals[i]
-        hint = f"write it as `{example}`"
+            break
+        if allow_title and d.title is None and isinstance(v, Str):
+            d.title = v.text
+            i += 1
+            continue
         diags.append(
             diag(
                 WRONG_ARITY,
-                f"unexpected {v.describe()} after `{kind} {d.name}`",
+                f"{v.describe()} is not expected after `{kind} {d.name}`",
                 v.span.to(vals[-1].span),
                 label="not expected here",
-                hints=[hint],
+                hints=[f"write it as `{example}`"],
             )
         )
-        return None
+        break
     return d
 
 
@@ -817,7 +819,18 @@ class _DesignResolver(Resolver):
                 zone_nodes = stmt.values[1].items if isinstance(stmt.values[1], List) else [stmt.values[1]]
                 for z in zone_nodes:
                     if isinstance(z, Name) and z.text not in zones:
-                        self._unknown_ref(z.text, z.span, f"zone of region `{p['region']}`", sorted(zones))
+                        close = suggest(z.text, sorted(zones))
+                        hints = [f"did you mean `{close}`?"] if close else []
+                        hints.append(f"region `{p['region']}` has zones {one_of(sorted(zones))}")
+                        self.diags.append(
+                            diag(
+                                UNKNOWN_REFERENCE,
+                                f"region `{p['region']}` has no zone `{z.text}`",
+                                z.span,
+                                label="not a zone of this region",
+                                hints=hints,
+                            )
+                        )
 
     def _default_protocols(self, comps: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
         """An edge without a protocol takes its target's (stated, or its engine's)."""
