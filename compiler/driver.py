@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,15 +40,20 @@ class Result:
 def check(paths: list[Path], root: Path | None = None) -> Result:
     """Load, parse and resolve every design under ``paths``. Raises loader.UsageError for a missing path."""
     import gc
+    import os
+    import time
 
     from .resolve import resolve
 
+    timing = bool(os.environ.get("DESIGNC_TIMING"))
+    t0 = time.perf_counter()
     loader = Loader()
     result = Result()
     units = loader.units(paths, root)
     per_design: list[list[Diagnostic]] = []
     for unit in units:
         loaded = loader.load(unit)
+        t1 = time.perf_counter()
         diags: list[Diagnostic] = []
         model = None
         if not loaded.failed:
@@ -60,6 +66,10 @@ def check(paths: list[Path], root: Path | None = None) -> Result:
                     gc.enable()
             if any(d.severity is Severity.ERROR for d in diags):
                 model = None
+        if timing:
+            t2 = time.perf_counter()
+            print(f"designc timing: load+parse {t1 - t0:.3f}s resolve {t2 - t1:.3f}s", file=sys.stderr)
+            t0 = t2
         per_design.append(diags)
         result.designs.append(CheckedDesign(loaded, model, diags))
     seen: set[tuple[Any, ...]] = set()

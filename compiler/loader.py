@@ -57,14 +57,23 @@ class LoadedDesign:
     files: list[SourceFile] = field(default_factory=list)
     stdlib: list[SourceFile] = field(default_factory=list)
     failed: bool = False
+    _paths: dict[str, str] = field(default_factory=dict, repr=False)
 
     def model_path(self, display: str) -> str:
+        """A file's name in the model: relative to the design's root, so the model does not depend on where
+        designc runs."""
+        cached = self._paths.get(display)
+        if cached is not None:
+            return cached
         if display.startswith(STDLIB_PREFIX):
-            return "stdlib/" + display[len(STDLIB_PREFIX) :]
-        try:
-            return Path(os.path.abspath(display)).relative_to(self.unit.root.resolve()).as_posix()
-        except ValueError:
-            return Path(display).as_posix()
+            out = "stdlib/" + display[len(STDLIB_PREFIX) :]
+        else:
+            try:
+                out = Path(os.path.abspath(display)).relative_to(self.unit.root.resolve()).as_posix()
+            except ValueError:
+                out = Path(display).as_posix()
+        self._paths[display] = out
+        return out
 
 
 def display_path(p: Path) -> str:
@@ -181,56 +190,40 @@ class Loader:
     # --- grouping files into designs ----------------------------------------------------------------------------
 
     def units(self, paths: list[Path], root: Path | None) -> list[Unit]:
-        """Group the command line's paths into designs."""
-        by_dir: dict[Path, list[Path]] = {}
-        roots: dict[Path, Path] = {}
-        wanted: dict[Path, set[Path] | None] = {}
+        """Group the command line's paths into designs: a file is a design with what it imports; a folder is
+        searched, and each folder below it grouped as the module docstring says."""
+        units: list[Unit] = []
+        seen: set[tuple[Path, ...]] = set()
         for p in paths:
             if not p.exists():
                 raise UsageError(f"no such file or directory: {p}")
             if p.is_dir():
-                found = list(_walk(p))
+                found = _walk(p)
                 if not found:
                     raise UsageError(f"no *.design files under {p}")
+                by_dir: dict[Path, list[Path]] = {}
                 for f in found:
-                    d = f.parent.resolve()
-                    by_dir.setdefault(d, [])
-                    if f.resolve() not in {x.resolve() for x in by_dir[d]}:
-                        by_dir[d].append(f)
-                    roots.setdefault(d, root or p)
-                    wanted[d] = None
+                    by_dir.setdefault(f.parent, []).append(f)
+                found_units = [u for d in sorted(by_dir) for u in self._dir_units(by_dir[d], root or p)]
             else:
-                d = p.parent.resolve()
-                siblings = sorted(x for x in p.parent.glob("*.design") if x.is_file()) or [p]
-                if p.resolve() not in {x.resolve() for x in siblings}:
-                    siblings.append(p)
-                by_dir.setdefault(d, [])
-                for f in siblings:
-                    if f.resolve() not in {x.resolve() for x in by_dir[d]}:
-                        by_dir[d].append(f)
-                roots.setdefault(d, root or p.parent)
-                if d not in wanted or wanted[d] is not None:
-                    wanted.setdefault(d, set()).add(p.resolve())  # type: ignore[union-attr]
-        units: list[Unit] = []
-        for d in sorted(by_dir):
-            units.extend(self._dir_units(sorted(by_dir[d]), roots[d], wanted[d]))
+                found_units = [Unit(root or p.parent, [p])]
+            for u in found_units:
+                key = tuple(e.resolve() for e in u.entries)
+                if key not in seen:
+                    seen.add(key)
+                    units.append(u)
         return units
 
-    def _dir_units(self, files: list[Path], root: Path, wanted: set[Path] | None) -> list[Unit]:
+    def _dir_units(self, files: list[Path], root: Path) -> list[Unit]:
         systems = [f for f in files if _declares_system(self.read(f))]
         if len(systems) <= 1:
-            units = [Unit(root, files)] if systems else [Unit(root, [f], library=True) for f in files]
-        else:
-            units = [Unit(root, [f]) for f in systems]
-            imported: set[Path] = set()
-            for u in units:
-                imported |= {x for x in self._closure(u.entries[0], root)}
-            units += [Unit(root, [f], library=True) for f in files if f not in systems and f.resolve() not in imported]
-        if wanted is None:
-            return units
-        return [u for u in units if any(e.resolve() in wanted for e in u.entries)] or [
-            Unit(root, [f]) for f in files if f.resolve() in wanted
-        ]
+            return [Unit(root, files)] if systems else [Unit(root, [f], library=True) for f in files]
+        units = [Unit(root, [f]) for f in systems]
+        imported: set[Path] = set()
+        for u in units:
+            imported |= self._closure(u.entries[0], root)
+        units += [Unit(root, [f], library=True) for f in files if f not in systems and f.resolve() not in imported]
+        return units
 
     def _closure(self, entry: Path, root: Path) -> set[Path]:
         loaded = LoadedDesign(Unit(root, [entry]))

@@ -70,19 +70,41 @@ class _Builder:
         lo, hi = raw.split("..", 1)
         return Range(_num(lo, span), _num(hi, span), raw, span)
 
+    # The grammar's list rules are left-recursive: `body: stmt | body _SEP stmt | body _SEP`. Each callback
+    # gets the list built so far and appends to it.
+
     def start(self, children: list[Any]) -> list[Stmt]:
-        return children
+        return children[0] if children else []
+
+    def body(self, children: list[Any]) -> list[Stmt]:
+        first = children[0]
+        if type(first) is not list:
+            return [first]
+        if len(children) == 2:
+            first.append(children[1])
+        return first
+
+    def values(self, children: list[Any]) -> list[Node]:
+        if len(children) == 1:
+            return [self._conv(children[0])]
+        children[0].append(self._conv(children[1]))
+        return children[0]
+
+    items = values
+
+    def args(self, children: list[Any]) -> list[Node]:
+        return self.values(children)
 
     def stmt(self, children: list[Any]) -> Stmt:
         key_tok = children[0]
-        key_span = self._span(key_tok)
+        key_span = Span(self.file, key_tok.line, key_tok.column, key_tok.end_line, key_tok.end_column)
         values: list[Node] = []
         block: Block | None = None
         for c in children[1:]:
-            if isinstance(c, Block):
-                block = c
+            if type(c) is list:
+                values = c
             else:
-                values.append(self._conv(c))
+                block = c
         if block is not None:
             end = block.span
         elif values:
@@ -92,7 +114,7 @@ class _Builder:
         return Stmt(str(key_tok), key_span, values, block, key_span.to(end))
 
     def block(self, children: list[Any]) -> Block:
-        stmts = children[1:-1]
+        stmts = children[1] if len(children) == 3 else []
         depth = 1
         for s in stmts:
             d = s.depth + 1
@@ -101,7 +123,7 @@ class _Builder:
         return Block(stmts, self._span(children[0]).to(self._span(children[-1])), depth)
 
     def list(self, children: list[Any]) -> List:
-        items = [self._conv(c) for c in children[1:-1]]
+        items = children[1] if len(children) == 3 else []
         depth = 1
         for i in items:
             if isinstance(i, List | Call) and i.depth + 1 > depth:
@@ -109,7 +131,7 @@ class _Builder:
         return List(items, self._span(children[0]).to(self._span(children[-1])), depth)
 
     def call(self, children: list[Any]) -> Call:
-        args = [self._conv(c) for c in children[2:-1]]
+        args = children[2] if len(children) == 4 else []
         depth = 1
         for a in args:
             if isinstance(a, List | Call) and a.depth + 1 > depth:
@@ -153,8 +175,7 @@ _WORDS = {
     "LPAR": "`(`",
     "RPAR": "`)`",
     "_COMMA": "`,`",
-    "_SEMI": "`;`",
-    "_NL": "the end of the line",
+    "_SEP": "`;` or the end of the line",
     "$END": "the end of the file",
 }
 _WORD_ORDER = list(_WORDS)
@@ -174,8 +195,8 @@ def _found(tok: Any) -> str:
     t = tok.type
     if t == "$END":
         return "the end of the file"
-    if t == "_NL":
-        return "the end of the line"
+    if t == "_SEP":
+        return "the end of the statement"
     if t == "NAME":
         return f"name `{tok}`"
     if t == "STRING":
@@ -294,7 +315,7 @@ def _token_error(text: str, path: str, e: Any) -> Diagnostic:
             Span(path, end_line, end_col, end_line, end_col),
         )
     span = Span(path, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
-    if tok.type == "_NL":
+    if tok.type == "_SEP":
         # point at the end of the line rather than at the newline's own (next-line) position
         span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
     found = _found(tok)

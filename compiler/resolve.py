@@ -674,17 +674,16 @@ class _DesignResolver(Resolver):
         self._default_protocols(comps, edges)
         self._check_regions(regions)
 
-        regions_models = [m.Region.model_validate(x) for x in regions if x is not None]
-        comp_models = [m.COMPONENT_CLASSES[c["kind"]].model_validate(c) for c in comps]
-        edge_models = [m.Edge.model_validate(e) for e in edges]
-        files_list = sorted({self.model_path(f.path) for f in files})
-        return m.Design(
-            designc_version=__version__,
-            system=m.System.model_validate(system) if system is not None else None,
-            regions=regions_models,
-            components=comp_models,
-            edges=edge_models,
-            files=files_list,
+        return m.construct(
+            m.Design,
+            {
+                "designc_version": __version__,
+                "system": system,
+                "regions": [x for x in regions if x is not None],
+                "components": comps,
+                "edges": edges,
+                "files": sorted({self.model_path(f.path) for f in files}),
+            },
         )
 
     def _system(self) -> dict[str, Any] | None:
