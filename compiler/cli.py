@@ -272,6 +272,14 @@ def build_cmd(paths: tuple[str, ...], targets: tuple[str, ...], out: str, root: 
         _echo(f"wrote {w}\n", err=True)
 
 
+@main.command("reference")
+def reference_cmd() -> None:
+    """Print the language reference (Markdown), generated from the language's schema."""
+    from .reference import markdown
+
+    _echo(markdown())
+
+
 @main.command("explain")
 @click.argument("code")
 def explain_cmd(code: str) -> None:

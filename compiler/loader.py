@@ -264,7 +264,7 @@ class Loader:
                 tkey, tsf = target
                 if state.get(tkey) == 1:
                     chain = [*stack, key, tkey]
-                    names = " → ".join(chain[chain.index(tkey) :])
+                    names = " → ".join(loaded.model_path(k) for k in chain[chain.index(tkey) :])
                     problems.append(
                         diag(
                             IMPORT_CYCLE,

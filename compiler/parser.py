@@ -168,14 +168,14 @@ _WORDS = {
     "STRING": "a string",
     "QUANTITY": "a number",
     "RANGE": "a range",
+    "_COMMA": "`,`",
     "LBRACE": "`{`",
     "RBRACE": "`}`",
     "LSQB": "`[`",
     "RSQB": "`]`",
     "LPAR": "`(`",
     "RPAR": "`)`",
-    "_COMMA": "`,`",
-    "_SEP": "`;` or the end of the line",
+    "_SEP": "the end of the statement",
     "$END": "the end of the file",
 }
 _WORD_ORDER = list(_WORDS)
@@ -319,8 +319,11 @@ def _token_error(text: str, path: str, e: Any) -> Diagnostic:
         # point at the end of the line rather than at the newline's own (next-line) position
         span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
     found = _found(tok)
-    if tok.type != "RBRACE" and unclosed_opener(text[: tok.start_pos]) is None:
+    opener = unclosed_opener(text[: tok.start_pos])
+    if tok.type != "RBRACE" and opener is None:
         expected.discard("RBRACE")  # at the top level, `}` cannot be what is missing
+    if opener is not None and opener[1] in "[(":
+        expected.discard("_SEP")  # inside a list a line break is allowed, but it is never what is missing
     hints: list[str] = []
     if tok.type in ("QUANTITY", "STRING", "RANGE", "LSQB", "LPAR") and "NAME" in expected and len(expected) <= 4:
         hints.append("every statement starts with a name, such as `timeout 250ms` or `service api { ... }`")

@@ -1,0 +1,83 @@
+"""The language reference, generated from the schema so that the README cannot drift from the language."""
+
+from __future__ import annotations
+
+from .schema import COMPONENTS, EDGE, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec, Prop
+from .values import DURATION_UNITS, RATE_UNITS, SIZE_UNITS
+
+
+def _row(p: Prop) -> str:
+    return f"| `{p.key}` | `{p.example}` | {p.doc} |"
+
+
+def _table(spec: BlockSpec, skip: set[str] | None = None) -> list[str]:
+    rows = ["| statement | example | meaning |", "|---|---|---|"]
+    rows += [_row(p) for p in spec.props.values() if not skip or p.key not in skip]
+    return rows
+
+
+def _nested(spec: BlockSpec, seen: set[str]) -> list[str]:
+    out: list[str] = []
+    for p in spec.props.values():
+        b = p.block
+        if b is None or b.free or b.name in seen or b is EDGE:
+            continue
+        seen.add(b.name)
+        out += ["", f"**`{p.key} {{ ... }}`** takes:", "", *_table(b)]
+        out += _nested(b, seen)
+    return out
+
+
+def markdown() -> str:
+    common = set(COMPONENTS["client"].props)
+    out = [
+        "### Values",
+        "",
+        "| kind | written | model value |",
+        "|---|---|---|",
+        f"| duration | `250ms`, `5m` ({', '.join(DURATION_UNITS)}) | seconds |",
+        "| percentage | `99.95%` | a fraction (0.9995) |",
+        f"| rate | `5000 rps` ({', '.join(RATE_UNITS)}) | per second |",
+        f"| size | `20GiB` ({', '.join(SIZE_UNITS)}) | bytes |",
+        "| number | `3`, `14.4` | as written |",
+        "| range | `3..30`, `50ms..2s` | low and high |",
+        "| switch | `on` `off` `yes` `no` `true` `false` | true or false |",
+        '| string | `"text"` | text; `\\"` and `\\\\` escape |',
+        "| list | `[a, b, c]` (may span lines) | a list; one value alone is a list of one |",
+        "| name | `ledger`, `us_east_1` | checked against what the design defines |",
+        "",
+        "### `system NAME \"Title\" { ... }`",
+        "",
+        "Holds `region`s and components (which may also sit at the top level of any file of the design), and:",
+        "",
+        *_table(SYSTEM_PROPS),
+        *_nested(SYSTEM_PROPS, {"requirements"}),
+        "",
+        "**`requirements { ... }`** takes:",
+        "",
+        *_table(REQUIREMENTS),
+        "",
+        "### `region NAME { ... }`",
+        "",
+        *_table(REGION_SPEC),
+        "",
+        "### Every component: `service`, `store`, `stream`, `queue`, `cache`, `external`, `client`",
+        "",
+        "`KIND NAME [\"Title\"] [is DEFINITION] { ... }`. Every kind takes these statements:",
+        "",
+        *_table(COMPONENTS["client"]),
+        *_nested(COMPONENTS["client"], set()),
+        "",
+        "### Edges: `calls`, `reads`, `writes`, `publishes`, `consumes`",
+        "",
+        "`calls TARGET { ... }`; `calls`, `reads` and `writes` are synchronous unless `mode async`, `publishes`"
+        " and `consumes` asynchronous. An edge without `protocol` takes its target's (or its engine's).",
+        "",
+        *_table(EDGE),
+    ]
+    for kind in ("service", "store", "stream", "queue", "cache", "external"):
+        spec = COMPONENTS[kind]
+        out += ["", f"### `{kind}`", "", spec.doc, "", "Besides the statements every component takes:", ""]
+        out += _table(spec, common)
+        out += _nested(BlockSpec(kind, [p for p in spec.props.values() if p.key not in common]), {"slo", "health_check"})
+    return "\n".join(out) + "\n"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+class Checked:
+    """What `designc check` found in a design written by a test."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        self.diagnostics = result.diagnostics
+        self.codes = [d.code for d in result.diagnostics]
+        models = [d.model for d in result.designs if d.model is not None]
+        self.model = models[0] if models else None
+
+    def only(self, code: str) -> Any:
+        found = [d for d in self.diagnostics if d.code == code]
+        assert len(found) == 1, f"expected one {code}, got {self.codes}: {[d.message for d in self.diagnostics]}"
+        return found[0]
+
+
+@pytest.fixture
+def check_design(tmp_path: Path) -> Callable[..., Checked]:
+    """Write files (name -> text) into a fresh folder and check the first one, or the folder if asked."""
+    from designc.driver import check
+
+    def run(text: str | None = None, files: dict[str, str] | None = None, folder: bool = False) -> Checked:
+        all_files = dict(files or {})
+        if text is not None:
+            all_files = {"main.design": text, **all_files}
+        for name, body in all_files.items():
+            p = tmp_path / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(body, encoding="utf-8")
+        target = tmp_path if folder else tmp_path / next(iter(all_files))
+        return Checked(check([target]))
+
+    return run
+
+
+def run_designc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run designc as a user would: a separate process, so exit codes and stray tracebacks are real."""
+    import os
+
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "designc", *args],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+
+
+MINIMAL = """\
+system shop "A shop" {
+  region eu { zones [a, b] }
+  service api {
+    replicas 2
+    calls db { timeout 100ms }
+  }
+  store db { engine postgres }
+}
+"""

@@ -1,0 +1,195 @@
+"""From syntax to model: units, defaults, definitions, references, and the diagnostics for each mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL
+
+
+def comp(model, name):
+    return next(c for c in model.components if c.name == name)
+
+
+def edge(model, source, target):
+    return next(e for e in model.edges if e.source == source and e.target == target)
+
+
+def test_minimal_design_resolves(check_design):
+    r = check_design(MINIMAL)
+    assert r.codes == []
+    m = r.model
+    assert m.system.name == "shop" and m.system.title == "A shop"
+    assert [x.name for x in m.regions] == ["eu"] and m.regions[0].zones == ["a", "b"]
+    e = edge(m, "api", "db")
+    assert e.kind == "calls" and e.mode == "sync" and e.timeout == pytest.approx(0.1)
+    assert e.protocol == "sql"  # from the postgres engine of the target
+    db = comp(m, "db")
+    assert db.engine == "postgres" and db.consistency == "linearizable" and db.state == "stateful"
+    assert db.partition.prefer == "consistency"
+
+
+def test_units_are_normalised(check_design):
+    r = check_design("""\
+system s {
+  requirements { peak_load 5000 rps; sustained_load 600 rpm; availability 99.95%; latency p99 300ms; rto 15m; rpo 0s }
+  region r { zones [a] }
+  service api {
+    replicas 3..30
+    capacity 800 rps per replica
+    autoscale cpu 65%
+    slo { availability 99.9%; latency p99 1.5s; window 28d }
+  }
+  cache c { ttl 5m; max_memory 2GiB }
+  stream e { retention 7d; partitions 12 }
+}
+""")
+    assert r.codes == []
+    req = r.model.system.requirements
+    assert req.peak_load == 5000 and req.sustained_load == pytest.approx(10)
+    assert req.availability == pytest.approx(0.9995)
+    assert req.latency[0].percentile == "p99" and req.latency[0].value == pytest.approx(0.3)
+    assert req.rto == 900 and req.rpo == 0
+    api = comp(r.model, "api")
+    assert (api.replicas.min, api.replicas.max) == (3, 30)
+    assert api.capacity == 800 and api.autoscale.signal == "cpu" and api.autoscale.target == pytest.approx(0.65)
+    assert api.slo.latency[0].value == pytest.approx(1.5) and api.slo.window == 28 * 86400
+    c = comp(r.model, "c")
+    assert c.ttl == 300 and c.max_memory == 2 * 2**30
+    assert comp(r.model, "e").retention == 7 * 86400
+
+
+def test_default_slo_window_and_edge_modes(check_design):
+    r = check_design("""\
+system s {
+  service a { publishes t; calls b; slo { availability 99% } }
+  service b { consumes t { delivery at_least_once; idempotent yes; dead_letter yes } }
+  stream t { engine kafka }
+}
+""")
+    assert r.codes == []
+    assert comp(r.model, "a").slo.window == 30 * 86400
+    assert edge(r.model, "a", "t").mode == "async" and edge(r.model, "a", "b").mode == "sync"
+    consume = edge(r.model, "b", "t")
+    assert consume.delivery == "at_least_once" and consume.idempotent and consume.dead_letter
+    assert consume.protocol == "kafka"
+
+
+def test_definitions_are_inherited_and_overridden(check_design):
+    r = check_design("""\
+import "stdlib/patterns"
+system s {
+  store ledger is postgres_ha { backup { pitr off } }
+  store plain is postgres_ha
+}
+""")
+    assert r.codes == []
+    ledger, plain = comp(r.model, "ledger"), comp(r.model, "plain")
+    assert plain.based_on == ["postgres_ha"] and plain.engine == "postgres"
+    assert plain.replication.mode == "sync" and plain.replication.replicas == 3
+    assert plain.backup.pitr is True and plain.backup.rpo == 300
+    # a block statement overrides the inherited one as a whole
+    assert ledger.backup.pitr is False and ledger.backup.rpo is None
+    assert ledger.replication.replicas == 3
+
+
+def test_stdlib_availability_data(check_design):
+    r = check_design('import "stdlib/aws"\nsystem s { store db is rds_postgres_multi_az }\n')
+    assert r.codes == []
+    db = comp(r.model, "db")
+    assert db.availability == pytest.approx(0.9995)
+    assert "aws.amazon.com/rds/sla" in db.availability_source
+    assert db.managed == "aws"
+
+
+def test_local_definitions_chain(check_design):
+    r = check_design("""\
+define service base { replicas 3; state stateless }
+define service web is base { exposure public }
+system s { service front is web { replicas 5 } }
+""")
+    assert r.codes == []
+    front = comp(r.model, "front")
+    assert front.based_on == ["web", "base"]
+    assert front.exposure == "public" and front.state == "stateless" and front.replicas.min == 5
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "needle", "hint"),
+    [
+        ("service a { calls dbb }\nstore db {}", "REF001", "unknown component `dbb`", "did you mean `db`?"),
+        ("service a { consumes b }\nservice b {}", "REF003", "`consumes` needs", None),
+        ("store a { engine postgress }", "REF001", "unknown engine `postgress`", "did you mean `postgres`?"),
+        ("service a { placement nowhere }\nregion r { zones [a] }", "REF001", "unknown region `nowhere`", None),
+        ("region r { zones [a, b] }\nservice a { placement r [a, c] }", "REF001", "region `r` has no zone `c`", None),
+        ("service a {}\nservice a {}", "REF002", "defined twice", None),
+        ("service a {}\nregion a { zones [x] }", "REF002", "already the name of a service", None),
+        ("service a { is_public yes }", "DEF001", "unknown statement `is_public`", None),
+        ("service a { exposure publik }", "VAL001", "expected one of", "did you mean `public`?"),
+        ("service a { replicas 2; replicas 3 }", "DEF002", "set twice", None),
+        ("service a { calls b; calls b }\nservice b {}", "DEF002", "`calls b` is set twice", None),
+        ("service a { calls b { timeout 5% } }\nservice b {}", "VAL001", "expected a duration", "is a percentage"),
+        ("service a { calls b { timeout 5 } }\nservice b {}", "VAL001", "expected a duration", "`5ms` or `5s`"),
+        ("external a { availability 120% }", "VAL002", "out of range", None),
+        ("service a { replicas -1 }", "VAL002", "at least 0", None),
+        ("service a { replicas 30..3 }", "VAL002", "runs backwards", None),
+        ("service a { replicas 3 spread zones }", "VAL003", "one too many", None),
+        ("service a { technology }", "VAL003", "needs a string", None),
+        ("service a { timeout 1s { x 1 } }", "DEF001", "unknown statement `timeout`", None),
+        ("service a { replicas 2 { x 1 } }", "VAL003", "takes no block", None),
+        ("service { }", "VAL003", "needs a name", None),
+        ("region r {}", "DEF003", "does not list its zones", None),
+        ("define store x is x {}", "REF004", "builds on itself", None),
+        ("define store x is nope {}", "REF001", "unknown definition `nope`", None),
+        ("define servce x {}", "VAL003", "`define` needs the kind", "did you mean `service`?"),
+        ("store s { engine kafka }", "REF003", "engine `kafka` is for", None),
+        ("system t {}", "DEF004", "a second system", None),
+        ("bogus 1", "DEF001", "unknown statement `bogus`", None),
+        ("requirements { availability 99% }", "DEF001", "at the top level", "belongs inside the `system` block"),
+        ("service a { deploy canary [5%, 200%] }", "VAL002", "out of range", None),
+        ("service a { health_check http 5 }", "VAL001", "expected a string", None),
+    ],
+)
+def test_mistakes_get_a_diagnostic(check_design, body, code, needle, hint):
+    r = check_design(f"system s {{\n}}\n{body}\n")
+    matching = [d for d in r.diagnostics if d.code == code]
+    assert matching, f"expected {code}, got {r.codes}: {[d.message for d in r.diagnostics]}"
+    d = matching[0]
+    assert needle in d.message
+    if hint:
+        assert any(hint in h for h in d.hints), d.hints
+    assert d.span is not None and d.span.line >= 1 and d.span.column >= 1
+    assert r.model is None  # a design with errors has no model
+
+
+def test_components_without_a_system(check_design):
+    r = check_design("service a {}\n")
+    assert r.only("DEF003").message == "this design has components but no `system`"
+
+
+def test_library_without_components_is_fine(check_design):
+    r = check_design("define service base { replicas 3 }\n")
+    assert r.codes == []
+
+
+def test_design_may_shadow_a_stdlib_definition(check_design):
+    r = check_design("""\
+import "stdlib/patterns"
+define store postgres_ha { engine postgres; replication sync { replicas 5 } }
+system s { store db is postgres_ha }
+""")
+    assert r.codes == []
+    assert comp(r.model, "db").replication.replicas == 5
+
+
+def test_properties_are_free_form(check_design):
+    r = check_design('system s { properties { cost "cc-1"; weight 3; flag on; size 3GiB } }\n')
+    assert r.codes == []
+    assert r.model.system.properties == {"cost": "cc-1", "weight": 3, "flag": True, "size": "3GiB"}
+
+
+def test_model_spans_are_relative_to_the_design_root(check_design):
+    r = check_design(MINIMAL)
+    api = comp(r.model, "api")
+    assert api.span.file == "main.design" and api.span.line == 3
+    assert edge(r.model, "api", "db").span.line == 5
