@@ -46,7 +46,7 @@ def markdown() -> str:
         "| list | `[a, b, c]` (may span lines) | a list; one value alone is a list of one |",
         "| name | `ledger`, `us_east_1` | checked against what the design defines |",
         "",
-        "### `system NAME \"Title\" { ... }`",
+        '### `system NAME "Title" { ... }`',
         "",
         "Holds `region`s and components (which may also sit at the top level of any file of the design), and:",
         "",
@@ -63,7 +63,7 @@ def markdown() -> str:
         "",
         "### Every component: `service`, `store`, `stream`, `queue`, `cache`, `external`, `client`",
         "",
-        "`KIND NAME [\"Title\"] [is DEFINITION] { ... }`. Every kind takes these statements:",
+        '`KIND NAME ["Title"] [is DEFINITION] { ... }`. Every kind takes these statements:',
         "",
         *_table(COMPONENTS["client"]),
         *_nested(COMPONENTS["client"], set()),
@@ -79,5 +79,7 @@ def markdown() -> str:
         spec = COMPONENTS[kind]
         out += ["", f"### `{kind}`", "", spec.doc, "", "Besides the statements every component takes:", ""]
         out += _table(spec, common)
-        out += _nested(BlockSpec(kind, [p for p in spec.props.values() if p.key not in common]), {"slo", "health_check"})
+        out += _nested(
+            BlockSpec(kind, [p for p in spec.props.values() if p.key not in common]), {"slo", "health_check"}
+        )
     return "\n".join(out) + "\n"

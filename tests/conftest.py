@@ -47,8 +47,9 @@ def check_design(tmp_path: Path) -> Callable[..., Checked]:
     return run
 
 
-def run_designc(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_designc(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run designc as a user would: a separate process, so exit codes and stray tracebacks are real."""
     import os
 

@@ -10,7 +10,10 @@ from designc.driver import check
 def test_imports_are_relative_to_the_importing_file(check_design):
     r = check_design(
         'import "lib/stores.design"\nsystem s { service a { calls db } }\n',
-        files={"lib/stores.design": 'import "more"\nstore db { engine postgres }\n', "lib/more.design": "define service x {}\n"},
+        files={
+            "lib/stores.design": 'import "more"\nstore db { engine postgres }\n',
+            "lib/more.design": "define service x {}\n",
+        },
     )
     assert r.codes == []
     assert r.model.files == ["lib/more.design", "lib/stores.design", "main.design"]
@@ -67,8 +70,12 @@ def test_import_needs_a_quoted_path(check_design):
 
 
 def test_empty_and_binary_and_non_utf8_files(tmp_path):
-    cases = {"empty.design": b"", "blank.design": b"\n  \n# comment\n", "bin.design": b"system \x00\x01\x02",
-             "latin1.design": "system caf\xe9 {}\n".encode("latin-1")}
+    cases = {
+        "empty.design": b"",
+        "blank.design": b"\n  \n# comment\n",
+        "bin.design": b"system \x00\x01\x02",
+        "latin1.design": "system caf\xe9 {}\n".encode("latin-1"),
+    }
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
     for name in cases:
@@ -86,7 +93,7 @@ def test_utf8_bom_is_accepted(tmp_path):
 
 
 def test_folder_with_one_system_is_one_design(tmp_path):
-    (tmp_path / "a.design").write_text('system s {\n  region r { zones [a] }\n}\n')
+    (tmp_path / "a.design").write_text("system s {\n  region r { zones [a] }\n}\n")
     (tmp_path / "b.design").write_text("service api { calls db; placement r }\n")
     (tmp_path / "c.design").write_text("store db { engine postgres }\n")
     r = check([tmp_path])

