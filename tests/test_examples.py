@@ -1,0 +1,116 @@
+"""The examples and the README: clean, realistic, and covering the whole language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+from designc.ast import Stmt
+from designc.driver import check
+from designc.parser import parse
+from designc.schema import COMPONENTS, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.design"))
+
+
+def test_the_three_examples_exist():
+    assert {p.stem for p in EXAMPLE_FILES} >= {"payments", "url_shortener", "chat"}
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_example_is_clean_and_realistic(path: Path):
+    r = check([path])
+    assert r.diagnostics == [], [d.message for d in r.diagnostics]
+    m = r.designs[0].model
+    assert len(m.components) >= 8
+    assert len(m.regions) >= 2
+    assert m.system.requirements.availability is not None
+    assert sum(1 for c in m.components if c.slo is not None) >= 3
+    from designc.model import Design
+
+    assert Design.model_validate(m.model_dump()) == m  # the constructed model is a valid model
+
+
+def _used(stmts: list[Stmt], spec: BlockSpec, out: set[tuple[str, str]]) -> None:
+    for s in stmts:
+        if spec.free:
+            continue
+        if s.key in COMPONENTS and spec is SYSTEM_PROPS:
+            kind_spec = COMPONENTS[s.key]
+            out.add(("component", s.key))
+            _used(s.block.stmts if s.block else [], kind_spec, out)
+            continue
+        if s.key == "region" and spec is SYSTEM_PROPS:
+            _used(s.block.stmts if s.block else [], REGION_SPEC, out)
+            continue
+        prop = spec.props.get(s.key)
+        if prop is None:
+            continue
+        out.add((spec.name, s.key))
+        if prop.block is not None and s.block is not None:
+            _used(s.block.stmts, prop.block, out)
+
+
+def test_every_statement_of_the_language_is_used_by_an_example():
+    used: set[tuple[str, str]] = set()
+    for path in EXAMPLE_FILES:
+        sf, _ = parse(path.read_text(), str(path))
+        for top in sf.stmts:
+            if top.key == "system":
+                _used(top.block.stmts, SYSTEM_PROPS, used)
+    wanted: set[tuple[str, str]] = set()
+
+    def collect(spec: BlockSpec) -> None:
+        for p in spec.props.values():
+            if (spec.name, p.key) in wanted:
+                continue
+            wanted.add((spec.name, p.key))
+            if p.block is not None and not p.block.free:
+                collect(p.block)
+
+    for spec in (SYSTEM_PROPS, REQUIREMENTS, REGION_SPEC, *COMPONENTS.values()):
+        collect(spec)
+    wanted |= {("component", k) for k in COMPONENTS}
+    # a statement of components counts as used when any kind of component uses it
+    used_on_components = {k for (b, k) in used if b in COMPONENTS}
+    missing = sorted(f"{b}.{k}" for (b, k) in wanted - used if not (b in COMPONENTS and k in used_on_components))
+    assert missing == [], f"statements no example uses: {missing}"
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_reference_matches_the_language():
+    from designc.reference import markdown
+    from update_readme import with_reference
+
+    text = _readme()
+    assert with_reference(text, markdown()) == text, "run `python tests/update_readme.py`"
+
+
+def test_readme_tour_design_checks_clean(tmp_path: Path):
+    blocks = re.findall(r"```text\n(.*?)```", _readme(), flags=re.S)
+    tour = next(b for b in blocks if b.startswith('import "stdlib/aws"'))
+    p = tmp_path / "tour.design"
+    p.write_text(tour)
+    r = check([p])
+    assert r.diagnostics == [], [(d.code, d.message) for d in r.diagnostics]
+
+
+def test_readme_lists_every_diagnostic_code():
+    from designc.diagnostics import REGISTRY
+
+    text = _readme()
+    assert [c for c in REGISTRY if f"| `{c}` |" not in text] == []
+
+
+def test_readme_quick_start_commands_are_the_ci_commands():
+    text = _readme()
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_cmd = "python -m pip install -e '.[test]' && python -m pytest"
+    assert test_cmd in text and test_cmd in ci
+    assert "python -m pip install . && designc check examples/payments.design" in text
