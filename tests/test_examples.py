@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
 from designc.ast import Stmt
 from designc.driver import check
 from designc.parser import parse
 from designc.schema import COMPONENTS, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec
+
+from conftest import EXAMPLES, ROOT
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.design"))
 
@@ -86,6 +87,7 @@ def _readme() -> str:
 
 def test_readme_reference_matches_the_language():
     from designc.reference import markdown
+
     from update_readme import with_reference
 
     text = _readme()

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, run_designc
 from designc.fmt import format_text, scan_comments
 from designc.parser import parse
+
+from conftest import EXAMPLES, ROOT, run_designc
 
 DESIGN_FILES = sorted([*EXAMPLES.rglob("*.design"), *(ROOT / "stdlib").glob("*.design")])
 
@@ -24,8 +25,14 @@ def shape(text: str):
     sf, _ = parse(text, "t")
 
     def walk(stmts):
-        return [(s.key, [getattr(v, "raw", getattr(v, "text", None)) for v in s.values],
-                 walk(s.block.stmts) if s.block else None) for s in stmts]
+        return [
+            (
+                s.key,
+                [getattr(v, "raw", getattr(v, "text", None)) for v in s.values],
+                walk(s.block.stmts) if s.block else None,
+            )
+            for s in stmts
+        ]
 
     return walk(sf.stmts)
 
@@ -39,14 +46,7 @@ def test_shipped_designs_are_formatted(path: Path):
 def test_layout_is_canonical():
     src = 'system   s   "T"{\n    service a {replicas 3;calls b { timeout   5ms }\n  }\n\n\n\n  store b {}\n}'
     assert fmt(src) == (
-        'system s "T" {\n'
-        "  service a {\n"
-        "    replicas 3\n"
-        "    calls b { timeout 5ms }\n"
-        "  }\n"
-        "\n"
-        "  store b {}\n"
-        "}\n"
+        'system s "T" {\n  service a {\n    replicas 3\n    calls b { timeout 5ms }\n  }\n\n  store b {}\n}\n'
     )
 
 

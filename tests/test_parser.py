@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from designc.ast import Call, List, Name, Num, Range, Str
 from designc.parser import MAX_DEPTH, parse
 
