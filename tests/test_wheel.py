@@ -1,0 +1,49 @@
+"""The wheel a user installs: built from this tree, installed into a fresh virtual environment, run there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_checks_the_examples(tmp_path: Path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = dist.glob("designc-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    # one import package, nothing called `compiler` or `targets` at the top level
+    assert {n.split("/")[0] for n in names if not n.startswith("designc-")} == {"designc"}
+    assert "designc/grammar/design.lark" in names
+    assert "designc/stdlib/prelude.design" in names and "designc/stdlib/aws.design" in names
+    assert "designc/targets/json.py" in names
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)
+    designc = env_dir / "bin" / "designc"
+    # run from outside the source tree, so nothing is imported from it
+    work = tmp_path / "work"
+    work.mkdir()
+    r = subprocess.run(
+        [str(designc), "check", str(ROOT / "examples")], cwd=work, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "3 designs" in r.stdout
+    where = subprocess.run(
+        [str(py), "-c", "import designc, sys; print(designc.__file__)"], cwd=work, capture_output=True, text=True
+    )
+    assert str(env_dir) in where.stdout
