@@ -485,12 +485,14 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
     plan = _PLANS.get(cls)
     if plan is None:
         plan = _PLANS[cls] = _Plan(cls)
+    values = plan.defaults.copy()
+    values.update(data)
     nested = plan.nested
-    values = dict(plan.defaults)
-    for k, v in data.items():
-        values[k] = _apply(nested[k], v) if k in nested else v
+    if nested:
+        for k in nested.keys() & data.keys():
+            values[k] = _apply(nested[k], values[k])
     for k, f in plan.factories.items():
-        if k not in values:
+        if k not in data:
             values[k] = f()
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)

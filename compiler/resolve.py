@@ -645,20 +645,20 @@ class _DesignResolver(Resolver):
         system = self._system()
         regions = [self._region(d) for d in self.d.regions.values()]
         comps: list[Any] = []
-        edges: list[dict[str, Any]] = []
-        origins_by_comp: dict[str, dict[str, list[Stmt]]] = {}
+        edges: list[Any] = []
         for d in self.d.components.values():
             spec = COMPONENTS[d.kind]
             stmts, based_on, _engine = self._layers(d, spec)
             origins: dict[str, list[Stmt]] = {}
             fields = self.block(stmts, spec, f"{d.kind} `{d.name}`", origins)
-            origins_by_comp[d.name] = origins
             comp_edges = fields.pop("edges", [])
             for e, st in zip(comp_edges, origins.get("edges", []), strict=True):
-                edges.append(self._edge(d.name, e, st))
+                edges.append(m.construct(m.Edge, self._edge(d.name, e, st)))
+            self._check_placement(fields.get("placement", []), origins.get("placement", []))
             self._component_fields(fields)
             fields.update(name=d.name, kind=d.kind, title=d.title, based_on=based_on, span=self.loc(d.span))
-            comps.append(fields)
+            # built now, not at the end, so the plain dicts and the model never both hold the whole design
+            comps.append(m.construct(m.COMPONENT_CLASSES[d.kind], fields))
         if comps and system is None and not self.d.systems:
             first = next(iter(self.d.components.values()))
             self.diags.append(
@@ -670,7 +670,6 @@ class _DesignResolver(Resolver):
                 )
             )
         self._check_refs()
-        self._check_placements(comps, origins_by_comp)
         self._default_protocols(comps, edges)
         self._check_regions(regions)
 
@@ -803,40 +802,40 @@ class _DesignResolver(Resolver):
             )
         )
 
-    def _check_placements(self, comps: list[dict[str, Any]], origins: dict[str, dict[str, list[Stmt]]]) -> None:
-        for c in comps:
-            for p, stmt in zip(c.get("placement", []), origins[c["name"]].get("placement", []), strict=True):
-                region = self.d.regions.get(p["region"])
-                if region is None:
-                    continue
-                zones = set()
-                for s in region.stmts:
-                    if s.key == "zones" and s.values and isinstance(s.values[0], List):
-                        zones = {v.text for v in s.values[0].items if isinstance(v, Name)}
-                if len(stmt.values) < 2 or not zones:
-                    continue
-                zone_nodes = stmt.values[1].items if isinstance(stmt.values[1], List) else [stmt.values[1]]
-                for z in zone_nodes:
-                    if isinstance(z, Name) and z.text not in zones:
-                        close = suggest(z.text, sorted(zones))
-                        hints = [f"did you mean `{close}`?"] if close else []
-                        hints.append(f"region `{p['region']}` has zones {one_of(sorted(zones))}")
-                        self.diags.append(
-                            diag(
-                                UNKNOWN_REFERENCE,
-                                f"region `{p['region']}` has no zone `{z.text}`",
-                                z.span,
-                                label="not a zone of this region",
-                                hints=hints,
-                            )
+    def _check_placement(self, placements: list[dict[str, Any]], stmts: list[Stmt]) -> None:
+        """Each zone named in a `placement` must be a zone of that region."""
+        for p, stmt in zip(placements, stmts, strict=True):
+            region = self.d.regions.get(p["region"])
+            if region is None or len(stmt.values) < 2:
+                continue
+            zones: set[str] = set()
+            for s in region.stmts:
+                if s.key == "zones" and s.values and isinstance(s.values[0], List):
+                    zones = {v.text for v in s.values[0].items if isinstance(v, Name)}
+            if not zones:
+                continue
+            zone_nodes = stmt.values[1].items if isinstance(stmt.values[1], List) else [stmt.values[1]]
+            for z in zone_nodes:
+                if isinstance(z, Name) and z.text not in zones:
+                    close = suggest(z.text, sorted(zones))
+                    hints = [f"did you mean `{close}`?"] if close else []
+                    hints.append(f"region `{p['region']}` has zones {one_of(sorted(zones))}")
+                    self.diags.append(
+                        diag(
+                            UNKNOWN_REFERENCE,
+                            f"region `{p['region']}` has no zone `{z.text}`",
+                            z.span,
+                            label="not a zone of this region",
+                            hints=hints,
                         )
+                    )
 
-    def _default_protocols(self, comps: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+    def _default_protocols(self, comps: list[Any], edges: list[Any]) -> None:
         """An edge without a protocol takes its target's (stated, or its engine's)."""
-        protocol = {c["name"]: c["protocol"] for c in comps if c.get("protocol")}
+        protocol = {c.name: c.protocol for c in comps if c.protocol}
         for e in edges:
-            if e.get("protocol") is None and e["target"] in protocol:
-                e["protocol"] = protocol[e["target"]]
+            if e.protocol is None and e.target in protocol:
+                e.__dict__["protocol"] = protocol[e.target]
 
     def _check_regions(self, regions: list[dict[str, Any] | None]) -> None:
         for d in self.d.regions.values():

@@ -1,0 +1,138 @@
+"""Time `designc check` as a whole process, cold, and record the figures in BENCHMARKS.md.
+
+    python bench/run.py              # 100, 1,000 and 10,000 services, the 30x30 layers, the payments example
+    python bench/run.py --quick      # smaller sizes, for a smoke run
+    python bench/run.py --no-write   # print the table only
+
+Each case is run several times in fresh processes; the table gives the median wall time and the peak resident
+memory of the process. Timing belongs here, never in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+
+def run_once(args: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB, and exit code of one fresh `designc` process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "designc", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def measure(label: str, path: Path, repeat: int) -> dict[str, object]:
+    run_once(["check", "-q", str(path)])  # warm the OS file cache and Lark's parse-table cache
+    walls, rss = [], []
+    code = 0
+    for _ in range(repeat):
+        wall, peak, code = run_once(["check", "-q", str(path)])
+        walls.append(wall)
+        rss.append(peak)
+    size = path.stat().st_size
+    lines = path.read_text().count("\n")
+    return {
+        "case": label,
+        "size": f"{size / 1e6:.2f} MB, {lines:,} lines",
+        "median": statistics.median(walls),
+        "min": min(walls),
+        "rss": max(rss) / 1024,
+        "exit": code,
+        "runs": repeat,
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from designc import __version__
+
+    try:
+        import lark
+        import pydantic
+
+        libs = f"lark {lark.__version__}, pydantic {pydantic.VERSION}"
+    except ImportError:  # pragma: no cover
+        libs = ""
+    return (
+        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {libs}; designc {__version__}; "
+        f"{datetime.date.today().isoformat()}"
+    )
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    out = [
+        "| case | input | median wall | fastest | peak memory | exit |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['case']} | {r['size']} | {r['median']:.2f} s | {r['min']:.2f} s | {r['rss']:.0f} MiB | {r['exit']} |"
+        )
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--repeat", type=int, default=5)
+    a = ap.parse_args()
+    sizes = [100, 1000] if a.quick else [100, 1000, 10000]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows.append(measure("examples/payments.design", ROOT / "examples" / "payments.design", a.repeat))
+        for n in sizes:
+            p = Path(tmp) / f"services_{n}.design"
+            with p.open("w") as f:
+                for line in generate.services(n):
+                    f.write(line + "\n")
+            rows.append(measure(f"{n:,} services", p, a.repeat if n < 10000 else max(3, a.repeat // 2)))
+        if not a.quick:
+            p = Path(tmp) / "layers.design"
+            with p.open("w") as f:
+                for line in generate.layers(30, 30):
+                    f.write(line + "\n")
+            rows.append(measure("30 layers x 30 services, all-to-all", p, 3))
+    text = table(rows)
+    print(machine())
+    print(text)
+    if not a.no_write:
+        bench = ROOT / "BENCHMARKS.md"
+        current = bench.read_text() if bench.exists() else ""
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        block = f"{start}\nMachine: {machine()}\n\n{text}\n{end}"
+        if start in current:
+            head, rest = current.split(start, 1)
+            current = head + block + rest.split(end, 1)[1]
+        else:
+            current = current + "\n" + block + "\n"
+        bench.write_text(current)
+
+
+if __name__ == "__main__":
+    main()
