@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
-    """A region of a source file. Lines and columns are 1-based; ``end_column`` is one past the last character."""
+    """A region of a source file. Lines and columns are 1-based; ``end_column`` is one past the last character.
+
+    Treated as immutable (it is hashed); not declared frozen because a frozen dataclass's constructor costs
+    twice as much, and the parser makes one span per token.
+    """
 
     file: str
     line: int

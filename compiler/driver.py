@@ -62,6 +62,10 @@ def check(paths: list[Path], root: Path | None = None) -> Result:
             try:
                 model, diags = resolve(loaded.files, loaded.stdlib, loaded.model_path)
             finally:
+                # The syntax trees and the model live until the process ends: move them out of the collector's
+                # reach, so that neither later collections nor the interpreter's exit walk millions of objects
+                # (3 s of a 10 s run at 10,000 services).
+                gc.freeze()
                 if enabled:
                     gc.enable()
             if any(d.severity is Severity.ERROR for d in diags):
