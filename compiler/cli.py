@@ -74,7 +74,26 @@ def _report(result: Any, fmt: str, output: str | None, color: bool | None, quiet
         _fail(f"cannot write {output}: {e.strerror or e}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into one line that says it is designc's bug, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as e:
+            _echo(
+                f"designc: internal error: {type(e).__name__}: {e}\n"
+                "This is a bug in designc, not in your design; please report it with the command and files.\n",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="designc", message="%(prog)s %(version)s")
 def main() -> None:
     """designc: a compiler for distributed-system designs.

@@ -23,6 +23,7 @@ from .diagnostics import (
     IMPORT_CYCLE,
     IMPORT_ESCAPES,
     IMPORT_NOT_FOUND,
+    INTERNAL,
     NOT_TEXT,
     TOO_LARGE,
     UNREADABLE,
@@ -169,7 +170,18 @@ class Loader:
             return None
         assert text is not None
         self.texts[shown] = text
-        sf, diags = parse(text, shown)
+        try:
+            sf, diags = parse(text, shown)
+        except Exception as e:  # a bug in designc: report it as one, at the file, and carry on
+            self._report(
+                diag(
+                    INTERNAL,
+                    f"designc failed while parsing this file: {type(e).__name__}: {e}",
+                    _zero_span(shown),
+                    hints=["this is a bug in designc; please report it with the file that triggers it"],
+                )
+            )
+            return None
         for d in diags:
             self._report(d)
         if sf is not None and not sf.stmts:

@@ -198,16 +198,20 @@ class Observability(_Model):
     alerting: str | None = None
 
 
+Scalar = str | float | bool
+
+
 class Region(_Model):
     name: str
+    description: str | None = None
+    owner: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    properties: dict[str, Scalar] = Field(default_factory=dict)
     zones: list[str]
     role: Literal["primary", "active", "standby"] = "primary"
     provider: str | None = None
     location: str | None = None
     span: Location
-
-
-Scalar = str | float | bool
 
 
 class Edge(_Model):
@@ -391,6 +395,7 @@ class System(_Model):
     owner: str | None = None
     tags: list[str] = Field(default_factory=list)
     properties: dict[str, Scalar] = Field(default_factory=dict)
+    technology: Technology | None = None
     requirements: Requirements = Field(default_factory=Requirements)
     disaster_recovery: DisasterRecovery | None = None
     routing: Routing | None = None

@@ -866,6 +866,16 @@ REQUIREMENTS = BlockSpec(
 REGION_SPEC = BlockSpec(
     "region",
     [
+        P("description", Text(), doc="what it is for", ex='description "primary region for EU customers"'),
+        P("owner", Text(names=True), doc="who operates it", ex='owner "platform-team"'),
+        P("tags", ListOf(Word()), doc="labels", ex="tags [eu]"),
+        P(
+            "properties",
+            doc="free key-value facts",
+            ex='properties { account "prod-eu" }',
+            block=PROPERTIES,
+            build=_block_only,
+        ),
         P("zones", ListOf(Word(), min_len=1), doc="its availability zones", ex="zones [a, b, c]"),
         P(
             "role",
@@ -885,6 +895,14 @@ SYSTEM_PROPS = BlockSpec(
         P("description", Text(), doc="the functional purpose", ex='description "Authorizes card payments."'),
         P("owner", Text(names=True), doc="the owning team", ex='owner "payments-team"'),
         P("tags", ListOf(Word()), doc="labels", ex="tags [tier1]"),
+        P(
+            "technology",
+            Text(),
+            Opt("because", Text()),
+            doc="the platform it runs on, and why",
+            build=_technology,
+            ex='technology "Kubernetes on EKS" because "one platform for every team"',
+        ),
         P(
             "properties",
             doc="free key-value facts",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, MINIMAL, run_designc
+from conftest import EXAMPLES, MINIMAL, ROOT, run_designc
 
 BROKEN = """\
 system s {
@@ -199,3 +199,39 @@ def test_check_does_not_import_jinja2_or_graphviz():
 
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=EXAMPLES.parent, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_an_internal_error_is_reported_without_a_traceback(tmp_path, monkeypatch):
+    import designc.resolve as resolve_module
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(resolve_module._DesignResolver, "_system", boom)
+    p = tmp_path / "a.design"
+    p.write_text(MINIMAL)
+    from designc.driver import check
+
+    r = check([p])
+    (d,) = r.diagnostics
+    assert d.code == "INT001" and "RuntimeError: kaboom" in d.message and d.span.file.endswith("a.design")
+
+
+def test_pre_commit_hooks_run_as_declared(tmp_path):
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"designc-check", "designc-fmt"}
+    for h in hooks.values():
+        assert h["language"] == "python" and h["files"] == r"\.design$"
+    check_hook = hooks["designc-check"]
+    assert check_hook["pass_filenames"] is False
+    argv = shlex.split(check_hook["entry"])[1:] + check_hook["args"]
+    assert run_designc(*argv, cwd=EXAMPLES).returncode == 0
+    fmt_argv = shlex.split(hooks["designc-fmt"]["entry"])[1:]
+    assert run_designc(*fmt_argv, "payments.design", "chat.design", cwd=EXAMPLES).returncode == 0
+    bad = tmp_path / "bad.design"
+    bad.write_text("system s {\nservice a {}\n}\n")
+    assert run_designc(*fmt_argv, str(bad)).returncode == 1

@@ -130,3 +130,12 @@ def test_long_input_is_linear_and_parses():
 def test_empty_text_parses_to_nothing():
     sf, diags = parse("  \n# only a comment\n", "t.design")
     assert sf is not None and sf.stmts == [] and diags == []
+
+
+def test_very_long_lines_and_strings():
+    long_string = "x" * 1_000_000
+    (s,) = one(f'description "{long_string}"\n')
+    assert s.values[0].text == long_string
+    many = " ".join(f"v{i}" for i in range(100_000))
+    (s,) = one(f"tags [{', '.join(f'v{i}' for i in range(50_000))}] {many}\n")
+    assert len(s.values[0].items) == 50_000 and len(s.values) == 100_001
