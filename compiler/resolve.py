@@ -32,6 +32,7 @@ from .schema import (
     SYSTEM_PROPS,
     BlockSpec,
     Prop,
+    where_accepted,
 )
 from .values import Bad, Ctx, Kw, Opt, Scalar, Ty, one_of, suggest
 
@@ -242,14 +243,16 @@ class Resolver:
         keys = [*spec.props, *extra]
         close = suggest(stmt.key, keys)
         hints = [f"did you mean `{close}`?"] if close else []
+        elsewhere = [name for name in where_accepted(stmt.key) if name != f"`{spec.name}`"]
         if stmt.key in DECLARATIONS:
             hints.append(f"`{stmt.key}` declarations go at the top level of a file or directly in `system`")
+        elif elsewhere:
+            places = elsewhere[0] if len(elsewhere) == 1 else ", ".join(elsewhere[:-1]) + " and " + elsewhere[-1]
+            hints.append(f"`{stmt.key}` belongs in {places} blocks, not in this one")
+        elif len(keys) <= 12:
+            hints.append(f"{where} accepts {one_of(sorted(keys))}")
         else:
-            hints.append(
-                f"{where} accepts {one_of(sorted(keys))}"
-                if len(keys) <= 12
-                else "the README's language reference lists every statement each block accepts"
-            )
+            hints.append("`designc reference` lists every statement each block accepts")
         self.diags.append(
             diag(
                 UNKNOWN_STATEMENT,

@@ -996,3 +996,31 @@ SYSTEM_PROPS = BlockSpec(
 
 # Statements that declare something rather than set a property.
 DECLARATIONS = ("import", "system", "region", "define", *COMPONENT_KINDS)
+
+
+_ACCEPTED: dict[str, list[str]] | None = None
+
+
+def where_accepted(key: str) -> list[str]:
+    """The names of the blocks that accept a statement ``key``: for "`timeout` belongs in an edge" hints."""
+    global _ACCEPTED
+    if _ACCEPTED is None:
+        index: dict[str, list[str]] = {}
+        seen: set[int] = set()
+
+        def walk(spec: BlockSpec) -> None:
+            if id(spec) in seen or spec.free:
+                return
+            seen.add(id(spec))
+            for p in spec.props.values():
+                names = index.setdefault(p.key, [])
+                label = "edge (`calls`, `reads`, ...)" if spec is EDGE else f"`{spec.name}`"
+                if label not in names:
+                    names.append(label)
+                if p.block is not None:
+                    walk(p.block)
+
+        for spec in (SYSTEM_PROPS, REGION_SPEC, *COMPONENTS.values()):
+            walk(spec)
+        _ACCEPTED = index
+    return _ACCEPTED.get(key, [])

@@ -43,7 +43,7 @@ class Ctx:
 
 
 def suggest(word: str, choices: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return close[0] if close else None
 
 

@@ -135,7 +135,7 @@ system s { service front is web { replicas 5 } }
         ("service a { replicas 30..3 }", "VAL002", "runs backwards", None),
         ("service a { replicas 3 spread zones }", "VAL003", "one too many", None),
         ("service a { technology }", "VAL003", "needs a string", None),
-        ("service a { timeout 1s { x 1 } }", "DEF001", "unknown statement `timeout`", None),
+        ("service a { timeout 1s { x 1 } }", "DEF001", "unknown statement `timeout`", "belongs in"),
         ("service a { replicas 2 { x 1 } }", "VAL003", "takes no block", None),
         ("service { }", "VAL003", "needs a name", None),
         ("region r {}", "DEF003", "does not list its zones", None),
