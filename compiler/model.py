@@ -277,6 +277,10 @@ class Component(_Model):
     trust_boundary: str | None = None
     availability: Fraction | None = Field(None, description="the component's own availability (an SLA or estimate)")
     availability_source: str | None = None
+    instance_availability: Fraction | None = Field(
+        None, description="availability of one instance; replicas across zones combine as 1 - (1 - a)^k"
+    )
+    instance_availability_source: str | None = None
     latency: list[Latency] = Field(default_factory=list, description="the component's own latency")
     slo: Slo | None = None
     health_check: HealthCheck | None = None
@@ -404,6 +408,15 @@ class System(_Model):
     span: Location
 
 
+class Rtt(_Model):
+    """The round-trip time between two regions, named as the design names them."""
+
+    a: str
+    b: str
+    rtt: Seconds
+    source: str | None = None
+
+
 class Design(_Model):
     """A whole design: one system, its regions, components and the edges between them."""
 
@@ -412,6 +425,7 @@ class Design(_Model):
     regions: list[Region] = Field(default_factory=list)
     components: list[AnyComponent] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
+    network: list[Rtt] = Field(default_factory=list, description="round-trip times between regions")
     files: list[str] = Field(default_factory=list, description="the files of the design, relative to its root")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import COMPONENTS, EDGE, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec, Prop
+from .schema import COMPONENTS, EDGE, NETWORK, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec, Prop
 from .values import DURATION_UNITS, RATE_UNITS, SIZE_UNITS
 
 
@@ -56,6 +56,12 @@ def markdown() -> str:
         "**`requirements { ... }`** takes:",
         "",
         *_table(REQUIREMENTS),
+        "",
+        "### `network { ... }`",
+        "",
+        NETWORK.doc,
+        "",
+        *_table(NETWORK),
         "",
         "### `region NAME { ... }`",
         "",

@@ -28,6 +28,7 @@ from .schema import (
     COMPONENTS,
     DECLARATIONS,
     ENGINE_META,
+    NETWORK,
     REGION_SPEC,
     SYSTEM_PROPS,
     BlockSpec,
@@ -348,6 +349,8 @@ class Design:
         self.regions: dict[str, _Decl] = {}
         self.components: dict[str, _Decl] = {}
         self.definitions: dict[str, _Decl] = {}
+        self.network: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.network_defaults: dict[tuple[str, ...], dict[str, Any]] = {}
 
 
 def resolve(
@@ -461,11 +464,16 @@ class _DesignResolver(Resolver):
                 if d is not None:
                     self.d.systems.append(d)
                     for s in d.stmts:
-                        if not self._element(s, stdlib):
+                        if s.key == "network":
+                            self._network(s, stdlib)
+                        elif not self._element(s, stdlib):
                             self.d.system_stmts.append(s)
                 continue
             if k == "define":
                 self._define(stmt, stdlib)
+                continue
+            if k == "network":
+                self._network(stmt, stdlib)
                 continue
             if self._element(stmt, stdlib):
                 continue
@@ -483,6 +491,25 @@ class _DesignResolver(Resolver):
                     hints=hints,
                 )
             )
+
+    def _network(self, stmt: Stmt, stdlib: bool) -> None:
+        if stmt.values:
+            self.diags.append(
+                diag(
+                    WRONG_ARITY,
+                    "`network` takes a block and no values",
+                    stmt.values[0].span,
+                    hints=["write it as `network { rtt us_east_1 us_west_2 62ms }`"],
+                )
+            )
+            return
+        body = stmt.block.stmts if stmt.block is not None else []
+        for rtt in self.block(body, NETWORK, "`network`").get("rtt", []):
+            key = tuple(sorted((rtt["a"], rtt["b"])))
+            if stdlib:
+                self.d.network_defaults[key] = rtt
+            else:
+                self.d.network[key] = rtt
 
     def _define(self, stmt: Stmt, stdlib: bool) -> None:
         vals = stmt.values
@@ -684,6 +711,10 @@ class _DesignResolver(Resolver):
                 "regions": [x for x in regions if x is not None],
                 "components": comps,
                 "edges": edges,
+                "network": [
+                    {**v, "a": k[0], "b": k[-1]}
+                    for k, v in sorted({**self.d.network_defaults, **self.d.network}.items())
+                ],
                 "files": sorted({self.model_path(f.path) for f in files}),
             },
         )
@@ -736,6 +767,8 @@ class _DesignResolver(Resolver):
     def _component_fields(self, f: dict[str, Any]) -> None:
         if "availability" in f:
             f["availability"], f["availability_source"] = f["availability"]
+        if "instance_availability" in f:
+            f["instance_availability"], f["instance_availability_source"] = f["instance_availability"]
         if "partition_prefer" in f or "partition_normal" in f:
             f["partition"] = {
                 "prefer": f.pop("partition_prefer", None),

@@ -451,6 +451,14 @@ COMMON = [
         build=_availability,
     ),
     P(
+        "instance_availability",
+        Percent(),
+        Opt("source", Text()),
+        doc="availability of one instance; replicas in separate zones combine as 1 - (1 - a)^k",
+        ex='instance_availability 99.5% source "designc default"',
+        build=_availability,
+    ),
+    P(
         "latency",
         PERCENTILE,
         Duration(),
@@ -994,8 +1002,28 @@ SYSTEM_PROPS = BlockSpec(
     "The system: its purpose, requirements, regions and components.",
 )
 
+NETWORK = BlockSpec(
+    "network",
+    [
+        P(
+            "rtt",
+            Word(),
+            Word(),
+            Duration(),
+            Opt("source", Text()),
+            doc="round-trip time between two regions (by name), with a source",
+            ex='rtt us_east_1 us_west_2 62ms source "AWS Network Manager, p50"',
+            repeat=True,
+            key_arity=2,
+            build=lambda a, b, rtt, source, block=None: {"a": a, "b": b, "rtt": rtt, "source": source},
+        ),
+    ],
+    "Network facts between regions. May sit in `system` or at the top level of any file; the standard library's"
+    " `stdlib/aws` declares defaults, and a design's own figures win.",
+)
+
 # Statements that declare something rather than set a property.
-DECLARATIONS = ("import", "system", "region", "define", *COMPONENT_KINDS)
+DECLARATIONS = ("import", "system", "region", "define", "network", *COMPONENT_KINDS)
 
 
 _ACCEPTED: dict[str, list[str]] | None = None

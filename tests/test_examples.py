@@ -10,7 +10,7 @@ import pytest
 from designc.ast import Stmt
 from designc.driver import check
 from designc.parser import parse
-from designc.schema import COMPONENTS, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec
+from designc.schema import COMPONENTS, NETWORK, REGION_SPEC, REQUIREMENTS, SYSTEM_PROPS, BlockSpec
 
 from conftest import EXAMPLES, ROOT
 
@@ -47,6 +47,9 @@ def _used(stmts: list[Stmt], spec: BlockSpec, out: set[tuple[str, str]]) -> None
         if s.key == "region" and spec is SYSTEM_PROPS:
             _used(s.block.stmts if s.block else [], REGION_SPEC, out)
             continue
+        if s.key == "network" and spec is SYSTEM_PROPS:
+            _used(s.block.stmts if s.block else [], NETWORK, out)
+            continue
         prop = spec.props.get(s.key)
         if prop is None:
             continue
@@ -72,7 +75,7 @@ def test_every_statement_of_the_language_is_used_by_an_example():
             if p.block is not None and not p.block.free:
                 collect(p.block)
 
-    for spec in (SYSTEM_PROPS, REQUIREMENTS, REGION_SPEC, *COMPONENTS.values()):
+    for spec in (SYSTEM_PROPS, REQUIREMENTS, REGION_SPEC, NETWORK, *COMPONENTS.values()):
         collect(spec)
     wanted |= {("component", k) for k in COMPONENTS}
     # a statement of components counts as used when any kind of component uses it
