@@ -48,6 +48,7 @@ class Diagnostic:
     label: str = ""
     hints: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    fingerprint: str | None = None  # analysis findings: the rule code and the element's path, not its line
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         s = self.span

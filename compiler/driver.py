@@ -23,6 +23,8 @@ class Result:
     designs: list[CheckedDesign] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    config: Any = None  # designc.analysis.config.Config, when analysis ran
+    baselined: int = 0  # findings left out because the baseline has them
 
     @property
     def file_count(self) -> int:
@@ -37,8 +39,16 @@ class Result:
         return max((d.severity for d in self.diagnostics), key=lambda s: s.rank)
 
 
-def check(paths: list[Path], root: Path | None = None) -> Result:
-    """Load, parse and resolve every design under ``paths``. Raises loader.UsageError for a missing path."""
+def check(
+    paths: list[Path],
+    root: Path | None = None,
+    *,
+    analysis: bool = True,
+    config_path: Path | None = None,
+    baseline: set[str] | None = None,
+) -> Result:
+    """Load, parse, resolve and analyse every design under ``paths``. Raises loader.UsageError for a missing
+    path. ``baseline`` is a set of finding fingerprints not to report."""
     import gc
     import os
     import time
@@ -50,6 +60,14 @@ def check(paths: list[Path], root: Path | None = None) -> Result:
     loader = Loader()
     result = Result()
     units = loader.units(paths, root)
+    cfg = None
+    if analysis:
+        from .analysis import config as config_module
+        from .analysis.rule import all_rules
+
+        codes = list(all_rules())
+        cfg = config_module.load(config_path or config_module.find(paths[0] if paths else Path(".")), codes)
+        result.config = cfg
     per_design: list[list[Diagnostic]] = []
     for unit in units:
         loaded = loader.load(unit)
@@ -70,18 +88,55 @@ def check(paths: list[Path], root: Path | None = None) -> Result:
                     gc.enable()
             if any(d.severity is Severity.ERROR for d in diags):
                 model = None
+        t2 = time.perf_counter()
+        if model is not None and cfg is not None:
+            diags = diags + _analyse(loaded, model, cfg)
         if timing:
-            t2 = time.perf_counter()
-            print(f"designc timing: load+parse {t1 - t0:.3f}s resolve {t2 - t1:.3f}s", file=sys.stderr)
-            t0 = t2
+            t3 = time.perf_counter()
+            print(
+                f"designc timing: load+parse {t1 - t0:.3f}s resolve {t2 - t1:.3f}s analysis {t3 - t2:.3f}s",
+                file=sys.stderr,
+            )
+            t0 = t3
         per_design.append(diags)
         result.designs.append(CheckedDesign(loaded, model, diags))
     seen: set[tuple[Any, ...]] = set()
-    for d in [*loader.diagnostics, *(x for ds in per_design for x in ds)]:
+    extra = cfg.problems if cfg is not None else []
+    for d in [*extra, *loader.diagnostics, *(x for ds in per_design for x in ds)]:
         key = (d.code, d.span, d.message)
-        if key not in seen:
-            seen.add(key)
-            result.diagnostics.append(d)
+        if key in seen:
+            continue
+        seen.add(key)
+        if baseline and d.fingerprint in baseline:
+            result.baselined += 1
+            continue
+        result.diagnostics.append(d)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     result.texts = loader.texts
     return result
+
+
+def _analyse(loaded: LoadedDesign, model: Any, cfg: Any) -> list[Diagnostic]:
+    """Run the rules over one design, then honour its inline suppressions."""
+    from .analysis import analyze
+    from .analysis.rule import all_rules
+    from .analysis.suppress import collect, unused
+    from .ast import Span
+
+    display = {loaded.model_path(f.path): f.path for f in [*loaded.files, *loaded.stdlib]}
+
+    def to_span(loc: Any) -> Span:
+        return Span(display.get(loc.file, loc.file), loc.line, loc.column, loc.end_line, loc.end_column)
+
+    findings = analyze(model, cfg, to_span)
+    sups, problems = collect(loaded.files, set(all_rules()))
+    kept = []
+    for f in findings:
+        hit = next((s for s in sups if f.span and s.covers(f.code, f.span.file, f.span.line)), None)
+        if hit is None:
+            kept.append(f)
+        else:
+            hit.used.add(f.code)
+    for s in sups:
+        s.codes = [c for c in s.codes if cfg.enabled(c)]
+    return kept + problems + unused(sups)

@@ -75,3 +75,8 @@ system shop "A shop" {
   store db { engine postgres }
 }
 """
+
+
+def findings(checked: Checked, code: str) -> list[Any]:
+    """The diagnostics of one rule code in a checked design."""
+    return [d for d in checked.diagnostics if d.code == code]

@@ -1,0 +1,147 @@
+"""The `[tool.designc]` table of pyproject.toml, or a designc.toml: which rules run, how severe, when to fail.
+
+    [tool.designc]
+    select = ["CAP", "SPOF", "AVL001"]      # codes or prefixes; default: every rule
+    ignore = ["SEC008"]
+    fail-on = "warning"                     # error (default), warning, info, never
+    [tool.designc.severity]
+    SPOF003 = "warning"
+
+The file is looked for in the folder checked and in each folder above it; `--config FILE` names one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..ast import Span
+from ..diagnostics import Diagnostic, Severity, diag, register
+
+CONFIG_ERROR = register(
+    "CFG001",
+    Severity.ERROR,
+    "bad configuration",
+    "The `[tool.designc]` table (or designc.toml) has a key, a code or a value designc does not know. Codes are "
+    "rule codes (`designc rules`) or their prefixes; severities are error, warning or info.",
+)
+
+KEYS = {"select", "ignore", "severity", "fail-on"}
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: str | None = None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def enabled(self, code: str) -> bool:
+        if any(code.startswith(p) for p in self.ignore):
+            return False
+        return self.select is None or any(code.startswith(p) for p in self.select)
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+
+def find(start: Path) -> Path | None:
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in [here, *here.parents]:
+        d = folder / "designc.toml"
+        if d.is_file():
+            return d
+        p = folder / "pyproject.toml"
+        if p.is_file():
+            try:
+                if "designc" in tomllib.loads(p.read_text(encoding="utf-8")).get("tool", {}):
+                    return p
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def _span_of(text: str, needle: str, path: str) -> Span:
+    for i, line in enumerate(text.splitlines(), 1):
+        col = line.find(needle)
+        if col >= 0:
+            return Span(path, i, col + 1, i, col + 1 + len(needle))
+    return Span(path, 1, 1, 1, 1)
+
+
+def load(path: Path | None, known_codes: list[str]) -> Config:
+    cfg = Config(path=path)
+    if path is None:
+        return cfg
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data: Any = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as e:
+        cfg.problems.append(diag(CONFIG_ERROR, f"cannot read the configuration: {e}", Span(shown, 1, 1, 1, 1)))
+        return cfg
+    except tomllib.TOMLDecodeError as e:
+        line = getattr(e, "lineno", 1) or 1
+        col = getattr(e, "colno", 1) or 1
+        cfg.problems.append(
+            diag(CONFIG_ERROR, f"the configuration is not valid TOML: {e}", Span(shown, line, col, line, col + 1))
+        )
+        return cfg
+    table = data.get("tool", {}).get("designc", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        return cfg
+
+    def bad(msg: str, needle: str, hints: list[str] | None = None) -> None:
+        cfg.problems.append(diag(CONFIG_ERROR, msg, _span_of(text, needle, shown), hints=hints))
+
+    def codes(key: str) -> list[str]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            bad(f"`{key}` must be a list of rule codes or prefixes", key)
+            return []
+        out = []
+        for c in value:
+            c = c.strip().upper()
+            if not any(k.startswith(c) for k in known_codes):
+                from ..values import suggest
+
+                close = suggest(c, known_codes)
+                bad(
+                    f"`{key}` names `{c}`, which is no rule code or prefix",
+                    c,
+                    [f"did you mean `{close}`?"] if close else ["`designc rules` lists the codes"],
+                )
+                continue
+            out.append(c)
+        return out
+
+    for k in table:
+        if k not in KEYS:
+            bad(f"unknown key `{k}` in the designc configuration", k, [f"the keys are {', '.join(sorted(KEYS))}"])
+    if "select" in table:
+        cfg.select = codes("select")
+    cfg.ignore = codes("ignore")
+    sev = table.get("severity", {})
+    if isinstance(sev, dict):
+        for code, level in sev.items():
+            if code.upper() not in known_codes:
+                bad(f"`severity` names `{code}`, which is no rule code", code)
+            elif level not in ("error", "warning", "info"):
+                bad(f"severity `{level}` for {code} is not error, warning or info", str(level))
+            else:
+                cfg.severity[code.upper()] = Severity(level)
+    else:
+        bad('`severity` must be a table of CODE = "error" | "warning" | "info"', "severity")
+    fail_on = table.get("fail-on")
+    if fail_on is not None:
+        if fail_on in ("error", "warning", "info", "never"):
+            cfg.fail_on = fail_on
+        else:
+            bad(f"`fail-on` is `{fail_on}`; it is one of error, warning, info, never", "fail-on")
+    return cfg

@@ -1,0 +1,382 @@
+"""The dependency graph of a design, and the indexes every rule reads.
+
+Built once from the resolved model. Nodes are components; edges are the model's edges (calls, reads, writes,
+publishes, consumes). Everything a rule needs that is not a plain field of the model is computed here, once,
+in time linear (or near-linear) in components plus edges:
+
+* placement: the regions and zones each component runs in;
+* entrypoints: public components and those that clients call;
+* hard synchronous dependencies, their transitive closure per component as a bitset over the condensed graph
+  (strongly connected components collapsed), and from it the composite availability;
+* the longest synchronous chain (p99 latencies and timeouts) and retry amplification, by dynamic programming
+  over the condensed graph, never by enumerating paths.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..model import Component, Design, Edge
+
+SYNC_KINDS = ("calls", "reads", "writes")
+
+
+def attempts(e: Edge) -> int:
+    return 1 + (e.retries or 0)
+
+
+def p99(items: list[Any]) -> float | None:
+    """The p99 (or the next higher percentile stated) of a list of Latency."""
+    order = ["p99", "p999", "max"]
+    by = {x.percentile: x.value for x in items}
+    for p in order:
+        if p in by:
+            return by[p]
+    return None
+
+
+@dataclass
+class Availability:
+    """A component's own availability and where the figure came from."""
+
+    value: float | None
+    how: str  # "declared", "instances", "unknown"
+    detail: str = ""
+
+
+@dataclass
+class Chain:
+    """The longest synchronous chain below a component."""
+
+    latency: float  # sum of p99 latencies along the worst chain (known figures only)
+    timeouts: float  # sum of timeouts x attempts along the worst chain
+    amplification: int  # product of attempts along the worst chain
+    path: list[str] = field(default_factory=list)  # component names, this one first
+    unknown: list[str] = field(default_factory=list)  # components on the path with no latency figure
+
+
+class Graph:
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.system = design.system
+        self.requirements = design.system.requirements if design.system else None
+        self.regions = {r.name: r for r in design.regions}
+        self.comps: dict[str, Component] = {c.name: c for c in design.components}
+        self.out: dict[str, list[Edge]] = {n: [] for n in self.comps}
+        self.inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
+        for e in design.edges:
+            if e.source in self.out and e.target in self.comps:
+                self.out[e.source].append(e)
+                self.inc[e.target].append(e)
+        self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
+
+    # --- placement ----------------------------------------------------------------------------------------------
+
+    @cached_property
+    def placement(self) -> dict[str, dict[str, list[str]]]:
+        """Region name to zone names, for every component. Without `placement`: every region that is not a
+        standby, all its zones."""
+        default = {r.name: list(r.zones) for r in self.design.regions if r.role != "standby"}
+        out: dict[str, dict[str, list[str]]] = {}
+        for name, c in self.comps.items():
+            if c.placement:
+                where: dict[str, list[str]] = {}
+                for p in c.placement:
+                    region = self.regions.get(p.region)
+                    zones = list(p.zones) or (list(region.zones) if region else [])
+                    where.setdefault(p.region, []).extend(z for z in zones if z not in where.get(p.region, []))
+                out[name] = where
+            else:
+                out[name] = dict(default)
+        return out
+
+    def home_region(self, name: str) -> str | None:
+        """The first region a component is placed in."""
+        where = self.placement[name]
+        return next(iter(where), None)
+
+    def zone_count(self, name: str) -> int:
+        return sum(len(z) for z in self.placement[name].values())
+
+    def region_count(self, name: str) -> int:
+        return len(self.placement[name])
+
+    def primary_regions(self) -> list[str]:
+        return [r.name for r in self.design.regions if r.role in ("primary", "active")]
+
+    def standby_regions(self) -> list[str]:
+        return [r.name for r in self.design.regions if r.role == "standby"]
+
+    # --- edges ----------------------------------------------------------------------------------------------------
+
+    def is_sync(self, e: Edge) -> bool:
+        return e.mode == "sync"
+
+    def is_hard(self, e: Edge) -> bool:
+        """A synchronous dependency the caller fails without: not marked soft, and not covered by a circuit
+        breaker with a fallback."""
+        if e.mode != "sync" or e.criticality == "soft":
+            return False
+        if e.criticality == "hard":
+            return True
+        return not (e.circuit_breaker and e.fallback is not None) and e.fallback is None
+
+    @cached_property
+    def hard_out(self) -> dict[str, list[Edge]]:
+        return {n: [e for e in es if self.is_hard(e)] for n, es in self.out.items()}
+
+    @cached_property
+    def sync_out(self) -> dict[str, list[Edge]]:
+        return {n: [e for e in es if e.mode == "sync"] for n, es in self.out.items()}
+
+    @cached_property
+    def callers(self) -> dict[str, list[str]]:
+        return {n: sorted({e.source for e in es}) for n, es in self.inc.items()}
+
+    @cached_property
+    def entrypoints(self) -> list[str]:
+        """Components outside callers reach first: public ones, and those clients call."""
+        eps = []
+        for name, c in self.comps.items():
+            if c.kind == "client":
+                continue
+            if c.exposure == "public" or any(self.comps[e.source].kind == "client" for e in self.inc[name]):
+                eps.append(name)
+        return eps
+
+    def edge_path(self, e: Edge) -> str:
+        return f"{self.comps[e.source].kind}:{e.source}/{e.kind}:{e.target}"
+
+    def comp_path(self, name: str) -> str:
+        return f"{self.comps[name].kind}:{name}"
+
+    # --- availability -------------------------------------------------------------------------------------------
+
+    def own_availability(self, name: str) -> Availability:
+        """The component's own availability, its dependencies apart: declared (an SLA), else its instances
+        combined over the zones its replicas span, else unknown. (An SLO is a target that includes the
+        dependencies, so it is not a figure for the component alone.)"""
+        c = self.comps[name]
+        if c.availability is not None:
+            return Availability(c.availability, "declared", c.availability_source or "declared")
+        if c.instance_availability is not None:
+            k = max(1, min(self.instances(name), self.zone_count(name) or 1))
+            a = 1 - (1 - c.instance_availability) ** k
+            return Availability(a, "instances", f"{k} instance(s) in separate zones at {pct(c.instance_availability)}")
+        return Availability(None, "unknown")
+
+    def instances(self, name: str) -> int:
+        """How many copies run at least: replicas (minimum), or the replication copies of a data component."""
+        c = self.comps[name]
+        n = c.replicas.min if c.replicas is not None else 0
+        rep = getattr(c, "replication", None)
+        if rep is not None and not isinstance(rep, int):
+            n = max(n, rep.replicas or rep.n or (1 if rep.mode == "none" else 0))
+        rf = getattr(c, "replication_factor", None)
+        if rf:
+            n = max(n, rf)
+        return n or 1
+
+    # --- the condensed graph of hard synchronous dependencies ------------------------------------------------------
+
+    @cached_property
+    def _scc(self) -> tuple[dict[str, int], list[list[str]]]:
+        return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.hard_out.items()})
+
+    @cached_property
+    def cycles(self) -> list[list[str]]:
+        """Groups of components that depend on each other synchronously (hard), each of more than one member or
+        a self-call."""
+        _, sccs = self._scc
+        out = []
+        for members in sccs:
+            if len(members) > 1 or any(e.target == members[0] for e in self.hard_out[members[0]]):
+                out.append(sorted(members))
+        return out
+
+    @cached_property
+    def bit(self) -> dict[str, int]:
+        return {name: 1 << i for i, name in enumerate(self.comps)}
+
+    @cached_property
+    def closure(self) -> dict[str, int]:
+        """For each component, the bitset of every component it depends on, transitively and hard (itself
+        excluded unless it is in a cycle)."""
+        comp_of, sccs = self._scc
+        scc_bits = [0] * len(sccs)
+        scc_closure = [0] * len(sccs)
+        for i, members in enumerate(sccs):
+            b = 0
+            for m in members:
+                b |= self.bit[m]
+            scc_bits[i] = b
+        for i, members in enumerate(sccs):  # dependencies first
+            acc = scc_bits[i] if len(members) > 1 else 0
+            for m in members:
+                for e in self.hard_out[m]:
+                    j = comp_of[e.target]
+                    if j != i:
+                        acc |= scc_bits[j] | scc_closure[j]
+                    elif len(members) == 1:
+                        acc |= scc_bits[i]
+            scc_closure[i] = acc
+        return {name: scc_closure[comp_of[name]] for name in self.comps}
+
+    def members(self, bits: int) -> list[str]:
+        names = list(self.comps)
+        out = []
+        i = 0
+        while bits:
+            if bits & 1:
+                out.append(names[i])
+            bits >>= 1
+            i += 1
+        return out
+
+    @cached_property
+    def _availability_classes(self) -> tuple[dict[float, int], int]:
+        """Components grouped by availability figure, as bitsets, so that the availability of any set is a few
+        popcounts: prod(a_i) = prod over classes of a ** |set & class|."""
+        classes: dict[float, int] = {}
+        unknown = 0
+        for name in self.comps:
+            a = self.own_availability(name).value
+            if a is None:
+                unknown |= self.bit[name]
+            else:
+                classes[a] = classes.get(a, 0) | self.bit[name]
+        return classes, unknown
+
+    def composite(self, name: str) -> tuple[float, list[str]]:
+        """The availability the component's own figure and its hard dependencies allow (each dependency once),
+        and the dependencies whose figure is unknown."""
+        classes, unknown = self._availability_classes
+        deps = self.closure[name] | self.bit[name]
+        log = 0.0
+        for a, mask in classes.items():
+            n = (deps & mask).bit_count()
+            if n:
+                if a <= 0:
+                    return 0.0, []
+                log += n * math.log(a)
+        missing = self.members(deps & unknown) if deps & unknown else []
+        return math.exp(log), missing
+
+    # --- chains -------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def chains(self) -> dict[str, Chain]:
+        """The worst synchronous chain below each component, by dynamic programming over the condensed graph of
+        synchronous edges (soft ones included: they still cost time), never enumerating paths:
+
+        * latency: its own p99 plus, over its synchronous edges, the largest of the callee's chain latency,
+          capped by the edge's timeout x attempts;
+        * timeouts: its own p99 plus the largest wait an edge allows (timeout x attempts; an edge without a
+          timeout waits for the callee's whole chain);
+        * amplification: the largest product of attempts along any chain.
+
+        A cycle is cut where it closes (the cycle rule reports it)."""
+        comp_of, sccs = self._sync_scc
+        result: dict[str, Chain] = {}
+        for members in sccs:
+            for m in members:
+                c = self.comps[m]
+                own = p99(c.latency) if c.latency else None
+                lat, to, amp = 0.0, 0.0, 1
+                path: list[str] = []
+                unknown: list[str] = []
+                for e in self.sync_out[m]:
+                    if comp_of[e.target] == comp_of[m]:
+                        continue
+                    child = result[e.target]
+                    cap = e.timeout * attempts(e) if e.timeout is not None else None
+                    child_lat = child.latency if cap is None else min(child.latency, cap)
+                    if child_lat > lat or not path:
+                        lat, path, unknown = max(child_lat, lat), child.path, child.unknown
+                    to = max(to, cap if cap is not None else child.timeouts)
+                    amp = max(amp, attempts(e) * child.amplification)
+                result[m] = Chain(
+                    latency=(own or 0.0) + lat,
+                    timeouts=(own or 0.0) + to,
+                    amplification=amp,
+                    path=[m, *path],
+                    unknown=([m] if own is None else []) + unknown,
+                )
+        return result
+
+    @cached_property
+    def sync_cycles(self) -> list[list[str]]:
+        """Groups of components that call each other synchronously in a cycle."""
+        _, sccs = self._sync_scc
+        return [sorted(ms) for ms in sccs if len(ms) > 1 or any(e.target == ms[0] for e in self.sync_out[ms[0]])]
+
+    @cached_property
+    def _sync_scc(self) -> tuple[dict[str, int], list[list[str]]]:
+        return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.sync_out.items()})
+
+    def rtt_between(self, a: str, b: str) -> float | None:
+        return self.rtt.get(tuple(sorted((a, b))))
+
+
+def tarjan(nodes: Any, succ: dict[str, list[str]]) -> tuple[dict[str, int], list[list[str]]]:
+    """Strongly connected components (Tarjan's algorithm, iterative, so deep graphs do not recurse), in reverse
+    topological order: every component's successors come before it. Returns (node to component, components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    comp_of: dict[str, int] = {}
+    sccs: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(succ[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            advanced = False
+            for t in it:
+                if t not in index:
+                    index[t] = low[t] = counter
+                    counter += 1
+                    stack.append(t)
+                    on_stack.add(t)
+                    work.append((t, iter(succ[t])))
+                    advanced = True
+                    break
+                if t in on_stack:
+                    low[node] = min(low[node], index[t])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    m = stack.pop()
+                    on_stack.discard(m)
+                    comp_of[m] = len(sccs)
+                    members.append(m)
+                    if m == node:
+                        break
+                sccs.append(members)
+    return comp_of, sccs
+
+
+def pct(a: float) -> str:
+    """A fraction as a percentage with the nines it has: 0.9995 -> 99.95%."""
+    text = f"{a * 100:.6f}".rstrip("0").rstrip(".")
+    return text + "%"
+
+
+def minutes_per_30_days(a: float) -> float:
+    return (1 - a) * 30 * 24 * 60
