@@ -38,12 +38,32 @@ def _exit_code(diags: list[Any], fail_on: str) -> int:
     return 1 if any(d.severity.rank >= threshold for d in diags) else 0
 
 
-def _run_check(paths: tuple[str, ...], root: str | None) -> Any:
+def _run_check(
+    paths: tuple[str, ...],
+    root: str | None,
+    config: str | None = None,
+    baseline: str | None = None,
+    analysis: bool = True,
+) -> Any:
     from .driver import check
     from .loader import UsageError
 
+    fingerprints = None
+    if baseline is not None:
+        from .analysis import baseline as baseline_module
+
+        try:
+            fingerprints = baseline_module.read(Path(baseline))
+        except (OSError, ValueError) as e:
+            _fail(f"cannot use the baseline {baseline}: {e}")
     try:
-        return check(_paths(paths), Path(root) if root else None)
+        return check(
+            _paths(paths),
+            Path(root) if root else None,
+            analysis=analysis,
+            config_path=Path(config) if config else None,
+            baseline=fingerprints,
+        )
     except UsageError as e:
         _fail(str(e))
 
@@ -114,9 +134,8 @@ _format_opt = click.option(
 _fail_on_opt = click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding is at least this severe.",
+    default=None,
+    help="Exit 1 when a finding is at least this severe (default: the configuration's, else error).",
 )
 _root_opt = click.option(
     "--root",
@@ -137,21 +156,41 @@ _color_opt = click.option(
 @_color_opt
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to a file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when there is nothing to report.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="designc.toml or pyproject.toml to use.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's findings as the baseline.")
+@click.option("--no-analysis", is_flag=True, help="Check the language only; run no design rules.")
 def check_cmd(
     paths: tuple[str, ...],
     fmt: str,
-    fail_on: str,
+    fail_on: str | None,
     root: str | None,
     color: bool | None,
     output: str | None,
     quiet: bool,
+    config: str | None,
+    baseline: str | None,
+    write_baseline: str | None,
+    no_analysis: bool,
 ) -> None:
-    """Check designs: syntax, references, values and units.
+    """Check designs: the language (syntax, references, values, units), then the design rules.
 
     PATHS are *.design files or folders (searched recursively); the default is the current folder.
     """
-    result = _run_check(paths, root)
+    result = _run_check(paths, root, config, baseline, analysis=not no_analysis)
+    if write_baseline is not None:
+        from .analysis import baseline as baseline_module
+        from .output import write_file
+
+        try:
+            write_file(Path(write_baseline), baseline_module.render(result.diagnostics).encode("utf-8"))
+        except OSError as e:
+            _fail(f"cannot write {write_baseline}: {e.strerror or e}")
+        n = sum(1 for d in result.diagnostics if d.fingerprint)
+        _echo(f"wrote {write_baseline}: {n} finding{'s' if n != 1 else ''} recorded\n", err=True)
     _report(result, fmt, output, color, quiet)
+    if fail_on is None:
+        fail_on = (result.config.fail_on if result.config is not None else None) or "error"
     sys.exit(_exit_code(result.diagnostics, fail_on))
 
 
@@ -299,12 +338,103 @@ def reference_cmd() -> None:
     _echo(markdown())
 
 
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(("human", "json")), default="human", show_default=True)
+@_root_opt
+@_color_opt
+def report_cmd(paths: tuple[str, ...], fmt: str, root: str | None, color: bool | None) -> None:
+    """Per entrypoint: the availability budget, the error budget, the latency chain and retry amplification."""
+    import json
+
+    from . import render
+    from .report import build, human
+
+    result = _run_check(paths, root, analysis=False)
+    errors = [d for d in result.diagnostics if d.severity.rank >= 3]
+    if errors:
+        _echo(render.human(errors, result.texts, render.use_color(sys.stderr, color)), err=True)
+        _echo("no report: the design has errors\n", err=True)
+        sys.exit(1)
+    reports = [build(d.model) for d in result.designs if d.model is not None and d.model.system is not None]
+    if fmt == "json":
+        _echo(json.dumps(reports if len(reports) != 1 else reports[0], indent=2) + "\n")
+    else:
+        _echo("\n".join(human(r) for r in reports))
+
+
+@main.command("rules")
+@click.option("--coverage", is_flag=True, help="Show which published best practices the rules cover.")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "markdown", "json")), default="text")
+def rules_cmd(coverage: bool, fmt: str) -> None:
+    """List the design rules, or (with --coverage) the best practices they enforce."""
+    import json
+
+    from .analysis.practices import coverage as practice_coverage
+    from .analysis.rule import all_rules
+
+    rules = all_rules()
+    if not coverage:
+        rows = [(code, r.severity.value, r.name, r.summary) for code, r in rules.items()]
+        if fmt == "json":
+            _echo(
+                json.dumps([dict(zip(("code", "severity", "name", "summary"), x, strict=True)) for x in rows], indent=2)
+                + "\n"
+            )
+        elif fmt == "markdown":
+            lines = ["| code | severity | name | what it finds |", "|---|---|---|---|"]
+            lines += [f"| `{c}` | {sev} | `{n}` | {summ} |" for c, sev, n, summ in rows]
+            _echo("\n".join(lines) + "\n")
+        else:
+            width = max(len(n) for _, _, n, _ in rows)
+            _echo("".join(f"{c}  {sev:<7}  {n:<{width}}  {summ}\n" for c, sev, n, summ in rows))
+        return
+    table = practice_coverage(rules)
+    if fmt == "json":
+        _echo(
+            json.dumps(
+                [
+                    {"practice": p.id, "title": p.title, "class": p.cls, "source": p.source, "rules": codes}
+                    for p, codes in table
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
+        return
+    lines = []
+    if fmt == "markdown":
+        lines += ["| practice | class | source | rules |", "|---|---|---|---|"]
+        lines += [f"| {p.id} {p.title} | {p.cls} | {p.source} | {', '.join(codes) or '-'} |" for p, codes in table]
+    else:
+        for p, codes in table:
+            lines.append(f"{p.id:<16} {p.cls}  {(p.title)[:44]:<44}  {', '.join(codes) or '-'}")
+    summary = []
+    for source in dict.fromkeys(p.source for p, _ in table):
+        for cls in ("C", "P"):
+            items = [(p, c) for p, c in table if p.source == source and p.cls == cls]
+            if items:
+                covered = sum(1 for _, c in items if c)
+                summary.append(
+                    f"{source}: {covered} of {len(items)} {'checkable' if cls == 'C' else 'partly checkable'}"
+                )
+    _echo("\n".join(lines) + "\n\n" + "\n".join(summary) + "\n")
+
+
 @main.command("explain")
 @click.argument("code")
 def explain_cmd(code: str) -> None:
-    """Explain a diagnostic code, e.g. `designc explain REF001`."""
+    """Explain a diagnostic code or a rule, e.g. `designc explain SPOF001`."""
+    from .analysis.rule import all_rules
     from .diagnostics import REGISTRY
     from .values import suggest
+
+    rules = all_rules()
+    r = rules.get(code.upper())
+    if r is not None:
+        practices = f"\nEnforces: {', '.join(r.practices)}\n" if r.practices else ""
+        _echo(f"{r.code} ({r.name}, {r.severity.value} by default)\n\n{r.doc}\n{practices}")
+        return
 
     info = REGISTRY.get(code.upper())
     if info is None:

@@ -194,6 +194,8 @@ def sarif(diags: Sequence[Diagnostic]) -> str:
             "level": _SARIF_LEVEL[d.severity],
             "message": {"text": text},
         }
+        if d.fingerprint:
+            res["partialFingerprints"] = {"designcFingerprint/v1": d.fingerprint}
         if d.span is not None:
             s = d.span
             res["locations"] = [

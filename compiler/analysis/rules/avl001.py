@@ -1,0 +1,90 @@
+"""AVL001: the hard dependencies allow less availability than the objective.
+
+**What it checks.** For each entrypoint and each component with an availability SLO, the availability its own
+figure and its hard synchronous dependencies allow: the product of the figures of the component and of every
+component it depends on, transitively, each counted once (a database two paths reach is one dependency, not
+two). A dependency is hard when it is synchronous and not softened (`criticality soft`, or a `fallback`).
+Figures come from `availability` (an SLA, as the standard library states for managed services) or from
+`instance_availability` combined over the zones the replicas span as 1 - (1 - a)^k. The result is compared
+with the component's SLO, and for entrypoints with the system's `requirements { availability }`.
+
+**Why it matters.** "A service is only as available as its critical dependencies": serial dependencies
+multiply (Treynor, Dahlin, Rau and Beyer, "The Calculus of Service Availability", ACM Queue 15(2), 2017). A
+target the chain cannot reach will be missed however well each team runs its own part (AWS REL11-BP07, Azure
+RE:04).
+
+**Example.**
+
+    service api { exposure public; calls db; slo { availability 99.99% } }
+    store db { availability 99.95% source "RDS Multi-AZ SLA" }
+
+**Fix.** Make the dependency softer (cache it with a fallback, make the call asynchronous), more available
+(multi-AZ, multi-region, a managed service with a stronger SLA), or state the objective the design can meet.
+Components whose figure is unknown are counted as always up, and the finding lists them: declare their
+`availability` or `instance_availability` to make the sum honest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph, minutes_per_30_days, pct
+from ..rule import Finding, Rule, rule
+
+
+def targets(g: Graph, name: str) -> list[tuple[float, str]]:
+    """The availability objectives a component is held to: its SLO, and the system's for entrypoints."""
+    out = []
+    c = g.comps[name]
+    if c.slo is not None and c.slo.availability is not None:
+        out.append((c.slo.availability, "its SLO"))
+    req = g.requirements
+    if name in g.entrypoints and req is not None and req.availability is not None:
+        out.append((req.availability, "the system's requirement"))
+    return out
+
+
+@rule
+class CompositeAvailability(Rule):
+    code = "AVL001"
+    name = "composite-availability-below-objective"
+    severity = Severity.ERROR
+    summary = "hard dependencies allow less availability than the objective"
+    practices = ("REL11-BP07", "RE:04", "REL04-BP01")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        for name in g.comps:
+            goals = targets(g, name)
+            if not goals:
+                continue
+            target, whose = max(goals)
+            allowed, unknown = g.composite(name)
+            if allowed >= target:
+                continue
+            deps = g.members(g.closure[name] | g.bit[name])
+            known = [(d, g.own_availability(d).value) for d in deps if g.own_availability(d).value is not None]
+            known.sort(key=lambda x: x[1])
+            terms = " x ".join(f"{d} {pct(a)}" for d, a in known) or "none"
+            downtime = f"{minutes_per_30_days(allowed):.0f} vs {minutes_per_30_days(target):.1f} minutes per 30 days"
+            hints = [f"the product of {terms} is {pct(allowed)}; {whose} is {pct(target)} ({downtime})"]
+            weakest = known[0][0] if known else None
+            if weakest:
+                hints.append(
+                    f"the weakest link is `{weakest}`: make it more available, or soften the dependency "
+                    "(a fallback, a cache, an asynchronous call)"
+                )
+            if unknown:
+                hints.append(
+                    "counted as always up because no figure is declared: "
+                    + ", ".join(f"`{u}`" for u in unknown)
+                    + " (declare `availability` or `instance_availability`)"
+                )
+            yield Finding(
+                message=f"`{name}` can be at most {pct(allowed)} available, below {whose} of {pct(target)}",
+                at=g.comps[name].span,
+                path=g.comp_path(name),
+                label=f"at most {pct(allowed)}",
+                hints=hints,
+                notes=[(g.comps[d].span, f"`{d}` {pct(a)}") for d, a in known[:3] if d != name],
+            )

@@ -1,0 +1,57 @@
+"""CBR001: a synchronous call to an external dependency or across regions has no circuit breaker.
+
+**What it checks.** Synchronous edges into an `external` component, or between components homed in different
+regions, without `circuit_breaker on`.
+
+**Why it matters.** Remote and third-party dependencies fail slowly and in ways you cannot fix. Without a
+breaker every request keeps paying the timeout while the dependency is down, tying up the caller's capacity
+and its callers' (Nygard, "Release It!", the Circuit Breaker pattern; AWS REL05-BP04 "fail fast"; Azure RE:07).
+
+**Example.**
+
+    service pay { calls card_network { timeout 2s } }
+    external card_network {}
+
+**Fix.** `calls card_network { timeout 2s; circuit_breaker on; fallback queue }`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+
+
+@rule
+class MissingCircuitBreaker(Rule):
+    code = "CBR001"
+    name = "remote-call-without-circuit-breaker"
+    severity = Severity.WARNING
+    summary = "a synchronous call to an external dependency or across regions has no circuit breaker"
+    practices = ("REL05-BP04", "RE:07")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        for name, edges in g.sync_out.items():
+            if g.comps[name].kind == "client":
+                continue
+            home = g.home_region(name)
+            for e in edges:
+                if e.circuit_breaker:
+                    continue
+                target = g.comps[e.target]
+                if target.kind == "external":
+                    why = f"`{e.target}` is an external dependency"
+                else:
+                    there = g.home_region(e.target)
+                    if home is None or there is None or there == home or home in g.placement[e.target]:
+                        continue
+                    why = f"`{e.target}` lives in {there}, `{name}` in {home}"
+                yield Finding(
+                    message=f"`{name}` {e.kind} `{e.target}` synchronously with no circuit breaker: {why}",
+                    at=e.span,
+                    path=g.edge_path(e),
+                    label="no circuit breaker",
+                    hints=[f"add `circuit_breaker on` (and a `fallback`) to `{e.kind} {e.target}`"],
+                )

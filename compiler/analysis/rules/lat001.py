@@ -1,0 +1,73 @@
+"""LAT001: the synchronous chain below a component is slower than its latency objective.
+
+**What it checks.** For each component with a p99 latency objective (its SLO, and for entrypoints the
+system's `requirements { latency p99 ... }`), the sum of the declared p99 latencies along the worst
+synchronous chain below it, each hop capped by the caller's timeout x attempts, found by dynamic programming
+over the graph (never by enumerating paths). Above the objective, the objective is missed on a normal day.
+LAT002 checks the same chain against the timeouts.
+
+**Why it matters.** Latencies along a synchronous chain add up, and a caller that waits longer than its own
+budget turns a slow dependency into its own outage (AWS REL05-BP05; Brooker, "Timeouts, retries, and backoff
+with jitter", Amazon Builders' Library).
+
+**Example.**
+
+    service api { calls pay { timeout 2s; retries 2 }; slo { latency p99 300ms } }
+
+**Fix.** Shrink timeouts down the chain so they fit the caller's budget, call in parallel or asynchronously,
+cache, or state the objective the chain can meet. Components without a declared `latency` count as zero;
+declare their p99 to make the sum honest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph, p99
+from ..rule import Finding, Rule, rule
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}ms" if seconds < 10 else f"{seconds:.0f}s"
+
+
+def latency_target(g: Graph, name: str) -> tuple[float, str] | None:
+    goals = []
+    c = g.comps[name]
+    if c.slo is not None and c.slo.latency:
+        v = p99(c.slo.latency)
+        if v is not None:
+            goals.append((v, "its SLO"))
+    req = g.requirements
+    if name in g.entrypoints and req is not None and req.latency:
+        v = p99(req.latency)
+        if v is not None:
+            goals.append((v, "the system's requirement"))
+    return min(goals) if goals else None
+
+
+@rule
+class LatencyChain(Rule):
+    code = "LAT001"
+    name = "latency-chain-exceeds-objective"
+    severity = Severity.ERROR
+    summary = "the synchronous chain is slower than the latency objective"
+    practices = ("REL05-BP05", "RE:04")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        for name in g.comps:
+            goal = latency_target(g, name)
+            if goal is None:
+                continue
+            target, whose = goal
+            chain = g.chains[name]
+            path = " -> ".join(chain.path)
+            if chain.latency > target:
+                yield Finding(
+                    message=f"the p99 latency along `{path}` is {ms(chain.latency)}, above {whose} of {ms(target)}",
+                    at=g.comps[name].span,
+                    path=g.comp_path(name),
+                    label=f"{ms(chain.latency)} > {ms(target)}",
+                    hints=["cut the chain: call in parallel or asynchronously, cache, or relax the objective"],
+                )

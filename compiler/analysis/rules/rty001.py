@@ -1,0 +1,55 @@
+"""RTY001: retries multiply along a chain.
+
+**What it checks.** The largest product of attempts (1 + retries) along any synchronous chain that starts at a
+component (computed by dynamic programming over the graph), above the limit of 10.
+
+**Why it matters.** Retries at every layer multiply: five layers with three attempts each send 3^5 = 243 calls
+to the bottom for one failing request, a retry storm that keeps an overloaded dependency down (Brooker,
+"Timeouts, retries, and backoff with jitter", Amazon Builders' Library; Google SRE book, "Handling
+Overload": retry at one layer only). AWS REL05-BP03.
+
+**Example.**
+
+    service a { calls b { retries 3 } }
+    service b { calls c { retries 3 } }
+
+**Fix.** Retry at a single layer (usually the one nearest the failure), set `retries 0` elsewhere, and bound
+retries with a `retry_budget`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+
+LIMIT = 10
+
+
+@rule
+class RetryAmplification(Rule):
+    code = "RTY001"
+    name = "retry-amplification"
+    severity = Severity.WARNING
+    summary = "retries multiply along a synchronous chain beyond 10x"
+    practices = ("REL05-BP03", "RE:07")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        chains = g.chains
+        for name in g.comps:
+            amp = chains[name].amplification
+            if amp <= LIMIT:
+                continue
+            # report at the top of each chain only: a caller whose own amplification is not larger adds nothing
+            if any(chains[e.source].amplification > amp for e in g.inc[name] if e.mode == "sync"):
+                continue
+            yield Finding(
+                message=f"one failing request at the bottom of a chain from `{name}` can be retried up to {amp} "
+                f"times (limit {LIMIT})",
+                at=g.comps[name].span,
+                path=g.comp_path(name),
+                label=f"{amp}x retries",
+                hints=["retry at one layer only (`retries 0` elsewhere), and cap retries with `retry_budget 10%`"],
+            )

@@ -1,0 +1,46 @@
+"""TMO001: a synchronous call has no timeout.
+
+**What it checks.** Every synchronous edge (`calls`, `reads`, `writes`, and any edge with `mode sync`) from a
+service or client that does not state a `timeout`.
+
+**Why it matters.** Without a timeout, a caller waits as long as the callee hangs, holding a thread, a
+connection and its own caller's request; one slow dependency then exhausts every caller's resources (AWS
+REL05-BP05, "set client timeouts"; Brooker, "Timeouts, retries, and backoff with jitter").
+
+**Example.**
+
+    service api { calls pay }
+
+**Fix.** State it: `calls pay { timeout 300ms }`, chosen from the callee's p99.9 and the caller's budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+
+
+@rule
+class MissingTimeout(Rule):
+    code = "TMO001"
+    name = "sync-call-without-timeout"
+    severity = Severity.WARNING
+    summary = "a synchronous call has no timeout"
+    practices = ("REL05-BP05", "RE:07", "REL03-BP03")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        for name, edges in g.sync_out.items():
+            if g.comps[name].kind == "client":
+                continue  # a client's own timeout is outside the design
+            for e in edges:
+                if e.timeout is None:
+                    yield Finding(
+                        message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout",
+                        at=e.span,
+                        path=g.edge_path(e),
+                        label="no timeout",
+                        hints=[f"state one: `{e.kind} {e.target} {{ timeout 200ms }}`, from the callee's p99.9"],
+                    )
