@@ -3,9 +3,10 @@
     python bench/generate.py --services 1000 > big.design
     python bench/generate.py --layers 30 --width 30 > dense.design
 
-A design of N services has three regions, N/10 stores, N/20 caches and N/50 streams; each service calls about
-five others (always "downstream", so the call graph has no cycles), one store, reads a cache, and publishes or
-consumes a stream, and carries an SLO. ``--layers L --width W`` writes the pathological case instead: L layers
+A design of N services has two active regions, N/10 stores, N/20 caches and N/50 streams; each service calls
+about five others (always "downstream", so the call graph has no cycles), each call with a timeout that leaves
+room for the callee's own, one store with a retry, reads a cache with a fallback, publishes or consumes a
+stream, and carries an SLO. ``--layers L --width W`` writes the pathological case instead: L layers
 of W services, every service calling every service of the next layer (W**L paths).
 """
 
@@ -16,7 +17,7 @@ import random
 import sys
 from collections.abc import Iterator
 
-REGIONS = [("us_east_1", "primary"), ("us_west_2", "standby"), ("eu_west_1", "active")]
+REGIONS = [("us_east_1", "primary"), ("eu_west_1", "active")]
 
 
 def _header(name: str, peak: int) -> Iterator[str]:
@@ -28,12 +29,18 @@ def _header(name: str, peak: int) -> Iterator[str]:
     yield f"    peak_load {peak} rps"
     yield "    availability 99.9%"
     yield "    latency p99 800ms"
-    yield "    partition prefer availability"
+    yield "    partition prefer consistency"
     yield "    rpo 5m"
     yield "    rto 1h"
     yield "  }"
     for r, role in REGIONS:
         yield f"  region {r} {{ zones [a, b, c]; role {role} }}"
+
+
+def _timeout(j: int, n: int) -> int:
+    """The timeout callers use for service j, in ms: services further down get less, so every caller waits
+    longer than its callee's own calls can take."""
+    return 60 + (400 * (n - j)) // n
 
 
 def services(n: int, seed: int = 1) -> Iterator[str]:
@@ -42,32 +49,28 @@ def services(n: int, seed: int = 1) -> Iterator[str]:
     caches = max(1, n // 20)
     streams = max(1, n // 50)
     yield from _header("synthetic", 5000)
+    calls = [sorted(rnd.sample(range(i + 1, n), k=min(5, n - i - 1))) if i < n - 1 else [] for i in range(n)]
+    called = {c for cs in calls for c in cs}
     for i in range(n):
-        region = REGIONS[i % 2][0]
         yield ""
         yield f'  service svc_{i} "Service {i}" {{'
         yield f'    owner "team-{i % 40}"'
-        yield "    replicas 3..12"
-        yield f"    placement {region} [a, b, c]"
-        callees = sorted(rnd.sample(range(i + 1, n), k=min(5, n - i - 1))) if i < n - 1 else []
-        for c in callees:
-            timeout = rnd.choice((50, 100, 200, 400))
-            retries = rnd.choice(("", "", "; retries 1"))
-            yield f"    calls svc_{c} {{ timeout {timeout}ms{retries} }}"
-        yield f"    calls db_{i % stores} {{ timeout 100ms }}"
+        yield "    replicas 3..12; autoscale cpu 60%"
+        yield '    health_check http "/ready"; deploy rolling'
+        if i not in called:  # nothing calls it: an entrypoint
+            yield "    exposure public; waf on; rate_limit 2000 rps"
+        for c in calls[i]:
+            yield f"    calls svc_{c} {{ timeout {_timeout(c, n)}ms }}"
+        yield f"    calls db_{i % stores} {{ timeout 20ms; retries 1 }}"
         yield f"    reads cache_{i % caches} {{ timeout 5ms; fallback cache }}"
         if i % 3 == 0:
             yield f"    publishes events_{i % streams}"
         elif i % 3 == 1:
-            yield f"    consumes events_{i % streams} {{ group g_{i}; idempotent yes }}"
+            yield f"    consumes events_{i % streams} {{ group g_{i}; idempotent yes; dead_letter yes }}"
         yield "    slo { availability 99.9%; latency p99 500ms }"
         yield "  }"
     for s in range(stores):
-        yield ""
-        yield f'  store db_{s} is postgres_ha "Store {s}" {{'
-        yield f"    placement {REGIONS[s % 2][0]} [a, b, c]"
-        yield "    data [pii]"
-        yield "  }"
+        yield f'  store db_{s} is postgres_ha "Store {s}"'
     for c in range(caches):
         yield f"  cache cache_{c} is redis_ha {{ ttl 1m }}"
     for s in range(streams):
@@ -81,9 +84,12 @@ def layers(depth: int, width: int) -> Iterator[str]:
         for w in range(width):
             yield f"  service l{layer}_s{w} {{"
             yield "    replicas 3"
+            yield '    health_check http "/ready"; deploy rolling'
+            if layer == 0:
+                yield "    exposure public; waf on; rate_limit 2000 rps"
             if layer + 1 < depth:
                 for t in range(width):
-                    yield f"    calls l{layer + 1}_s{t} {{ timeout 100ms; retries 1 }}"
+                    yield f"    calls l{layer + 1}_s{t} {{ timeout {20 * (depth - layer)}ms }}"
             yield "    slo { availability 99.9% }"
             yield "  }"
     yield "}"

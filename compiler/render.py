@@ -72,6 +72,17 @@ def _frame(
 def human(diags: Sequence[Diagnostic], texts: Mapping[str, str], color: bool = False) -> str:
     style = Style(color)
     blocks: list[str] = []
+    split: dict[str, list[str]] = {}
+
+    def lines_of(path: str) -> list[str] | None:
+        """The file's lines, split once however many diagnostics point into it."""
+        if path not in split:
+            text = texts.get(path)
+            if text is None:
+                return None
+            split[path] = text.splitlines()
+        return split[path]
+
     for d in diags:
         head = style.severity(d.severity, f"{d.severity.value}[{d.code}]") + style.bold(": " + d.message)
         lines = [head]
@@ -79,19 +90,18 @@ def human(diags: Sequence[Diagnostic], texts: Mapping[str, str], color: bool = F
             s = d.span
             gutter = len(str(max([s.line, *(n.span.line for n in d.notes)])))
             lines.append(" " * gutter + style.blue("--> ") + f"{s.file}:{s.line}:{s.column}")
-            text = texts.get(s.file)
-            if text is not None:
-                src = text.splitlines()
+            src = lines_of(s.file)
+            if src is not None:
                 lines.append(style.blue(" " * gutter + " |"))
                 lines += _frame(src, s.line, s.column, s.end_line, s.end_column, d.label, style, d.severity, gutter)
                 for n in d.notes:
-                    ntext = texts.get(n.span.file)
-                    if ntext is None:
+                    nsrc = lines_of(n.span.file)
+                    if nsrc is None:
                         continue
                     if n.span.file != s.file:
                         lines.append(" " * gutter + style.blue("::: ") + f"{n.span.file}:{n.span.line}:{n.span.column}")
                     lines += _frame(
-                        ntext.splitlines(),
+                        nsrc,
                         n.span.line,
                         n.span.column,
                         n.span.end_line,

@@ -13,7 +13,8 @@ from .analysis.rules.lat001 import latency_target, ms
 
 
 def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
-    allowed, unknown = g.composite(name)
+    allowed, unknown_bits = g.composite(name)
+    unknown = g.members(unknown_bits)
     deps = []
     for d in [name, *g.members(g.closure[name])]:
         a = g.own_availability(d)

@@ -29,11 +29,23 @@ class Checked:
 
 
 @pytest.fixture
+def check_language(check_design: Callable[..., Checked]) -> Callable[..., Checked]:
+    """`check_design` without the design rules: for tests of the language itself."""
+
+    def run(*args: Any, **kwargs: Any) -> Checked:
+        return check_design(*args, analysis=False, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def check_design(tmp_path: Path) -> Callable[..., Checked]:
     """Write files (name -> text) into a fresh folder and check the first one, or the folder if asked."""
     from designc.driver import check
 
-    def run(text: str | None = None, files: dict[str, str] | None = None, folder: bool = False) -> Checked:
+    def run(
+        text: str | None = None, files: dict[str, str] | None = None, folder: bool = False, analysis: bool = True
+    ) -> Checked:
         all_files = dict(files or {})
         if text is not None:
             all_files = {"main.design": text, **all_files}
@@ -42,7 +54,7 @@ def check_design(tmp_path: Path) -> Callable[..., Checked]:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(body, encoding="utf-8")
         target = tmp_path if folder else tmp_path / next(iter(all_files))
-        return Checked(check([target]))
+        return Checked(check([target], analysis=analysis))
 
     return run
 

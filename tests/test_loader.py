@@ -7,8 +7,8 @@ from pathlib import Path
 from designc.driver import check
 
 
-def test_imports_are_relative_to_the_importing_file(check_design):
-    r = check_design(
+def test_imports_are_relative_to_the_importing_file(check_language):
+    r = check_language(
         'import "lib/stores.design"\nsystem s { service a { calls db } }\n',
         files={
             "lib/stores.design": 'import "more"\nstore db { engine postgres }\n',
@@ -19,26 +19,26 @@ def test_imports_are_relative_to_the_importing_file(check_design):
     assert r.model.files == ["lib/more.design", "lib/stores.design", "main.design"]
 
 
-def test_missing_import(check_design):
-    r = check_design('import "lib/store.design"\nsystem s {}\n', files={"lib/stores.design": "define service x {}\n"})
+def test_missing_import(check_language):
+    r = check_language('import "lib/store.design"\nsystem s {}\n', files={"lib/stores.design": "define service x {}\n"})
     d = r.only("IMP001")
     assert (d.span.line, d.span.column) == (1, 8)
     assert any("stores.design" in h for h in d.hints)
 
 
-def test_missing_stdlib_module(check_design):
-    d = check_design('import "stdlib/awss"\nsystem s {}\n').only("IMP001")
+def test_missing_stdlib_module(check_language):
+    d = check_language('import "stdlib/awss"\nsystem s {}\n').only("IMP001")
     assert 'did you mean `"stdlib/aws"`?' in d.hints
 
 
-def test_import_cycle_is_an_error_not_a_hang(check_design):
-    r = check_design('import "b"\nsystem s {}\n', files={"b.design": 'import "c"\n', "c.design": 'import "b"\n'})
+def test_import_cycle_is_an_error_not_a_hang(check_language):
+    r = check_language('import "b"\nsystem s {}\n', files={"b.design": 'import "c"\n', "c.design": 'import "b"\n'})
     d = r.only("IMP002")
     assert "b.design → c.design → b.design" in d.message
 
 
-def test_self_import_is_a_cycle(check_design):
-    assert check_design('import "main"\nsystem s {}\n').only("IMP002")
+def test_self_import_is_a_cycle(check_language):
+    assert check_language('import "main"\nsystem s {}\n').only("IMP002")
 
 
 def test_import_escaping_the_root_is_refused(tmp_path):
@@ -47,10 +47,10 @@ def test_import_escaping_the_root_is_refused(tmp_path):
     design = tmp_path / "d" / "main.design"
     design.parent.mkdir()
     design.write_text('import "../secret.design"\nsystem s {}\n')
-    r = check([design])
+    r = check([design], analysis=False)
     assert [d.code for d in r.diagnostics] == ["IMP003"]
     # widening the root allows it
-    r = check([design], root=tmp_path)
+    r = check([design], root=tmp_path, analysis=False)
     assert r.diagnostics == []
 
 
@@ -61,12 +61,12 @@ def test_symlink_out_of_the_root_is_refused(tmp_path):
     d.mkdir()
     (d / "link.design").symlink_to(outside)
     (d / "main.design").write_text('import "link.design"\nsystem s {}\n')
-    r = check([d / "main.design"])
+    r = check([d / "main.design"], analysis=False)
     assert "IMP003" in [x.code for x in r.diagnostics]
 
 
-def test_import_needs_a_quoted_path(check_design):
-    assert check_design("import stdlib\nsystem s {}\n").only("VAL003")
+def test_import_needs_a_quoted_path(check_language):
+    assert check_language("import stdlib\nsystem s {}\n").only("VAL003")
 
 
 def test_empty_and_binary_and_non_utf8_files(tmp_path):
@@ -79,24 +79,24 @@ def test_empty_and_binary_and_non_utf8_files(tmp_path):
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
     for name in cases:
-        r = check([tmp_path / name])
+        r = check([tmp_path / name], analysis=False)
         codes = [d.code for d in r.diagnostics]
         assert codes == ["SYN007"] if "empty" in name or "blank" in name else codes == ["SYN006"], (name, codes)
-    d = check([tmp_path / "latin1.design"]).diagnostics[0]
+    d = check([tmp_path / "latin1.design"], analysis=False).diagnostics[0]
     assert (d.span.line, d.span.column) == (1, 11)
 
 
 def test_utf8_bom_is_accepted(tmp_path):
     p = tmp_path / "bom.design"
     p.write_bytes(b"\xef\xbb\xbfsystem s {}\n")
-    assert check([p]).diagnostics == []
+    assert check([p], analysis=False).diagnostics == []
 
 
 def test_folder_with_one_system_is_one_design(tmp_path):
     (tmp_path / "a.design").write_text("system s {\n  region r { zones [a] }\n}\n")
     (tmp_path / "b.design").write_text("service api { calls db; placement r }\n")
     (tmp_path / "c.design").write_text("store db { engine postgres }\n")
-    r = check([tmp_path])
+    r = check([tmp_path], analysis=False)
     assert r.diagnostics == []
     assert len(r.designs) == 1
     assert sorted(c.name for c in r.designs[0].model.components) == ["api", "db"]
@@ -107,7 +107,7 @@ def test_folder_with_several_systems_holds_several_designs(tmp_path):
     (tmp_path / "two.design").write_text('import "shared"\nsystem two { service b { calls db } }\n')
     (tmp_path / "shared.design").write_text("store db { engine postgres }\n")
     (tmp_path / "lib.design").write_text("define service base { replicas 2 }\n")
-    r = check([tmp_path])
+    r = check([tmp_path], analysis=False)
     assert r.diagnostics == []
     names = sorted(d.model.system.name for d in r.designs if d.model and d.model.system)
     assert names == ["one", "two"]
@@ -119,7 +119,7 @@ def test_nested_folders_are_searched_and_hidden_ones_skipped(tmp_path):
     (tmp_path / "x" / "y" / "s.design").write_text("system s {}\n")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "bad.design").write_text("this is { not valid\n")
-    r = check([tmp_path])
+    r = check([tmp_path], analysis=False)
     assert r.diagnostics == [] and len(r.designs) == 1
 
 
@@ -127,12 +127,12 @@ def test_a_file_in_two_designs_is_reported_once(tmp_path):
     (tmp_path / "one.design").write_text('import "shared"\nsystem one {}\n')
     (tmp_path / "two.design").write_text('import "shared"\nsystem two {}\n')
     (tmp_path / "shared.design").write_text("service a { calls nothing }\n")
-    r = check([tmp_path])
+    r = check([tmp_path], analysis=False)
     assert [d.code for d in r.diagnostics] == ["REF001"]
 
 
 def test_stdlib_files_check_clean():
     root = Path(__file__).resolve().parent.parent / "stdlib"
-    r = check([root])
+    r = check([root], analysis=False)
     assert r.diagnostics == []
     assert len(r.designs) >= 3

@@ -15,8 +15,8 @@ def edge(model, source, target):
     return next(e for e in model.edges if e.source == source and e.target == target)
 
 
-def test_minimal_design_resolves(check_design):
-    r = check_design(MINIMAL)
+def test_minimal_design_resolves(check_language):
+    r = check_language(MINIMAL)
     assert r.codes == []
     m = r.model
     assert m.system.name == "shop" and m.system.title == "A shop"
@@ -29,8 +29,8 @@ def test_minimal_design_resolves(check_design):
     assert db.partition.prefer == "consistency"
 
 
-def test_units_are_normalised(check_design):
-    r = check_design("""\
+def test_units_are_normalised(check_language):
+    r = check_language("""\
 system s {
   requirements { peak_load 5000 rps; sustained_load 600 rpm; availability 99.95%; latency p99 300ms; rto 15m; rpo 0s }
   region r { zones [a] }
@@ -59,8 +59,8 @@ system s {
     assert comp(r.model, "e").retention == 7 * 86400
 
 
-def test_default_slo_window_and_edge_modes(check_design):
-    r = check_design("""\
+def test_default_slo_window_and_edge_modes(check_language):
+    r = check_language("""\
 system s {
   service a { publishes t; calls b; slo { availability 99% } }
   service b { consumes t { delivery at_least_once; idempotent yes; dead_letter yes } }
@@ -75,8 +75,8 @@ system s {
     assert consume.protocol == "kafka"
 
 
-def test_definitions_are_inherited_and_overridden(check_design):
-    r = check_design("""\
+def test_definitions_are_inherited_and_overridden(check_language):
+    r = check_language("""\
 import "stdlib/patterns"
 system s {
   store ledger is postgres_ha { backup { pitr off } }
@@ -93,8 +93,8 @@ system s {
     assert ledger.replication.replicas == 3
 
 
-def test_stdlib_availability_data(check_design):
-    r = check_design('import "stdlib/aws"\nsystem s { store db is rds_postgres_multi_az }\n')
+def test_stdlib_availability_data(check_language):
+    r = check_language('import "stdlib/aws"\nsystem s { store db is rds_postgres_multi_az }\n')
     assert r.codes == []
     db = comp(r.model, "db")
     assert db.availability == pytest.approx(0.9995)
@@ -102,8 +102,8 @@ def test_stdlib_availability_data(check_design):
     assert db.managed == "aws"
 
 
-def test_local_definitions_chain(check_design):
-    r = check_design("""\
+def test_local_definitions_chain(check_language):
+    r = check_language("""\
 define service base { replicas 3; state stateless }
 define service web is base { exposure public }
 system s { service front is web { replicas 5 } }
@@ -150,8 +150,8 @@ system s { service front is web { replicas 5 } }
         ("service a { health_check http 5 }", "VAL001", "expected a string", None),
     ],
 )
-def test_mistakes_get_a_diagnostic(check_design, body, code, needle, hint):
-    r = check_design(f"system s {{\n}}\n{body}\n")
+def test_mistakes_get_a_diagnostic(check_language, body, code, needle, hint):
+    r = check_language(f"system s {{\n}}\n{body}\n")
     matching = [d for d in r.diagnostics if d.code == code]
     assert matching, f"expected {code}, got {r.codes}: {[d.message for d in r.diagnostics]}"
     d = matching[0]
@@ -162,18 +162,18 @@ def test_mistakes_get_a_diagnostic(check_design, body, code, needle, hint):
     assert r.model is None  # a design with errors has no model
 
 
-def test_components_without_a_system(check_design):
-    r = check_design("service a {}\n")
+def test_components_without_a_system(check_language):
+    r = check_language("service a {}\n")
     assert r.only("DEF003").message == "this design has components but no `system`"
 
 
-def test_library_without_components_is_fine(check_design):
-    r = check_design("define service base { replicas 3 }\n")
+def test_library_without_components_is_fine(check_language):
+    r = check_language("define service base { replicas 3 }\n")
     assert r.codes == []
 
 
-def test_design_may_shadow_a_stdlib_definition(check_design):
-    r = check_design("""\
+def test_design_may_shadow_a_stdlib_definition(check_language):
+    r = check_language("""\
 import "stdlib/patterns"
 define store postgres_ha { engine postgres; replication sync { replicas 5 } }
 system s { store db is postgres_ha }
@@ -182,14 +182,14 @@ system s { store db is postgres_ha }
     assert comp(r.model, "db").replication.replicas == 5
 
 
-def test_properties_are_free_form(check_design):
-    r = check_design('system s { properties { cost "cc-1"; weight 3; flag on; size 3GiB } }\n')
+def test_properties_are_free_form(check_language):
+    r = check_language('system s { properties { cost "cc-1"; weight 3; flag on; size 3GiB } }\n')
     assert r.codes == []
     assert r.model.system.properties == {"cost": "cc-1", "weight": 3, "flag": True, "size": "3GiB"}
 
 
-def test_model_spans_are_relative_to_the_design_root(check_design):
-    r = check_design(MINIMAL)
+def test_model_spans_are_relative_to_the_design_root(check_language):
+    r = check_language(MINIMAL)
     api = comp(r.model, "api")
     assert api.span.file == "main.design" and api.span.line == 3
     assert edge(r.model, "api", "db").span.line == 5

@@ -147,6 +147,11 @@ class Graph:
                 eps.append(name)
         return eps
 
+    @cached_property
+    def entrypoint_set(self) -> frozenset[str]:
+        """The entrypoints, for membership tests."""
+        return frozenset(self.entrypoints)
+
     def edge_path(self, e: Edge) -> str:
         return f"{self.comps[e.source].kind}:{e.source}/{e.kind}:{e.target}"
 
@@ -225,16 +230,19 @@ class Graph:
             scc_closure[i] = acc
         return {name: scc_closure[comp_of[name]] for name in self.comps}
 
-    def members(self, bits: int) -> list[str]:
-        names = list(self.comps)
+    def members(self, bits: int, limit: int | None = None) -> list[str]:
+        """The names in a bitset, in declaration order; at most ``limit`` of them. Walks only the set bits."""
+        names = self._names
         out = []
-        i = 0
-        while bits:
-            if bits & 1:
-                out.append(names[i])
-            bits >>= 1
-            i += 1
+        while bits and (limit is None or len(out) < limit):
+            low = bits & -bits
+            out.append(names[low.bit_length() - 1])
+            bits ^= low
         return out
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return list(self.comps)
 
     @cached_property
     def _availability_classes(self) -> tuple[dict[float, int], int]:
@@ -250,9 +258,10 @@ class Graph:
                 classes[a] = classes.get(a, 0) | self.bit[name]
         return classes, unknown
 
-    def composite(self, name: str) -> tuple[float, list[str]]:
-        """The availability the component's own figure and its hard dependencies allow (each dependency once),
-        and the dependencies whose figure is unknown."""
+    def composite(self, name: str) -> tuple[float, int]:
+        """The availability the component's own figure and its hard dependencies allow (each dependency
+        once), and the bitset of those whose figure is unknown (counted as 1). A few popcounts per availability
+        class: linear in the number of classes, not in the size of the dependency set."""
         classes, unknown = self._availability_classes
         deps = self.closure[name] | self.bit[name]
         log = 0.0
@@ -260,10 +269,9 @@ class Graph:
             n = (deps & mask).bit_count()
             if n:
                 if a <= 0:
-                    return 0.0, []
+                    return 0.0, deps & unknown
                 log += n * math.log(a)
-        missing = self.members(deps & unknown) if deps & unknown else []
-        return math.exp(log), missing
+        return math.exp(log), deps & unknown
 
     # --- chains -------------------------------------------------------------------------------------------------
 

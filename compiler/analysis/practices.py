@@ -3,8 +3,8 @@
 From the product side's rule sources (`../shared/rule-sources.md`): the AWS Well-Architected reliability best
 practices and Azure's reliability checklist, with their class (C: checkable from a design; P: partly, through
 an extra field or a proxy; N: process, not checkable; N items are left out), the security items a design can
-check, and Threagile's architecture-level rules. `designc rules --coverage` prints this table with the rules
-that cover each item; a rule names what it covers in its `practices`.
+check, Threagile's architecture-level rules and OWASP pytm's architecture-level threats. `designc rules
+--coverage` prints this table with the rules that cover each item; a rule names what it covers in `practices`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class Practice:
 
 AWS = "AWS Well-Architected, Reliability"
 AZURE = "Azure Well-Architected, Reliability"
-SECURITY = "AWS and Azure security"
+SECURITY = "AWS Well-Architected, Security"
+AZURE_SECURITY = "Azure Well-Architected, Security"
+PYTM = "OWASP pytm (architecture-level threats)"
 THREAGILE = "Threagile (architecture-level rules)"
 
 PRACTICES: list[Practice] = [
@@ -88,6 +90,18 @@ PRACTICES: list[Practice] = [
     Practice("SEC03-BP02", "least privilege between services", "P", SECURITY),
     Practice("SEC08-BP01", "key management (SE:09)", "P", SECURITY),
     Practice("SEC07-BP04", "data lifecycle", "P", SECURITY),
+    Practice("SEC05-BP03", "inspection-based protection (a web application firewall)", "P", SECURITY),
+    Practice("SE:03", "classify data and apply controls", "C", AZURE_SECURITY),
+    Practice("SE:04", "segmentation", "C", AZURE_SECURITY),
+    Practice("SE:05", "identity and access management", "C", AZURE_SECURITY),
+    Practice("SE:06", "network controls", "C", AZURE_SECURITY),
+    Practice("SE:07", "encryption", "C", AZURE_SECURITY),
+    Practice("SE:09", "secrets", "P", AZURE_SECURITY),
+    Practice("pytm:AA01", "authentication bypass", "C", PYTM),
+    Practice("pytm:DE01", "interception", "C", PYTM),
+    Practice("pytm:DE03", "sniffing", "C", PYTM),
+    Practice("pytm:DO01", "flooding", "C", PYTM),
+    Practice("pytm:DR01", "unprotected sensitive data", "C", PYTM),
     *(
         Practice(f"threagile:{name}", name.replace("-", " "), "C", THREAGILE)
         for name in (

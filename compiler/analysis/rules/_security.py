@@ -94,17 +94,12 @@ def regions_of(g: Graph, name: str) -> list[str]:
     return out
 
 
-def what(g: Graph, name: str) -> str:
-    """`store ledger`, written for a message."""
-    return f"{g.comps[name].kind} `{name}`"
-
-
-def listed(items: Iterable[str]) -> str:
-    """`a`, `b` and `c`."""
+def listed(items: Iterable[str], conj: str = "and") -> str:
+    """`a`, `b` and `c` (or another conjunction)."""
     quoted = [f"`{x}`" for x in items]
     if len(quoted) <= 1:
         return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return ", ".join(quoted[:-1]) + f" {conj} " + quoted[-1]
 
 
 def plain(items: Iterable[str]) -> str:

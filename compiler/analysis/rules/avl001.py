@@ -40,7 +40,7 @@ def targets(g: Graph, name: str) -> list[tuple[float, str]]:
     if c.slo is not None and c.slo.availability is not None:
         out.append((c.slo.availability, "its SLO"))
     req = g.requirements
-    if name in g.entrypoints and req is not None and req.availability is not None:
+    if name in g.entrypoint_set and req is not None and req.availability is not None:
         out.append((req.availability, "the system's requirement"))
     return out
 
@@ -59,11 +59,11 @@ class CompositeAvailability(Rule):
             if not goals:
                 continue
             target, whose = max(goals)
-            allowed, unknown = g.composite(name)
+            allowed, unknown_bits = g.composite(name)
             if allowed >= target:
                 continue
-            deps = g.members(g.closure[name] | g.bit[name])
-            known = [(d, g.own_availability(d).value) for d in deps if g.own_availability(d).value is not None]
+            known_bits = (g.closure[name] | g.bit[name]) & ~unknown_bits
+            known = [(d, g.own_availability(d).value) for d in g.members(known_bits)]
             known.sort(key=lambda x: x[1])
             terms = " x ".join(f"{d} {pct(a)}" for d, a in known) or "none"
             downtime = f"{minutes_per_30_days(allowed):.0f} vs {minutes_per_30_days(target):.1f} minutes per 30 days"
@@ -74,10 +74,13 @@ class CompositeAvailability(Rule):
                     f"the weakest link is `{weakest}`: make it more available, or soften the dependency "
                     "(a fallback, a cache, an asynchronous call)"
                 )
-            if unknown:
+            if unknown_bits:
+                shown = g.members(unknown_bits, limit=6)
+                more = unknown_bits.bit_count() - len(shown)
                 hints.append(
                     "counted as always up because no figure is declared: "
-                    + ", ".join(f"`{u}`" for u in unknown)
+                    + ", ".join(f"`{u}`" for u in shown)
+                    + (f" and {more} more" if more else "")
                     + " (declare `availability` or `instance_availability`)"
                 )
             yield Finding(

@@ -40,7 +40,7 @@ def latency_target(g: Graph, name: str) -> tuple[float, str] | None:
         if v is not None:
             goals.append((v, "its SLO"))
     req = g.requirements
-    if name in g.entrypoints and req is not None and req.latency:
+    if name in g.entrypoint_set and req is not None and req.latency:
         v = p99(req.latency)
         if v is not None:
             goals.append((v, "the system's requirement"))

@@ -48,7 +48,7 @@ class FallbackSharesFailureDomain(Rule):
                 else:
                     shared = g.closure[via] & g.closure[e.target]
                     if shared:
-                        common = g.members(shared)[0]
+                        common = g.members(shared, limit=1)[0]
                         why = f"`{via}` and `{e.target}` both depend on `{common}`"
                     else:
                         zones_a, zones_b = g.placement[via], g.placement[e.target]

@@ -1,0 +1,114 @@
+"""CAP005: a cache invalidated only by its TTL on a read path that needs strong consistency.
+
+**What it checks.** A component that reads a cache (a `reads` or `calls` edge to a `cache`) whose
+`invalidation` is `ttl`, `write_around` or not stated: entries change only when they expire, since writes go
+around the cache. The read path needs strong consistency when either
+
+* the edge into the cache itself asks for it (`consistency linearizable`, `strong` or `sequential`), or
+* the same component also reads a store synchronously (`reads` or `calls`, `mode sync`) and says on that edge
+  that it needs strong consistency from it (`consistency linearizable`, `strong` or `sequential`), while the edge
+  to the cache states no consistency of its own (a cache edge that states a weaker one says the reader takes
+  stale data from the cache).
+
+Only what the reader states on its edges counts, not what the store offers: a store's promise (postgres is
+linearizable) is not a reader's need, and counting it would flag every cache-aside with a TTL in front of a
+relational database, the most common and usually deliberate use of a cache.
+
+The second case is a risk, not a certainty: designc cannot tell whether the cache holds that store's data (the
+cache's `holds` is free text), so the finding names both and says how to clear it. `write_through`,
+`write_behind`, `explicit` and `event` invalidation count as invalidation beyond a TTL. One finding per edge
+into a cache.
+
+**Why it matters.** A TTL cache serves whatever it stored until the entry expires: for up to the TTL after a
+write, readers see the old value, and across cache nodes they can see old and new values alternately. The TTL
+is the length of what Vogels calls the inconsistency window ("Eventually Consistent", Communications of the
+ACM 52(1), 2009): the read path is eventually consistent, whatever the store behind the cache promises, so a
+strong promise on the store (PACELC's "else consistency", Abadi, IEEE Computer 2012) does not reach the reader.
+Reads that must see the latest write (balances, permissions, stock) then act on stale data.
+
+**Example.**
+
+    service api { reads balances_cache { timeout 5ms }; reads ledger { timeout 50ms; consistency linearizable } }
+    cache balances_cache { engine redis; ttl 5m; invalidation ttl }
+
+**Fix.** Invalidate on write (`invalidation write_through`, `event` or `explicit`), read the store directly for
+the reads that need the latest value, or state the weaker need the reader really has (`consistency eventual` on
+the edge to the store, or on the edge to the cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+
+STRONG = ("linearizable", "strong", "sequential")
+READ_KINDS = ("reads", "calls")
+TTL_ONLY = (None, "ttl", "write_around")
+
+
+@rule
+class TtlCacheOnStrongReadPath(Rule):
+    code = "CAP005"
+    name = "ttl-cache-on-strong-read-path"
+    severity = Severity.WARNING
+    summary = "a cache invalidated only by its TTL on a read path that needs strong consistency"
+    practices = ()
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        for name in g.comps:
+            cache_edges = []
+            strong_store = None
+            for e in g.out[name]:
+                if e.kind not in READ_KINDS:
+                    continue
+                target = g.comps[e.target]
+                if target.kind == "cache":
+                    if getattr(target, "invalidation", None) in TTL_ONLY:
+                        cache_edges.append(e)
+                elif target.kind == "store" and e.mode == "sync" and strong_store is None and e.consistency in STRONG:
+                    strong_store = e
+            for e in cache_edges:
+                cache = g.comps[e.target]
+                ttl = getattr(cache, "ttl", None)
+                inval = getattr(cache, "invalidation", None)
+                if inval == "write_around":
+                    stale = "writes go around it, so entries change only when they expire"
+                    stale += f" after {_duration(ttl)}" if ttl is not None else ""
+                elif ttl is not None:
+                    stale = f"it is invalidated only by its TTL of {_duration(ttl)}"
+                else:
+                    stale = "it states neither invalidation nor a TTL, so entries may never change"
+                notes = [(cache.span, f"cache `{e.target}`")]
+                if e.consistency in STRONG:
+                    message = f"`{name}` needs {e.consistency} reads from cache `{e.target}`, but {stale}"
+                elif strong_store is not None and e.consistency is None:
+                    need = strong_store.consistency
+                    message = (
+                        f"`{name}` reads cache `{e.target}` beside store `{strong_store.target}`, from which it "
+                        f"needs {need} reads, but {stale}"
+                    )
+                    notes.append((strong_store.span, f"`{name}` needs {need} reads from `{strong_store.target}` here"))
+                else:
+                    continue
+                yield Finding(
+                    message=message,
+                    at=e.span,
+                    path=g.edge_path(e),
+                    label=f"invalidation {inval or 'unstated'}",
+                    notes=notes,
+                    hints=[
+                        f"invalidate `{e.target}` on write (`invalidation write_through`, `event` or `explicit`), "
+                        "or read the store directly where the latest value matters",
+                        f"or state the weaker need: `consistency eventual` on the edge that reads `{e.target}`",
+                    ],
+                )
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds * 1000:g}ms" if seconds < 1 else f"{seconds:g}s"

@@ -1,0 +1,117 @@
+"""SCL001: the peak load is more than a critical component can carry at its largest.
+
+**What it checks.** With `requirements { peak_load ... }`, every component on the hard synchronous path of an
+entrypoint (the entrypoint itself included) that states a `capacity`:
+
+* a service carries at most `replicas` (the maximum) x `capacity` (per replica), less its `headroom` if it
+  keeps one;
+* a store, stream, queue or cache carries its `capacity` (the component's total).
+
+Each request to an entrypoint is assumed to reach each of its hard dependencies once, so each must carry the
+whole peak, unless the traffic into it is bounded: by its own total `rate_limit`, or by total `rate_limit`s on
+every synchronous edge into it (their sum). The design has no way to say which share of the traffic takes which
+path, so a rate limit is how to say "only this much reaches it".
+
+Components without `capacity`, and services without `replicas`, are skipped: nothing to compute from, and the
+rules that ask for declarations say what is missing, once. Caching in front (a soft read with a fallback) is
+not credited.
+
+**Why it matters.** An autoscaler cannot go above its maximum: at peak the excess queues, times out and is
+retried, and the overload spreads to callers. AWS Well-Architected REL07-BP03 (obtain resources upon detecting
+that more are needed) and Azure RE:06 (a scaling strategy sized for peak) both start from the arithmetic
+`max replicas x per-replica capacity >= peak load`.
+
+**Example.**
+
+    system s { requirements { peak_load 5000 rps } ... }
+    service api { exposure public; replicas 2..4; capacity 500 rps per replica }
+
+**Fix.** Raise the maximum (`replicas 2..10`), the per-replica capacity (and measure it), or, if only part of
+the peak reaches the component, bound it with a `rate_limit` on the calls into it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+from .spof001 import _ep_phrase, _reach
+
+
+def _rps(x: float) -> str:
+    return f"{round(x)} rps" if abs(x - round(x)) < 1e-6 else f"{x:.1f} rps"
+
+
+def _load(g: Graph, name: str, peak: float) -> tuple[float, str]:
+    """The load a component on an entrypoint's path must carry at peak, and what bounds it below the peak."""
+    c = g.comps[name]
+    load, why = peak, ""
+    own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"]
+    if own and min(own) < load:
+        load, why = min(own), f"its own rate limit of {_rps(min(own))}"
+    inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
+    if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
+        bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
+        if bound < load:
+            load, why = bound, "the rate limits on the calls into it"
+    return load, why
+
+
+@rule
+class PeakAboveCapacity(Rule):
+    code = "SCL001"
+    name = "peak-above-capacity"
+    severity = Severity.WARNING
+    summary = "a critical component cannot carry the peak load even at its maximum scale"
+    practices = ("REL07-BP03", "RE:06")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        peak = g.requirements.peak_load if g.requirements is not None else None
+        if not peak:
+            return
+        eps, reach = _reach(g)
+        for name, bits in reach.items():
+            c = g.comps[name]
+            cap = getattr(c, "capacity", None)
+            if not cap or c.kind in ("external", "client"):
+                continue
+            headroom = getattr(c, "headroom", None) or 0.0
+            if c.kind == "service":
+                if c.replicas is None:
+                    continue
+                n = c.replicas.max
+                total = n * cap * (1 - headroom)
+                sums = f"{n} replicas x {_rps(cap)}"
+                if headroom:
+                    sums += f", less {headroom * 100:g}% headroom"
+            else:
+                total, sums = cap, "its stated capacity"
+            load, bounded = _load(g, name, peak)
+            if total >= load:
+                continue
+            need = f"{_rps(load)} ({bounded})" if bounded else f"the peak load of {_rps(peak)}"
+            hints = []
+            if c.kind == "service":
+                per = cap * (1 - headroom)
+                want = math.ceil(load / per) if per > 0 else None
+                if want is not None:
+                    hints.append(
+                        f"raise the maximum to at least {want} replicas (`replicas {c.replicas.min}..{want}`), "
+                        "or the per-replica capacity"
+                    )
+            else:
+                hints.append(f"scale `{name}` to at least {_rps(load)} and state it: `capacity {_rps(load)}`")
+            hints.append(
+                f"if only part of the peak reaches `{name}`, bound it: `rate_limit N rps` on the calls into it"
+            )
+            yield Finding(
+                message=f"{c.kind} `{name}` carries at most {_rps(total)} ({sums}), less than {need}, and it is "
+                f"on the hard path of {_ep_phrase(eps, bits)}",
+                at=c.span,
+                path=g.comp_path(name),
+                label=f"{_rps(total)} < {_rps(load)}",
+                hints=hints,
+            )

@@ -1,0 +1,63 @@
+"""SCL003: load varies, but a service on a request path does not scale automatically.
+
+**What it checks.** A service on an entrypoint's hard path with no `autoscale`, when the load varies: the
+requirements state a `peak_load` above the `sustained_load`, or the service's own `replicas` is a range
+(`3..30`) that nothing moves within.
+
+**Why it matters.** Capacity fixed for the average is overwhelmed at peak; capacity fixed for the peak is paid
+for all day. A replica range without a scaling signal stays at whatever someone last set (AWS REL07-BP01
+"use automation when obtaining or scaling resources"; Azure RE:06).
+
+**Example.**
+
+    requirements { peak_load 5000 rps; sustained_load 1200 rps }
+    service api { exposure public; replicas 3..30 }
+
+**Fix.** State the signal and target: `autoscale cpu 65%` (or `rps`, `queue_lag`, `latency`), with the range
+in `replicas`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+from .spof001 import _ep_phrase, _reach
+
+
+@rule
+class NoAutoscaling(Rule):
+    code = "SCL003"
+    name = "variable-load-without-autoscaling"
+    severity = Severity.WARNING
+    summary = "load varies but a service on a request path does not scale automatically"
+    practices = ("REL07-BP01", "REL07-BP03", "RE:06")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        req = g.requirements
+        varies = bool(req and req.peak_load and req.sustained_load and req.peak_load > req.sustained_load)
+        eps, needed = _reach(g)
+        for name, bits in needed.items():
+            c = g.comps[name]
+            if c.kind != "service" or getattr(c, "autoscale", None) is not None:
+                continue
+            ranged = c.replicas is not None and c.replicas.max > c.replicas.min
+            if not (ranged or varies):
+                continue
+            why = (
+                f"its replicas range {c.replicas.min}..{c.replicas.max} has no scaling signal"
+                if ranged and c.replicas is not None
+                else f"peak load ({req.peak_load:g} rps) is above sustained load ({req.sustained_load:g} rps)"  # type: ignore[union-attr]
+            )
+            yield Finding(
+                message=f"service `{name}` does not scale automatically: {why}",
+                at=c.span,
+                path=g.comp_path(name),
+                label="no autoscale",
+                hints=[
+                    "state the signal and target, e.g. `autoscale cpu 65%` with `replicas 3..30`",
+                    f"it is on the path of {_ep_phrase(eps, bits)}",
+                ],
+            )

@@ -1,0 +1,97 @@
+"""SEC007: an edge crosses a trust boundary without authentication.
+
+**What it checks.** Every edge (calls, reads, writes, publishes, consumes) that crosses a trust boundary and
+whose `auth` is `none` or not stated. An edge crosses a boundary when:
+
+* its ends sit in different trust boundaries. A component without `trust_boundary` sits in the system's own
+  internal network, one boundary shared by every such component; a client or an external without one sits
+  outside the system, each on its own (the internet, a third party); or
+* its source is a client or an external (traffic from outside), or is `exposure public` and its target is not
+  (the public tier reaching inward).
+
+An edge from a client with an explicit `auth none` that carries no classified data is a deliberately anonymous
+public endpoint (a redirect, a landing page) and is left alone; the same `auth none` anywhere else is a finding.
+
+**Why it matters.** A boundary is where the trust of the network ends: without authentication, anything that
+can reach the target, such as a compromised neighbour or a forged request from the internet, is served as if it
+were the intended caller (AWS Well-Architected SEC09-BP03 "Authenticate network communications"; Azure SE:05
+"identity and access management"; Threagile missing-authentication; OWASP pytm AA01 "Authentication Bypass").
+
+**Example.**
+
+    service web { exposure public; trust_boundary dmz; calls orders { protocol grpc; encryption tls } }
+    service orders { }
+
+**Fix.** Authenticate the caller and say how: `auth mtls` between services, `auth jwt` or `auth oauth2` for
+users, `auth iam` for managed data services, `auth sasl` for Kafka.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+from ._security import carried
+
+OUTSIDE = ("client", "external")
+
+
+def _boundary(g: Graph, name: str) -> str:
+    c = g.comps[name]
+    if c.trust_boundary:
+        return c.trust_boundary
+    if c.kind in OUTSIDE:
+        return f"outside ({c.kind} `{name}`)"
+    return "the internal network"
+
+
+def _describe(g: Graph, name: str) -> str:
+    c = g.comps[name]
+    if c.trust_boundary:
+        return f"trust boundary `{c.trust_boundary}`"
+    if c.kind in OUTSIDE:
+        return "outside the system"
+    return "the internal network"
+
+
+@rule
+class UnauthenticatedBoundaryCrossing(Rule):
+    code = "SEC007"
+    name = "unauthenticated-boundary-crossing"
+    severity = Severity.WARNING
+    summary = "an edge crosses a trust boundary without authentication"
+    practices = ("SEC09-BP03", "SE:05", "threagile:missing-authentication", "pytm:AA01")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        for edges in g.out.values():
+            for e in edges:
+                if e.auth not in (None, "none"):
+                    continue
+                s, t = g.comps[e.source], g.comps[e.target]
+                crosses = _boundary(g, e.source) != _boundary(g, e.target)
+                if not crosses and (s.kind in OUTSIDE or (s.exposure == "public" and t.exposure != "public")):
+                    crosses = True
+                if not crosses:
+                    continue
+                if e.auth == "none" and s.kind == "client" and not any(carried(g, e)):
+                    continue  # a deliberately anonymous public endpoint
+                if _describe(g, e.source) != _describe(g, e.target):
+                    where = f"from {_describe(g, e.source)} to {_describe(g, e.target)}"
+                elif s.exposure == "public" and t.exposure != "public":
+                    where = f"from public `{e.source}` to {t.exposure} `{e.target}`"
+                else:
+                    where = f"from {_describe(g, e.source)} into the system"
+                stated = "says `auth none`" if e.auth == "none" else "states no authentication"
+                yield Finding(
+                    message=f"`{e.source}` {e.kind} `{e.target}` across a trust boundary ({where}) and the edge "
+                    f"{stated}",
+                    at=e.span,
+                    path=g.edge_path(e),
+                    label="no authentication",
+                    hints=[
+                        "authenticate the caller and say how on the edge: `auth mtls` between services, `auth jwt` or "
+                        "`auth oauth2` for users, `auth iam` for managed data services, `auth sasl` for Kafka",
+                    ],
+                )

@@ -1,0 +1,207 @@
+"""SPOF001: a single copy on the hard synchronous path of an entrypoint.
+
+**What it checks.** Every component an entrypoint needs to answer (the entrypoint itself and everything it
+depends on through hard synchronous edges, transitively) must run more than one copy:
+
+* a service, cache or other component whose `replicas` can drop to one (`replicas 1`, or a range starting at 1);
+* a store, queue or stream with no replication (`replication none`, or none declared, or one copy only).
+
+A component with a declared `availability` (an SLA, usually a managed service) is left alone: its redundancy
+is the provider's, and the availability rules weigh its figure. Externals are outside the design and left to
+the availability rules too. A service that does not say how many replicas it runs is not guessed at. A
+component every entrypoint needs, when there are two or more, is reported by SPOF003 instead (the whole system
+goes down with it), so one problem gives one finding.
+
+**Why it matters.** One process, one disk, one machine: its loss, or merely its deployment, takes down every
+request that needs it. AWS Well-Architected REL10-BP01 asks for workloads deployed to multiple locations, and
+Azure's reliability checklist RE:05 for redundancy at every layer of a critical flow; Treynor et al., "The
+Calculus of Service Availability" (ACM Queue 15(2), 2017) show that a service is only as available as its
+critical dependencies.
+
+**Example.**
+
+    service api { exposure public; replicas 3; calls auth { timeout 50ms } }
+    service auth { replicas 1 }
+
+**Fix.** Run at least two replicas in separate zones (`replicas 2..10`, placed over two or more zones); give a
+store replicas (`replication sync { replicas 3; spread zones; failover automatic }`) or use a managed store
+with a published SLA; or make the dependency soft with a fallback so the entrypoint survives its loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from weakref import WeakKeyDictionary
+
+from ...diagnostics import Severity
+from ..graph import Graph, tarjan
+from ..rule import Finding, Rule, rule
+
+DATA_KINDS = ("store", "stream", "queue", "cache")
+
+_REACH: WeakKeyDictionary[Graph, tuple[list[str], dict[str, int]]] = WeakKeyDictionary()
+
+
+def _reach(g: Graph) -> tuple[list[str], dict[str, int]]:
+    """The entrypoints, and for every component on the hard path of at least one of them (entrypoints included)
+    the bitset, over the entrypoints' indexes, of the entrypoints that need it.
+
+    One pass over the condensed graph of hard synchronous edges, callers before callees, OR-ing the callers'
+    sets into their callees': O((components + edges) x entrypoints / 64). Shared by the SPOF and SCL rules and
+    kept once per graph."""
+    cached = _REACH.get(g)
+    if cached is not None:
+        return cached
+    eps = g.entrypoints
+    comp_of, sccs = tarjan(g.comps, {n: [e.target for e in es] for n, es in g.hard_out.items()})
+    reach = [0] * len(sccs)
+    for i, name in enumerate(eps):
+        reach[comp_of[name]] |= 1 << i
+    for i in range(len(sccs) - 1, -1, -1):  # tarjan lists callees first: walk callers first
+        bits = reach[i]
+        if not bits:
+            continue
+        for m in sccs[i]:
+            for e in g.hard_out[m]:
+                j = comp_of[e.target]
+                if j != i:
+                    reach[j] |= bits
+    out = {name: reach[comp_of[name]] for name in g.comps if reach[comp_of[name]]}
+    _REACH[g] = (eps, out)
+    return eps, out
+
+
+def _ep_list(eps: list[str], bits: int, limit: int = 4) -> list[str]:
+    """At most ``limit`` entrypoint names from a bitset, lowest index first, without walking every bit."""
+    names = []
+    while bits and len(names) < limit:
+        low = bits & -bits
+        names.append(eps[low.bit_length() - 1])
+        bits ^= low
+    return names
+
+
+def _ep_phrase(eps: list[str], bits: int, limit: int = 4) -> str:
+    """`entrypoint `a``, `entrypoints `a`, `b` and `c``, `entrypoints `a`, ... and 3 more`."""
+    total = bits.bit_count()
+    names = [f"`{n}`" for n in _ep_list(eps, bits, limit)]
+    noun = "entrypoint" if total == 1 else "entrypoints"
+    if total > len(names):
+        return f"{noun} {', '.join(names)} and {total - len(names)} more"
+    if len(names) == 1:
+        return f"{noun} {names[0]}"
+    return f"{noun} {', '.join(names[:-1])} and {names[-1]}"
+
+
+def _shared_by_all(g: Graph) -> int:
+    """The bitset of components every entrypoint needs (itself or through hard edges), when there are two or
+    more entrypoints; else 0. The AND of the entrypoints' closures: O(entrypoints x components / 64)."""
+    eps = g.entrypoints
+    if len(eps) < 2:
+        return 0
+    acc = -1
+    for name in eps:
+        acc &= g.closure[name] | g.bit[name]
+        if not acc:
+            return 0
+    return acc
+
+
+def _copies(c: object) -> int | None:
+    """How many copies of a component run at least: the minimum of `replicas`, the copies its replication
+    keeps, its replication factor. None for a component that does not say (a data component that does not say
+    has one copy: its data lives in one place)."""
+    n: int | None = None
+    replicas = getattr(c, "replicas", None)
+    if replicas is not None:
+        n = replicas.min
+        if replicas.max <= 1:
+            n = min(n, replicas.max)
+    rep = getattr(c, "replication", None)
+    if rep is not None and not isinstance(rep, int) and rep.mode != "none":
+        n = max(n or 0, rep.replicas or rep.n or 2)
+    rf = getattr(c, "replication_factor", None)
+    if rf:
+        n = max(n or 0, rf)
+    if n is None and getattr(c, "kind", "") in DATA_KINDS:
+        return 1
+    return n
+
+
+def _single_copy(c: object) -> tuple[str, str] | None:
+    """Why a component runs a single copy: ("data", why) for a data component whose data lives in one copy,
+    ("replicas", why) for a component whose replicas can drop to one; None if it does not, or does not say."""
+    kind = getattr(c, "kind", "")
+    if kind in ("external", "client") or getattr(c, "availability", None) is not None:
+        return None
+    replicas = getattr(c, "replicas", None)
+    if replicas is not None and replicas.max == 0:
+        return None
+    if kind in DATA_KINDS:
+        if (_copies(c) or 1) > 1:
+            return None
+        rep = getattr(c, "replication", None)
+        rf = getattr(c, "replication_factor", None)
+        if kind == "stream":
+            return "data", f"replication {rf}" if rf else "no replication declared"
+        if rep is None or isinstance(rep, int):
+            return "data", "no replication declared"
+        if rep.mode == "none":
+            return "data", "replication none"
+        return "data", f"replication {rep.mode} with one copy"
+    if replicas is None or (replicas.max > 1 and replicas.min != 1):
+        return None
+    if replicas.min == replicas.max:
+        return "replicas", f"replicas {replicas.min}"
+    return "replicas", f"replicas {replicas.min}..{replicas.max}"
+
+
+@rule
+class SingleCopyOnCriticalPath(Rule):
+    code = "SPOF001"
+    name = "single-copy-on-critical-path"
+    severity = Severity.WARNING
+    summary = "a single replica or an unreplicated store on an entrypoint's hard path"
+    practices = ("REL10-BP01", "RE:03", "RE:05")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        eps, reach = _reach(g)
+        shared = _shared_by_all(g)
+        for name, bits in reach.items():
+            if shared & g.bit[name]:
+                continue  # SPOF003's
+            c = g.comps[name]
+            single = _single_copy(c)
+            if single is None:
+                continue
+            problem, why = single
+            if problem == "data":
+                what = f"{c.kind} `{name}` keeps a single copy of its data ({why})"
+                hints = [
+                    f"replicate it: `replication sync {{ replicas 3; spread zones; failover automatic }}` on `{name}`",
+                    'or use a managed store and state its SLA: `availability 99.99% source "..."`',
+                ]
+            else:
+                what = f"{c.kind} `{name}` can run a single replica ({why})"
+                hints = [f"run at least two replicas in separate zones: `replicas 2..{max(2, _max(c))}` on `{name}`"]
+            hints.append(
+                "or make the dependency soft (`criticality soft` with a `fallback`) so callers survive its loss"
+            )
+            notes = [
+                (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
+                for ep in _ep_list(eps, bits, 3)
+                if ep != name
+            ]
+            yield Finding(
+                message=f"{what}: a single point of failure for {_ep_phrase(eps, bits)}",
+                at=c.span,
+                path=g.comp_path(name),
+                label="single copy",
+                hints=hints,
+                notes=notes,
+            )
+
+
+def _max(c: object) -> int:
+    replicas = getattr(c, "replicas", None)
+    return replicas.max if replicas is not None else 2

@@ -1,0 +1,128 @@
+"""SPOF002: every copy of a critical component in one zone, or in one region when the system must survive one.
+
+**What it checks.** For each component on the hard synchronous path of an entrypoint (the entrypoint itself
+included):
+
+* all its replicas, or all its data's copies, sit in a single availability zone: it is placed in one zone (or
+  in a region that has only one), or its replication says `spread none`;
+* with `requirements { survive region }`, all of them sit in a single region: its placement names one region
+  and its replication (`regions [...]`, `spread regions`) does not reach another.
+
+A component that runs one copy at all is SPOF001's (one copy is always in one zone), a component every
+entrypoint needs is SPOF003's, a component that a standby region needs but does not hold is SPOF005's (it names
+the edge that breaks the failover), and an external, unless placed, is outside the design's zones.
+
+**Why it matters.** Zones fail as a unit (power, cooling, networking) and regions do too, more rarely: on
+2011-04-21 an EBS re-mirroring storm in one us-east-1 zone took down the single-zone databases of many
+well-known sites, while multi-zone ones kept serving. AWS Well-Architected REL10-BP01 (deploy to multiple
+locations) and REL10-BP02 (automate recovery of components constrained to a single location), and Azure's RE:05
+(zone and region redundancy), ask for the copies of every critical component to span the failure domain the
+workload must survive.
+
+**Example.**
+
+    region r { zones [a, b, c] }
+    service api { exposure public; replicas 3; placement r [a] }
+
+**Fix.** Place it over two or more zones (`placement r [a, b, c]`), replicate data with `spread zones`, and when
+the system must survive a region, place it, or replicate its data, in a second region
+(`replication async { regions [us_east_1, us_west_2] }`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph
+from ..rule import Finding, Rule, rule
+from .spof001 import DATA_KINDS, _ep_list, _ep_phrase, _reach, _shared_by_all, _single_copy
+from .spof005 import _data_regions, _replication, _standby_gaps
+
+
+def _single_zone(g: Graph, name: str) -> str | None:
+    """Where every copy of a component sits when that is one zone, in words; None otherwise."""
+    c = g.comps[name]
+    where = g.placement[name]
+    if c.kind == "external" and not c.placement:
+        return None
+    rep = _replication(c)
+    if c.kind in DATA_KINDS and rep is not None and getattr(rep, "spread", None) == "none":
+        return "its replication says `spread none`, so every copy sits together"
+    if g.zone_count(name) == 1:
+        region, zones = next((r, z) for r, z in where.items() if z)
+        reg = g.regions.get(region)
+        if reg is not None and len(reg.zones) == 1:
+            return f"region `{region}` has only zone `{zones[0]}`"
+        return f"zone `{zones[0]}` of `{region}`"
+    return None
+
+
+def _single_region(g: Graph, name: str) -> str | None:
+    """The one region holding every copy of a component, or None."""
+    c = g.comps[name]
+    if c.kind == "external" and not c.placement:
+        return None
+    regions = _data_regions(g, name)
+    if regions is not None and len(regions) == 1:
+        return next(iter(regions))
+    return None
+
+
+@rule
+class SingleFailureDomain(Rule):
+    code = "SPOF002"
+    name = "single-failure-domain"
+    severity = Severity.WARNING
+    summary = "every copy of a critical component in one zone, or in one region when it must survive a region"
+    practices = ("REL10-BP01", "REL10-BP02", "REL02-BP01", "RE:05")
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        eps, reach = _reach(g)
+        shared = _shared_by_all(g)
+        survive_region = g.requirements is not None and g.requirements.survive == "region"
+        # a component the standby region needs but lacks is SPOF005's (it names the edge that breaks failover)
+        standby_gap = {e.target for e, _, _ in _standby_gaps(g)} if survive_region else set()
+        for name, bits in reach.items():
+            if shared & g.bit[name] or _single_copy(g.comps[name]) is not None:
+                continue  # SPOF003's or SPOF001's
+            c = g.comps[name]
+            notes = [
+                (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
+                for ep in _ep_list(eps, bits, 3)
+                if ep != name
+            ]
+            zone = _single_zone(g, name)
+            if zone is not None:
+                yield Finding(
+                    message=f"every copy of {c.kind} `{name}` is in one zone ({zone}): "
+                    f"losing that zone takes down {_ep_phrase(eps, bits)}",
+                    at=c.span,
+                    path=g.comp_path(name),
+                    label="one zone",
+                    hints=[
+                        f"place `{name}` over two or more zones: `placement {next(iter(g.placement[name]), 'r')} "
+                        "[a, b, c]`" + (" and replicate with `spread zones`" if c.kind in DATA_KINDS else ""),
+                    ],
+                    notes=notes,
+                )
+                continue
+            region = _single_region(g, name) if survive_region and name not in standby_gap else None
+            if region is not None:
+                others = [r for r in g.regions if r != region]
+                there = f"`{others[0]}`" if others else "a second region"
+                hint = (
+                    f"replicate its data to {there}: `replication ... {{ regions [{region}, "
+                    f"{others[0] if others else 'other'}] }}`"
+                    if c.kind in DATA_KINDS
+                    else f"place it in {there} as well: `placement {others[0] if others else 'other'} [a, b, c]`"
+                )
+                yield Finding(
+                    message=f"every copy of {c.kind} `{name}` is in region `{region}`, but the requirements say "
+                    f"`survive region`: losing `{region}` takes down {_ep_phrase(eps, bits)}",
+                    at=c.span,
+                    path=g.comp_path(name),
+                    label="one region",
+                    hints=[hint, "or relax the requirement to `survive zone` if a region outage may stop the system"],
+                    notes=notes,
+                )

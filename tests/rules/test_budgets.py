@@ -1,0 +1,210 @@
+"""Availability and latency budgets, timeouts, retries, breakers, cycles: AVL, LAT, TMO, RTY, CBR, CYC."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import findings
+
+
+def design(body: str, requirements: str = "") -> str:
+    return f"system s {{\n  requirements {{ {requirements} }}\n  region r {{ zones [a, b, c] }}\n{body}}}\n"
+
+
+# --- AVL001 ---------------------------------------------------------------------------------------------------
+
+DIAMOND = """\
+  service api {
+    exposure public
+    calls left { timeout 100ms }
+    calls right { timeout 100ms }
+    slo { availability 99.9% }
+  }
+  service left { calls db { timeout 50ms } }
+  service right { calls db { timeout 50ms } }
+  store db { availability 99.95% source "test" }
+"""
+
+
+def test_avl001_counts_a_shared_dependency_once(check_design):
+    # a diamond reaches db twice; db counts once, so 99.95% meets 99.9% and there is no finding
+    assert findings(check_design(design(DIAMOND)), "AVL001") == []
+
+
+def test_avl001_flags_a_product_below_the_objective(check_design):
+    body = DIAMOND.replace("service right { calls db", "service right { calls db2").replace(
+        'store db { availability 99.95% source "test" }',
+        'store db { availability 99.95% source "test" }\n  store db2 { availability 99.95% source "test" }',
+    )
+    r = check_design(design(body, "availability 99.95%"))
+    (d,) = findings(r, "AVL001")
+    assert d.message == "`api` can be at most 99.900025% available, below the system's requirement of 99.95%"
+    assert d.span.line == 4
+    assert any("db 99.95% x db2 99.95%" in h for h in d.hints)
+    assert any("`left`" in h and "`right`" in h and "always up" in h for h in d.hints)
+    assert d.fingerprint == "AVL001:s/service:api"
+
+
+def test_avl001_soft_dependencies_do_not_count(check_design):
+    body = """\
+  service api { exposure public; calls db { timeout 50ms; fallback cache }; slo { availability 99.99% } }
+  store db { availability 99.5% source "test" }
+"""
+    assert findings(check_design(design(body)), "AVL001") == []
+    hard = body.replace("; fallback cache", "")
+    (d,) = findings(check_design(design(hard)), "AVL001")
+    assert "at most 99.5% available, below its SLO of 99.99%" in d.message
+
+
+def test_avl001_instances_combine_over_zones(check_design):
+    body = """\
+  service api { exposure public; calls db { timeout 50ms }; slo { availability 99.99% } }
+  store db { instance_availability 99%; replicas 3; placement r [a, b, c] }
+"""
+    # 1 - 0.01^3 = 99.9999%: enough
+    assert findings(check_design(design(body)), "AVL001") == []
+    one_zone = body.replace("placement r [a, b, c]", "placement r [a]")
+    (d,) = findings(check_design(design(one_zone)), "AVL001")
+    assert "at most 99% available" in d.message
+
+
+# --- AVL002 ---------------------------------------------------------------------------------------------------
+
+
+def test_avl002_extra_nine(check_design):
+    body = """\
+  service api { calls db { timeout 50ms }; slo { availability 99.99% } }
+  store db { availability 99.99% source "Aurora SLA" }
+"""
+    (d,) = findings(check_design(design(body)), "AVL002")
+    assert d.message == (
+        "`db` (99.99%) is a hard dependency of `api`, whose objective is 99.99%: it should be at least 99.999%"
+    )
+    assert d.span.line == 4
+    assert d.fingerprint == "AVL002:s/service:api/calls:db"
+    fixed = body.replace("availability 99.99% source", "availability 99.999% source")
+    assert findings(check_design(design(fixed)), "AVL002") == []
+
+
+# --- LAT001, LAT002 ---------------------------------------------------------------------------------------------
+
+
+def test_lat001_p99_chain_above_objective(check_design):
+    body = """\
+  service api { exposure public; calls pay { timeout 1s }; slo { latency p99 300ms } }
+  service pay { calls bank { timeout 900ms } }
+  external bank { latency p99 400ms }
+"""
+    (d,) = findings(check_design(design(body)), "LAT001")
+    assert d.message == "the p99 latency along `api -> pay -> bank` is 400ms, above its SLO of 300ms"
+    assert d.fingerprint == "LAT001:s/service:api"
+    fixed = body.replace("latency p99 400ms", "latency p99 200ms")
+    r = check_design(design(fixed))
+    assert findings(r, "LAT001") == []
+    # the timeouts still let api wait 1 s, above its 300 ms objective
+    (w,) = findings(r, "LAT002")
+    assert w.message == "`api` may wait 1000ms on its dependencies before a timeout fires, above its SLO of 300ms"
+    assert findings(check_design(design(fixed.replace("timeout 1s", "timeout 250ms"))), "LAT002") == []
+
+
+def test_lat001_timeout_caps_a_slow_callee(check_design):
+    body = """\
+  service api { exposure public; calls bank { timeout 100ms }; slo { latency p99 300ms } }
+  external bank { latency p99 2s }
+"""
+    assert findings(check_design(design(body)), "LAT001") == []
+
+
+def test_lat001_uses_the_system_requirement_for_entrypoints(check_design):
+    body = """\
+  service api { exposure public; calls bank { timeout 900ms } }
+  external bank { latency p99 500ms }
+"""
+    (d,) = findings(check_design(design(body, "latency p99 200ms")), "LAT001")
+    assert "above the system's requirement of 200ms" in d.message
+
+
+# --- TMO001, TMO002 ---------------------------------------------------------------------------------------------
+
+
+def test_tmo001_missing_timeout(check_design):
+    body = "  service api { calls db }\n  store db { engine postgres }\n"
+    (d,) = findings(check_design(design(body)), "TMO001")
+    assert d.message == "`api` calls `db` synchronously with no timeout"
+    assert d.span.line == 4 and d.fingerprint == "TMO001:s/service:api/calls:db"
+    assert findings(check_design(design(body.replace("calls db", "calls db { timeout 1s }"))), "TMO001") == []
+    # asynchronous edges need none
+    assert findings(check_design(design(body.replace("calls db", "calls db { mode async }"))), "TMO001") == []
+
+
+def test_tmo002_caller_gives_up_first(check_design):
+    body = """\
+  service api { calls pay { timeout 500ms } }
+  service pay { calls bank { timeout 2s; retries 1 } }
+  external bank {}
+"""
+    (d,) = findings(check_design(design(body)), "TMO002")
+    assert d.message == "`api` waits 500ms for `pay`, which may itself wait 4000ms on `bank`"
+    assert d.notes and d.notes[0].span.line == 5
+    fixed = body.replace("timeout 500ms", "timeout 5s")
+    assert findings(check_design(design(fixed)), "TMO002") == []
+
+
+# --- RTY001 -------------------------------------------------------------------------------------------------------
+
+
+def test_rty001_retry_amplification(check_design):
+    body = """\
+  service a { calls b { timeout 9s; retries 2 } }
+  service b { calls c { timeout 3s; retries 2 } }
+  service c { calls d { timeout 1s; retries 1 } }
+  service d {}
+"""
+    r = check_design(design(body))
+    (d,) = findings(r, "RTY001")  # reported once, at the top of the chain
+    assert d.message == "one failing request at the bottom of a chain from `a` can be retried up to 18 times (limit 10)"
+    fixed = body.replace("retries 2 } }\n  service b", "retries 0 } }\n  service b")
+    assert findings(check_design(design(fixed)), "RTY001") == []
+
+
+# --- CBR001 -------------------------------------------------------------------------------------------------------
+
+
+def test_cbr001_external_and_cross_region_calls(check_design):
+    body = """\
+  region r2 { zones [a] }
+  service api { placement r; calls bank { timeout 2s }; calls far { timeout 1s } }
+  service far { placement r2 }
+  external bank {}
+"""
+    r = check_design(design(body))
+    msgs = sorted(d.message for d in findings(r, "CBR001"))
+    assert msgs == [
+        "`api` calls `bank` synchronously with no circuit breaker: `bank` is an external dependency",
+        "`api` calls `far` synchronously with no circuit breaker: `far` lives in r2, `api` in r",
+    ]
+    fixed = body.replace("timeout 2s", "timeout 2s; circuit_breaker on").replace(
+        "timeout 1s", "timeout 1s; circuit_breaker on"
+    )
+    assert findings(check_design(design(fixed)), "CBR001") == []
+
+
+# --- CYC001 -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_cyc001_sync_cycle(check_design, asynchronous):
+    mode = "; mode async" if asynchronous else ""
+    body = f"""\
+  service a {{ calls b {{ timeout 1s }} }}
+  service b {{ calls c {{ timeout 1s }} }}
+  service c {{ calls a {{ timeout 1s{mode} }} }}
+"""
+    found = findings(check_design(design(body)), "CYC001")
+    if asynchronous:
+        assert found == []
+    else:
+        (d,) = found
+        assert d.message == "synchronous call cycle among `a`, `b`, `c`"
+        assert d.fingerprint == "CYC001:s/cycle:a,b,c"
+        assert len(d.notes) == 3

@@ -1,0 +1,125 @@
+"""SPOF001: a single copy on the hard synchronous path of an entrypoint."""
+
+from __future__ import annotations
+
+from conftest import findings
+
+FAILING = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; replicas 3; calls auth { timeout 50ms }; calls db { timeout 50ms } }
+  service auth { replicas 1 }
+  store db { engine postgres; replication sync { replicas 3; spread zones } }
+}
+"""
+
+FIXED = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; replicas 3; calls auth { timeout 50ms }; calls db { timeout 50ms } }
+  service auth { replicas 2..6 }
+  store db { engine postgres; replication sync { replicas 3; spread zones } }
+}
+"""
+
+
+def test_flags_a_single_replica_on_the_entrypoint_path(check_design):
+    (d,) = findings(check_design(FAILING), "SPOF001")
+    assert (
+        d.message
+        == "service `auth` can run a single replica (replicas 1): a single point of failure for entrypoint `api`"
+    )
+    assert d.span.line == 4
+    assert d.fingerprint == "SPOF001:s/service:auth"
+    assert d.notes[0].message == "entrypoint `api` needs `auth` to answer"
+
+
+def test_fixed_design_is_clean(check_design):
+    assert findings(check_design(FIXED), "SPOF001") == []
+
+
+def test_flags_an_unreplicated_store(check_design):
+    r = check_design(FIXED.replace("replication sync { replicas 3; spread zones }", "backup { rpo 5m }"))
+    (d,) = findings(r, "SPOF001")
+    assert d.message == (
+        "store `db` keeps a single copy of its data (no replication declared): a single point of failure for "
+        "entrypoint `api`"
+    )
+    assert d.fingerprint == "SPOF001:s/store:db"
+
+
+def test_replication_none_is_a_single_copy(check_design):
+    r = check_design(FIXED.replace("replication sync { replicas 3; spread zones }", "replication none"))
+    (d,) = findings(r, "SPOF001")
+    assert "(replication none)" in d.message
+
+
+def test_autoscaling_down_to_one_counts(check_design):
+    (d,) = findings(check_design(FIXED.replace("replicas 2..6", "replicas 1..6")), "SPOF001")
+    assert "(replicas 1..6)" in d.message
+
+
+def test_the_entrypoint_itself(check_design):
+    (d,) = findings(
+        check_design(FIXED.replace("exposure public; replicas 3", "exposure public; replicas 1")), "SPOF001"
+    )
+    assert d.message.startswith("service `api` can run a single replica (replicas 1)")
+    assert d.notes == []
+
+
+def test_managed_component_with_an_sla_is_the_providers_redundancy(check_design):
+    r = check_design(
+        FIXED.replace(
+            "store db { engine postgres; replication sync { replicas 3; spread zones } }",
+            'store db { engine postgres; managed aws; availability 99.95% source "sla" }',
+        )
+    )
+    assert findings(r, "SPOF001") == []
+
+
+def test_soft_dependency_is_not_on_the_hard_path(check_design):
+    r = check_design(
+        FAILING.replace(
+            "calls auth { timeout 50ms }", "calls auth { timeout 50ms; criticality soft; fallback default }"
+        )
+    )
+    assert findings(r, "SPOF001") == []
+
+
+def test_not_reached_from_an_entrypoint(check_design):
+    r = check_design(FAILING.replace("exposure public; ", ""))
+    assert findings(r, "SPOF001") == []
+
+
+def test_service_without_replicas_is_not_guessed(check_design):
+    assert findings(check_design(FAILING.replace("service auth { replicas 1 }", "service auth { }")), "SPOF001") == []
+
+
+def test_transitive_dependency_and_several_entrypoints(check_design):
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  service web { exposure public; replicas 3; calls mid { timeout 50ms } }
+  service api { exposure public; replicas 3; calls mid { timeout 50ms } }
+  service admin { exposure public; replicas 3 }
+  service mid { replicas 3; calls leaf { timeout 50ms } }
+  service leaf { replicas 1 }
+}
+"""
+    (d,) = findings(check_design(text), "SPOF001")
+    assert d.message.endswith("a single point of failure for entrypoints `web` and `api`")
+    assert d.fingerprint == "SPOF001:s/service:leaf"
+
+
+def test_shared_by_every_entrypoint_is_left_to_spof003(check_design):
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  service web { exposure public; replicas 3; calls auth { timeout 50ms } }
+  service api { exposure public; replicas 3; calls auth { timeout 50ms } }
+  service auth { replicas 1 }
+}
+"""
+    r = check_design(text)
+    assert findings(r, "SPOF001") == []
+    assert len(findings(r, "SPOF003")) == 1

@@ -1,0 +1,90 @@
+"""SPOF002: every copy of a critical component in one zone, or in one region when it must survive one."""
+
+from __future__ import annotations
+
+from conftest import findings
+
+FAILING = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; replicas 3; placement r [a, b, c]; calls db { timeout 50ms } }
+  store db { engine postgres; replication sync { replicas 3 }; placement r [a] }
+}
+"""
+
+FIXED = FAILING.replace("placement r [a] }", "placement r [a, b, c] }")
+
+
+def test_flags_a_store_in_one_zone(check_design):
+    (d,) = findings(check_design(FAILING), "SPOF002")
+    assert d.message == (
+        "every copy of store `db` is in one zone (zone `a` of `r`): losing that zone takes down entrypoint `api`"
+    )
+    assert d.span.line == 4
+    assert d.fingerprint == "SPOF002:s/store:db"
+
+
+def test_fixed_design_is_clean(check_design):
+    assert findings(check_design(FIXED), "SPOF002") == []
+
+
+def test_region_with_a_single_zone(check_design):
+    text = FIXED.replace("zones [a, b, c]", "zones [a]").replace("[a, b, c]", "[a]")
+    d = findings(check_design(text), "SPOF002")
+    assert [x.message.split(":")[0] for x in d] == [
+        "every copy of service `api` is in one zone (region `r` has only zone `a`)",
+        "every copy of store `db` is in one zone (region `r` has only zone `a`)",
+    ]
+
+
+def test_spread_none_keeps_copies_together(check_design):
+    r = check_design(FIXED.replace("replication sync { replicas 3 }", "replication sync { replicas 3; spread none }"))
+    (d,) = findings(r, "SPOF002")
+    assert "`spread none`" in d.message
+
+
+def test_single_replica_is_left_to_spof001(check_design):
+    text = FAILING.replace("replication sync { replicas 3 }; ", "")
+    r = check_design(text)
+    assert findings(r, "SPOF002") == []
+    assert len(findings(r, "SPOF001")) == 1
+
+
+REGIONS = """\
+system s {
+  requirements { survive region }
+  region east { zones [a, b, c]; role active }
+  region west { zones [a, b, c]; role active }
+  service api { exposure public; replicas 3; calls db { timeout 50ms } }
+  store db { engine postgres; replication sync { replicas 3; spread zones }; placement east }
+}
+"""
+
+
+def test_survive_region_flags_a_store_in_one_region(check_design):
+    (d,) = findings(check_design(REGIONS), "SPOF002")
+    assert d.message == (
+        "every copy of store `db` is in region `east`, but the requirements say `survive region`: losing `east` "
+        "takes down entrypoint `api`"
+    )
+    assert d.span.line == 6
+    assert d.fingerprint == "SPOF002:s/store:db"
+
+
+def test_replication_into_a_second_region_is_enough(check_design):
+    r = check_design(REGIONS.replace("spread zones }", "spread zones; regions [east, west] }"))
+    assert findings(r, "SPOF002") == []
+
+
+def test_one_region_is_fine_when_only_zones_must_survive(check_design):
+    assert findings(check_design(REGIONS.replace("survive region", "survive zone")), "SPOF002") == []
+
+
+def test_standby_gap_is_left_to_spof005(check_design):
+    text = REGIONS.replace(
+        "role active }\n  region west { zones [a, b, c]; role active }",
+        "role primary }\n  region west { zones [a, b, c]; role standby }",
+    ).replace("replicas 3; calls db", "replicas 3; placement east; placement west; calls db")
+    r = check_design(text)
+    assert findings(r, "SPOF002") == []
+    assert len(findings(r, "SPOF005")) == 1

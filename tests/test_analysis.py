@@ -1,0 +1,158 @@
+"""The analysis engine: suppressions, configuration, baselines, fingerprints, rules listing, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from designc.analysis.rule import all_rules
+
+from conftest import findings, run_designc
+
+FLAWED = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; calls db; slo { availability 99.9% } }
+  store db { engine postgres; replication sync { replicas 3; spread zones } }
+}
+"""
+
+
+def test_every_rule_is_documented_and_coded():
+    rules = all_rules()
+    assert len(rules) >= 30
+    for code, r in rules.items():
+        assert code == r.code and code[:-3].isalpha() and code[-3:].isdigit(), code
+        assert r.name == r.name.lower() and " " not in r.name, code
+        assert r.summary and r.severity is not None
+        for part in ("**What it checks.**", "**Why it matters.**", "**Example.**", "**Fix.**"):
+            assert part in r.doc, f"{code} lacks {part}"
+    assert len({r.name for r in rules.values()}) == len(rules)
+
+
+def test_inline_suppression_needs_a_reason(check_design):
+    assert findings(check_design(FLAWED), "TMO001")
+    text = FLAWED.replace("calls db;", "calls db; # designc: ignore[TMO001] the driver's own timeout applies\n")
+    r = check_design(text)
+    assert findings(r, "TMO001") == [] and "SUP001" not in r.codes
+    r = check_design(FLAWED.replace("calls db;", "calls db; # designc: ignore[TMO001]\n"))
+    assert findings(r, "TMO001") and findings(r, "SUP001")
+
+
+def test_suppression_on_the_line_above_covers_the_whole_element(check_design):
+    text = FLAWED.replace(
+        "  service api", "  # designc: ignore[TMO001, OPS002] internal demo; nothing calls it for real\n  service api"
+    )
+    r = check_design(text)
+    assert findings(r, "TMO001") == []
+    # OPS002 had nothing to silence (api has an SLO): reported as unused
+    (d,) = findings(r, "SUP003")
+    assert "OPS002" in d.message
+
+
+def test_suppression_of_an_unknown_code(check_design):
+    r = check_design(FLAWED.replace("calls db;", "calls db; # designc: ignore[XYZ999] because\n"))
+    assert findings(r, "SUP002")
+
+
+def test_config_select_ignore_and_severity(tmp_path: Path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "a.design").write_text(FLAWED)
+    r = run_designc("check", "-f", "json", str(d))
+    codes = {x["code"] for x in json.loads(r.stdout)["diagnostics"]}
+    assert "TMO001" in codes
+    (tmp_path / "pyproject.toml").write_text('[tool.designc]\nignore = ["TMO"]\n')
+    r = run_designc("check", "-f", "json", str(d))
+    assert "TMO001" not in {x["code"] for x in json.loads(r.stdout)["diagnostics"]}
+    (tmp_path / "pyproject.toml").write_text('[tool.designc]\nselect = ["TMO001"]\nfail-on = "warning"\n')
+    r = run_designc("check", "-f", "json", str(d))
+    assert {x["code"] for x in json.loads(r.stdout)["diagnostics"]} == {"TMO001"}
+    assert r.returncode == 1  # a warning fails with fail-on = "warning"
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.designc]\nselect = ["TMO001"]\n[tool.designc.severity]\nTMO001 = "info"\n'
+    )
+    r = run_designc("check", "-f", "json", str(d))
+    (only,) = json.loads(r.stdout)["diagnostics"]
+    assert only["severity"] == "info" and r.returncode == 0
+
+
+def test_config_problems_are_reported(tmp_path: Path):
+    (tmp_path / "designc.toml").write_text('select = ["TMOO01"]\ncolour = "red"\n')
+    (tmp_path / "a.design").write_text(FLAWED)
+    r = run_designc("check", str(tmp_path / "a.design"))
+    assert "CFG001" in r.stdout and "`TMOO01`, which is no rule code" in r.stdout
+    assert "unknown key `colour`" in r.stdout
+    assert r.returncode == 1
+
+
+def test_baseline_reports_only_new_findings(tmp_path: Path):
+    design = tmp_path / "a.design"
+    design.write_text(FLAWED)
+    base = tmp_path / "baseline.json"
+    r = run_designc("check", "--write-baseline", str(base), str(design))
+    recorded = json.loads(base.read_text())["findings"]
+    assert any(f["fingerprint"] == "TMO001:s/service:api/calls:db" for f in recorded)
+    # lines move: the fingerprint does not
+    design.write_text("# a new comment\n\n" + FLAWED)
+    r = run_designc("check", "--baseline", str(base), "-f", "json", str(design))
+    assert json.loads(r.stdout)["diagnostics"] == [] and r.returncode == 0
+    # a new problem shows
+    design.write_text(
+        FLAWED.replace("store db", "store db2 { engine postgres }\n  service w { calls db2 }\n  store db")
+    )
+    r = run_designc("check", "--baseline", str(base), "-f", "json", str(design))
+    new = json.loads(r.stdout)["diagnostics"]
+    assert [x["code"] for x in new if x["code"] == "TMO001"] == ["TMO001"]
+
+
+def test_sarif_carries_partial_fingerprints(tmp_path: Path):
+    design = tmp_path / "a.design"
+    design.write_text(FLAWED)
+    r = run_designc("check", "-f", "sarif", str(design))
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    tmo = next(x for x in results if x["ruleId"] == "TMO001")
+    assert tmo["partialFingerprints"] == {"designcFingerprint/v1": "TMO001:s/service:api/calls:db"}
+
+
+def test_rules_listing_and_explain():
+    r = run_designc("rules")
+    assert r.returncode == 0 and "AVL001" in r.stdout and "CYC001" in r.stdout
+    r = run_designc("rules", "-f", "json")
+    assert {x["code"] for x in json.loads(r.stdout)} == set(all_rules())
+    r = run_designc("explain", "avl001")
+    assert r.stdout.startswith("AVL001 (composite-availability-below-objective, error by default)")
+    assert "The Calculus of Service Availability" in r.stdout
+
+
+def test_coverage_of_checkable_reliability_practices():
+    from designc.analysis.practices import PRACTICES, coverage
+
+    table = coverage(all_rules())
+    cited = {c for r in all_rules().values() for c in r.practices}
+    known = [p for p in PRACTICES]
+    assert all(any(p.matches(c) for p in known) for c in cited), sorted(
+        c for c in cited if not any(p.matches(c) for p in known)
+    )
+    checkable = [(p, codes) for p, codes in table if p.cls == "C" and "Reliability" in p.source]
+    missing = [p.id for p, codes in checkable if not codes]
+    assert missing == [], f"checkable reliability practices no rule covers: {missing}"
+    r = run_designc("rules", "--coverage")
+    assert "REL05-BP05" in r.stdout and "checkable" in r.stdout
+
+
+def test_report_human_and_json():
+    r = run_designc("report", "examples/payments.design")
+    assert r.returncode == 0, r.stderr
+    assert "entrypoint api_gateway" in r.stdout and "availability budget" in r.stdout
+    assert "retry amplification" in r.stdout
+    r = run_designc("report", "-f", "json", "examples/payments.design")
+    data = json.loads(r.stdout)
+    ep = data["entrypoints"][0]
+    assert ep["entrypoint"] == "api_gateway"
+    comps = [d["component"] for d in ep["availability"]["dependencies"]]
+    assert comps[0] == "api_gateway" and len(comps) == len(set(comps))
+    product = 1.0
+    for d in ep["availability"]["dependencies"]:
+        product *= d["availability"] if d["availability"] is not None else 1.0
+    assert abs(product - ep["availability"]["composite"]) < 1e-12
