@@ -116,9 +116,13 @@ def test_quiet_prints_nothing_when_clean():
 
 
 def test_check_folder_of_examples():
-    r = run_designc("check", "examples/")
-    assert r.returncode == 0, r.stdout
-    assert "3 designs" in r.stdout
+    """The folder holds the three clean examples and, under flawed/, designs with mistakes on purpose."""
+    r = run_designc("check", "-f", "json", "examples/")
+    files = {d["file"] for d in json.loads(r.stdout)["diagnostics"]}
+    assert files and all(f.startswith("examples/flawed/") for f in files), files
+    assert r.returncode == 1
+    r = run_designc("check", "examples/payments.design", "examples/chat.design", "examples/url_shortener.design")
+    assert r.returncode == 0 and "3 designs" in r.stdout
 
 
 def test_version():
@@ -143,9 +147,10 @@ def test_schema_is_json_schema_of_the_model():
 
 def test_build_json_is_valid_against_the_schema_and_deterministic(tmp_path):
     out1, out2 = tmp_path / "a", tmp_path / "b"
-    r = run_designc("build", "-t", "json", "-o", str(out1), "examples/")
+    clean = ["payments.design", "chat.design", "url_shortener.design"]
+    r = run_designc("build", "-t", "json", "-o", str(out1), *(f"examples/{c}" for c in clean))
     assert r.returncode == 0, r.stderr
-    r = run_designc("build", "-t", "json", "-o", str(out2), ".", cwd=EXAMPLES)  # from elsewhere
+    r = run_designc("build", "-t", "json", "-o", str(out2), *clean, cwd=EXAMPLES)  # from elsewhere
     assert r.returncode == 0, r.stderr
     names = sorted(p.relative_to(out1).as_posix() for p in out1.rglob("*.json"))
     assert names == ["chat/model.json", "payments/model.json", "shortener/model.json"]
@@ -229,7 +234,11 @@ def test_pre_commit_hooks_run_as_declared(tmp_path):
     check_hook = hooks["designc-check"]
     assert check_hook["pass_filenames"] is False
     argv = shlex.split(check_hook["entry"])[1:] + check_hook["args"]
-    assert run_designc(*argv, cwd=EXAMPLES).returncode == 0
+    clean = tmp_path / "repo"
+    clean.mkdir()
+    (clean / "payments.design").write_text((EXAMPLES / "payments.design").read_text())
+    assert run_designc(*argv, cwd=clean).returncode == 0
+    assert run_designc(*argv, cwd=EXAMPLES / "flawed").returncode == 1
     fmt_argv = shlex.split(hooks["designc-fmt"]["entry"])[1:]
     assert run_designc(*fmt_argv, "payments.design", "chat.design", cwd=EXAMPLES).returncode == 0
     bad = tmp_path / "bad.design"

@@ -121,3 +121,24 @@ def test_readme_quick_start_commands_are_the_ci_commands():
     test_cmd = "python -m pip install -e '.[test]' && python -m pytest"
     assert test_cmd in text and test_cmd in ci
     assert "python -m pip install . && designc check examples/payments.design" in text
+
+
+FLAWED = sorted((EXAMPLES / "flawed").glob("*.design"))
+
+
+@pytest.mark.parametrize("path", FLAWED, ids=lambda p: p.name)
+def test_flawed_example_shows_its_expected_findings(path: Path):
+    from update_goldens import render
+
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8")
+    assert render(path) == expected, "if the change is intended, run `python tests/update_goldens.py` and read it"
+    assert expected.strip(), "a flawed example must show at least one finding"
+
+
+def test_flawed_examples_cover_every_family():
+    families = set()
+    for path in FLAWED:
+        families |= {
+            line.split()[0].rstrip("0123456789") for line in path.with_suffix(".expected").read_text().splitlines()
+        }
+    assert {"CAP", "SPOF", "AVL", "LAT", "TMO", "RTY", "CBR", "CYC", "SEC", "DR", "SCL", "OPS", "STR"} <= families

@@ -39,11 +39,34 @@ def test_wheel_installs_and_checks_the_examples(tmp_path: Path):
     work = tmp_path / "work"
     work.mkdir()
     r = subprocess.run(
-        [str(designc), "check", str(ROOT / "examples")], cwd=work, capture_output=True, text=True, timeout=120
+        [str(designc), "check", "-f", "json", str(ROOT / "examples")],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
+    # the clean examples check clean; only the ones under flawed/ (wrong on purpose) have findings
+    import json
+
+    files = {d["file"] for d in json.loads(r.stdout)["diagnostics"]}
+    assert files and all("/examples/flawed/" in f for f in files), r.stdout[:2000] + r.stderr
+    clean = [str(ROOT / "examples" / f) for f in ("payments.design", "chat.design", "url_shortener.design")]
+    r = subprocess.run([str(designc), "check", *clean], cwd=work, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "3 designs" in r.stdout
     where = subprocess.run(
         [str(py), "-c", "import designc, sys; print(designc.__file__)"], cwd=work, capture_output=True, text=True
     )
     assert str(env_dir) in where.stdout
+
+
+def test_every_source_package_is_packaged():
+    """Each folder of Python modules under compiler/ must be listed as a package, or the wheel lacks it."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        "designc" + "".join("." + part for part in p.parent.relative_to(ROOT / "compiler").parts)
+        for p in (ROOT / "compiler").rglob("__init__.py")
+    }
+    assert found <= listed, found - listed
