@@ -156,3 +156,13 @@ def test_report_human_and_json():
     for d in ep["availability"]["dependencies"]:
         product *= d["availability"] if d["availability"] is not None else 1.0
     assert abs(product - ep["availability"]["composite"]) < 1e-12
+
+
+def test_configured_severity_wins_over_a_findings_own(tmp_path: Path):
+    (tmp_path / "designc.toml").write_text('[severity]\nCAP002 = "error"\n')
+    (tmp_path / "a.design").write_text(
+        "system s {\n  store db { engine cassandra; consistency strong; replication quorum { spread zones } }\n}\n"
+    )
+    r = run_designc("check", "-f", "json", str(tmp_path / "a.design"))
+    (d,) = [x for x in json.loads(r.stdout)["diagnostics"] if x["code"] == "CAP002"]
+    assert d["severity"] == "error"

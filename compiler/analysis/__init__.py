@@ -22,7 +22,7 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
         if not config.enabled(code):
             continue
         r = cls()
-        severity = config.severity_of(code, cls.severity)
+        configured = config.severity.get(code)
         try:
             findings = list(r.check(g))
         except Exception as e:  # a bug in a rule must not hide the others' findings
@@ -39,7 +39,7 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
             out.append(
                 Diagnostic(
                     code=code,
-                    severity=severity,
+                    severity=configured or f.severity or cls.severity,
                     message=f.message,
                     span=to_span(f.at),
                     label=f.label,

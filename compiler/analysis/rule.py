@@ -35,6 +35,7 @@ class Finding:
     hints: list[str] = field(default_factory=list)
     notes: list[tuple[Location, str]] = field(default_factory=list)
     label: str = ""
+    severity: Severity | None = None  # when a finding is milder than its rule's default ("declare this")
 
 
 class Rule:

@@ -111,3 +111,14 @@ system s {
     (d,) = findings(check_design(text), "CAP002")
     assert d.message.startswith("cache `sessions` promises sequential consistency but two concurrent writes")
     assert d.fingerprint == "CAP002:s/cache:sessions/quorum:write-write"
+
+
+def test_an_undeclared_quorum_is_information_not_an_error(check_design):
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  store db { engine cassandra; consistency strong; replication quorum { spread zones } }
+}
+"""
+    (d,) = findings(check_design(text), "CAP002")
+    assert d.severity == "info" and "does not declare" in d.message

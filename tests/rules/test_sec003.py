@@ -33,7 +33,7 @@ def test_flags_unstated_encryption_to_a_classified_store(check_design):
     )
     assert d.span.line == 4
     assert d.fingerprint == "SEC003:s/service:payments/writes:ledger"
-    assert d.severity == "error"
+    assert d.severity == "warning"  # unstated, within one region; `encryption none` or crossing regions is an error
     assert "`encryption tls`" in d.hints[0]
 
 
@@ -117,3 +117,8 @@ system s {
     (d,) = findings(check_design(text), "SEC003")
     assert d.fingerprint == "SEC003:s/service:worker/consumes:events"
     assert "with pii and financial data (`events` holds pii and financial)" in d.message
+
+
+def test_explicit_encryption_none_is_an_error(check_design):
+    (d,) = findings(check_design(FAILING.replace("auth iam }", "auth iam; encryption none }")), "SEC003")
+    assert d.severity == "error" and "the edge says `encryption none`" in d.message

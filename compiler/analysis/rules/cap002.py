@@ -65,6 +65,7 @@ class QuorumTooSmall(Rule):
                     at=c.span,
                     path=f"{g.comp_path(name)}/quorum:undeclared",
                     label=f"{consistency}, quorum without {_words(missing)}",
+                    severity=Severity.INFO,  # a gap in what the design says, not a contradiction
                     hints=[
                         f"declare the quorum: `replication quorum {{ {declare} }}` (R + W > N and W > N/2)",
                     ],

@@ -96,6 +96,7 @@ class DataResidency(Rule):
                         at=c.span,
                         path=path,
                         label="region unknown",
+                        severity=Severity.WARNING,  # unknown, not shown to be wrong
                         notes=notes,
                         hints=[
                             f"state where `{name}` processes the data, if its contract says: `placement REGION` "

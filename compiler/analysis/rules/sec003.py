@@ -68,7 +68,11 @@ class UnencryptedClassifiedEdge(Rule):
                     how = "the edge states neither encryption nor protocol"
                 away = _crossing(g, e.source, e.target)
                 across = f", across regions (from {listed(away)})" if away else ""
+                # an explicit `encryption none`, or classified data crossing regions, is an error; an edge that
+                # only leaves encryption unstated is a warning
+                severity = None if e.encryption == "none" or away else Severity.WARNING
                 yield Finding(
+                    severity=severity,
                     message=f"`{e.source}` {e.kind} `{e.target}` with {plain(classes)} data{held} unencrypted"
                     f"{across}: {how}",
                     at=e.span,
