@@ -128,8 +128,12 @@ def _analyse(loaded: LoadedDesign, model: Any, cfg: Any) -> list[Diagnostic]:
     def to_span(loc: Any) -> Span:
         return Span(display.get(loc.file, loc.file), loc.line, loc.column, loc.end_line, loc.end_column)
 
-    findings = analyze(model, cfg, to_span)
     sups, problems = collect(loaded.files, set(all_rules()))
+    # The syntax trees are not needed past this point: let them go before the analysis builds its graph, so the
+    # two never take memory together (a fifth of the peak at 10,000 services).
+    for f in loaded.files:
+        f.stmts = []
+    findings = analyze(model, cfg, to_span)
     kept = []
     for f in findings:
         hit = next((s for s in sups if f.span and s.covers(f.code, f.span.file, f.span.line)), None)
