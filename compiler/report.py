@@ -35,12 +35,12 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
             "error_budget_minutes_per_30_days": None if target is None else minutes_per_30_days(target),
         },
         "latency": {
-            "chain": chain.path,
+            "chain": g.chain_path(name),
             "p99": chain.latency,
             "worst_case_wait": chain.timeouts,
             "objective_p99": None if lat_goal is None else lat_goal[0],
             "meets_objective": None if lat_goal is None else chain.latency <= lat_goal[0],
-            "unknown": chain.unknown,
+            "unknown": g.chain_unknown(name),
         },
         "retry_amplification": chain.amplification,
     }

@@ -859,7 +859,7 @@ REQUIREMENTS = BlockSpec(
         P(
             "residency",
             Enum(*DATA_CLASSES, what="a data class"),
-            ListOf(REGION),
+            ListOf(REGION, min_len=1),
             doc="where a class of data may live",
             ex="residency pii [eu_west_1, eu_central_1]",
             build=lambda d, r, block=None: {"data": d, "regions": r},

@@ -15,7 +15,7 @@ in time linear (or near-linear) in components plus edges:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -49,13 +49,14 @@ class Availability:
 
 @dataclass
 class Chain:
-    """The longest synchronous chain below a component."""
+    """The longest synchronous chain below a component. The chain itself is kept as a pointer to the next hop
+    (`Graph.chain_path` follows it), so that deep graphs do not copy a path per component."""
 
     latency: float  # sum of p99 latencies along the worst chain (known figures only)
-    timeouts: float  # sum of timeouts x attempts along the worst chain
+    timeouts: float  # its own p99 plus the longest wait its timeouts allow
     amplification: int  # product of attempts along the worst chain
-    path: list[str] = field(default_factory=list)  # component names, this one first
-    unknown: list[str] = field(default_factory=list)  # components on the path with no latency figure
+    next: str | None = None  # the next component on the worst latency chain
+    own_unknown: bool = False  # this component declares no latency
 
 
 class Graph:
@@ -161,6 +162,16 @@ class Graph:
     # --- availability -------------------------------------------------------------------------------------------
 
     def own_availability(self, name: str) -> Availability:
+        cached = self._own.get(name)
+        if cached is None:
+            cached = self._own[name] = self._own_availability(name)
+        return cached
+
+    @cached_property
+    def _own(self) -> dict[str, Availability]:
+        return {}
+
+    def _own_availability(self, name: str) -> Availability:
         """The component's own availability, its dependencies apart: declared (an SLA), else its instances
         combined over the zones its replicas span, else unknown. (An SLO is a target that includes the
         dependencies, so it is not a figure for the component alone.)"""
@@ -294,26 +305,38 @@ class Graph:
                 c = self.comps[m]
                 own = p99(c.latency) if c.latency else None
                 lat, to, amp = 0.0, 0.0, 1
-                path: list[str] = []
-                unknown: list[str] = []
+                nxt: str | None = None
                 for e in self.sync_out[m]:
                     if comp_of[e.target] == comp_of[m]:
                         continue
                     child = result[e.target]
                     cap = e.timeout * attempts(e) if e.timeout is not None else None
                     child_lat = child.latency if cap is None else min(child.latency, cap)
-                    if child_lat > lat or not path:
-                        lat, path, unknown = max(child_lat, lat), child.path, child.unknown
+                    if child_lat > lat or nxt is None:
+                        lat, nxt = max(child_lat, lat), e.target
                     to = max(to, cap if cap is not None else child.timeouts)
                     amp = max(amp, attempts(e) * child.amplification)
                 result[m] = Chain(
                     latency=(own or 0.0) + lat,
                     timeouts=(own or 0.0) + to,
                     amplification=amp,
-                    path=[m, *path],
-                    unknown=([m] if own is None else []) + unknown,
+                    next=nxt,
+                    own_unknown=own is None,
                 )
         return result
+
+    def chain_path(self, name: str) -> list[str]:
+        """The worst latency chain below a component, this one first."""
+        out = [name]
+        nxt = self.chains[name].next
+        while nxt is not None:
+            out.append(nxt)
+            nxt = self.chains[nxt].next
+        return out
+
+    def chain_unknown(self, name: str) -> list[str]:
+        """The components on that chain that declare no latency (counted as 0)."""
+        return [n for n in self.chain_path(name) if self.chains[n].own_unknown]
 
     @cached_property
     def sync_cycles(self) -> list[list[str]]:

@@ -40,7 +40,7 @@ def test_avl001_flags_a_product_below_the_objective(check_design):
     (d,) = findings(r, "AVL001")
     assert d.message == "`api` can be at most 99.900025% available, below the system's requirement of 99.95%"
     assert d.span.line == 4
-    assert any("db 99.95% x db2 99.95%" in h for h in d.hints)
+    assert any("the product of 2 x 99.95% (db, db2) is 99.900025%" in h for h in d.hints)
     assert any("`left`" in h and "`right`" in h and "always up" in h for h in d.hints)
     assert d.fingerprint == "AVL001:s/service:api"
 
@@ -162,7 +162,10 @@ def test_rty001_retry_amplification(check_design):
 """
     r = check_design(design(body))
     (d,) = findings(r, "RTY001")  # reported once, at the top of the chain
-    assert d.message == "one failing request at the bottom of a chain from `a` can be retried up to 18 times (limit 10)"
+    assert d.message == (
+        "one request from `a` can reach the bottom of its chain 18 times when it fails there "
+        "(attempts multiply along the chain; limit 10)"
+    )
     fixed = body.replace("retries 2 } }\n  service b", "retries 0 } }\n  service b")
     assert findings(check_design(design(fixed)), "RTY001") == []
 
@@ -206,5 +209,38 @@ def test_cyc001_sync_cycle(check_design, asynchronous):
     else:
         (d,) = found
         assert d.message == "synchronous call cycle among `a`, `b`, `c`"
-        assert d.fingerprint == "CYC001:s/cycle:a,b,c"
+        assert d.fingerprint == "CYC001:s/service:a/cycle"
         assert len(d.notes) == 3
+
+
+def test_rty001_reported_once_at_the_top_of_a_chain(check_design):
+    body = """\
+  service gw { calls a { timeout 10s } }
+  service a { calls b { timeout 1s; retries 3 } }
+  service b { calls c { timeout 100ms; retries 3 } }
+  service c {}
+"""
+    (d,) = findings(check_design(design(body)), "RTY001")
+    assert "from `gw`" in d.message and "16 times" in d.message
+
+
+def test_avl002_with_a_100_percent_objective_does_not_crash(check_design):
+    body = """\
+  service api { calls db { timeout 50ms }; slo { availability 100% } }
+  store db { availability 99.9% source "test" }
+"""
+    r = check_design(design(body))
+    assert "INT001" not in r.codes
+    (d,) = findings(r, "AVL002")
+    assert any("leaves no error budget" in h for h in d.hints)
+
+
+def test_a_deep_chain_is_summarised_not_listed(check_design):
+    n = 60
+    body = "".join(
+        f"  service s{i} {{ calls s{i + 1} {{ timeout {2000 - i}ms }}; slo {{ latency p99 1ms }} }}\n" for i in range(n)
+    )
+    body += f"  external s{n} {{ latency p99 50ms }}\n"
+    r = check_design(design(body))
+    d = next(x for x in findings(r, "LAT001") if "`s0 ->" in x.message)
+    assert "-> ... ->" in d.message and len(d.message) < 200

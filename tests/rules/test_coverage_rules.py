@@ -87,3 +87,11 @@ def test_sec012_retention(check_design):
     (d,) = findings(check_design(design(body)), "SEC012")
     assert d.message == "store `db` holds pii data with no retention stated"
     assert findings(check_design(design(body.replace("}", "; retention 730d }"))), "SEC012") == []
+
+
+def test_scl004_rate_limited_calls_bound_what_arrives(check_design):
+    body = """\
+  service api { exposure public; calls bank { timeout 1s; rate_limit 50 rps } }
+  external bank { rate_limit 100 rps }
+"""
+    assert findings(check_design(design(body, "peak_load 1000 rps")), "SCL004") == []

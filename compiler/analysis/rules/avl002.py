@@ -54,8 +54,12 @@ class ExtraNine(Rule):
                     path=g.edge_path(e),
                     label=f"{pct(a)} < {pct(need)}",
                     hints=[
-                        f"one dependency at {pct(a)} uses {min(100, (1 - a) / (1 - target) * 100):.0f}% of "
-                        f"`{name}`'s error budget ({whose})",
+                        (
+                            f"one dependency at {pct(a)} uses {min(100, (1 - a) / (1 - target) * 100):.0f}% of "
+                            f"`{name}`'s error budget ({whose})"
+                        )
+                        if target < 1
+                        else f"an objective of 100% leaves no error budget at all ({whose})",
                         "use a more available dependency, or soften it: `fallback cache`, `criticality soft`, "
                         "or make the edge asynchronous",
                     ],

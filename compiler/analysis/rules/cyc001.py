@@ -44,7 +44,7 @@ class SyncCycle(Rule):
                 if len(members) > 1
                 else f"synchronous call cycle: {shown}",
                 at=g.comps[first].span,
-                path="cycle:" + ",".join(members),
+                path=f"{g.comp_path(first)}/cycle",
                 label="part of a cycle",
                 hints=["make one edge of the cycle asynchronous, or move what both need into a third component"],
                 notes=[(e.span, f"`{e.source}` {e.kind} `{e.target}`") for e in closing[:4]],

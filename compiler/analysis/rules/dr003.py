@@ -48,7 +48,7 @@ class RecoveryObjectivesMissing(Rule):
             message=f"system `{g.system.name}` keeps data (in {', '.join(f'`{n}`' for n in holders[:3])}"
             f"{' and more' if len(holders) > 3 else ''}) but states no {' or '.join(missing)}",
             at=g.system.span,
-            path="requirements/" + "+".join(missing),
+            path="requirements/recovery-objectives",
             label=f"no {' or '.join(missing)}",
             hints=["state them in `requirements { rpo 5m; rto 1h }`"],
         )

@@ -4,7 +4,8 @@
 system's `requirements { latency p99 ... }`), the sum of the declared p99 latencies along the worst
 synchronous chain below it, each hop capped by the caller's timeout x attempts, found by dynamic programming
 over the graph (never by enumerating paths). Above the objective, the objective is missed on a normal day.
-LAT002 checks the same chain against the timeouts.
+A component's calls are taken to run in parallel (the worst one counts), so for calls made one after another
+the figure is a lower bound. LAT002 checks the same chain against the timeouts.
 
 **Why it matters.** Latencies along a synchronous chain add up, and a caller that waits longer than its own
 budget turns a slow dependency into its own outage (AWS REL05-BP05; Brooker, "Timeouts, retries, and backoff
@@ -62,12 +63,20 @@ class LatencyChain(Rule):
                 continue
             target, whose = goal
             chain = g.chains[name]
-            path = " -> ".join(chain.path)
+            hops = g.chain_path(name) if chain.latency > target else []
+            path = " -> ".join(hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]])
             if chain.latency > target:
                 yield Finding(
                     message=f"the p99 latency along `{path}` is {ms(chain.latency)}, above {whose} of {ms(target)}",
                     at=g.comps[name].span,
                     path=g.comp_path(name),
                     label=f"{ms(chain.latency)} > {ms(target)}",
-                    hints=["cut the chain: call in parallel or asynchronously, cache, or relax the objective"],
+                    hints=[
+                        "cut the chain: call in parallel or asynchronously, cache, or relax the objective",
+                        *(
+                            [f"{len(unknown)} component(s) on it declare no latency and count as 0ms"]
+                            if (unknown := [h for h in hops if g.chains[h].own_unknown])
+                            else []
+                        ),
+                    ],
                 )

@@ -43,13 +43,14 @@ class RetryAmplification(Rule):
             if amp <= LIMIT:
                 continue
             # report at the top of each chain only: a caller whose own amplification is not larger adds nothing
-            if any(chains[e.source].amplification > amp for e in g.inc[name] if e.mode == "sync"):
-                continue
+            if any(chains[e.source].amplification >= amp for e in g.inc[name] if e.mode == "sync"):
+                continue  # a caller carries the same chain: report it there, once
+            shown = str(amp) if amp < 10**6 else "more than a million"
             yield Finding(
-                message=f"one failing request at the bottom of a chain from `{name}` can be retried up to {amp} "
-                f"times (limit {LIMIT})",
+                message=f"one request from `{name}` can reach the bottom of its chain {shown} times when it fails "
+                f"there (attempts multiply along the chain; limit {LIMIT})",
                 at=g.comps[name].span,
                 path=g.comp_path(name),
-                label=f"{amp}x retries",
+                label=f"{shown}x attempts",
                 hints=["retry at one layer only (`retries 0` elsewhere), and cap retries with `retry_budget 10%`"],
             )

@@ -71,8 +71,9 @@ class ZoneLossBelowPeak(Rule):
             left = lo - lost
             carried = left * cap
             load, bounded = _load(g, name, peak)
-            if carried >= load or c.replicas.max * cap < load:
-                continue  # enough, or SCL001's: not even the maximum carries it
+            headroom = getattr(c, "headroom", None) or 0.0
+            if carried >= load or c.replicas.max * cap * (1 - headroom) < load:
+                continue  # enough, or SCL001's: not even the maximum (less headroom, as SCL001 counts) carries it
             per_replica = math.ceil(load / cap)
             want = math.ceil(per_replica * k / (k - 1))
             need = f"{_rps(load)} ({bounded})" if bounded else f"the peak load of {_rps(peak)}"

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
+from .scl001 import _rps
 from .spof001 import _ep_phrase, _reach
 
 
@@ -49,7 +50,7 @@ class NoAutoscaling(Rule):
             why = (
                 f"its replicas range {c.replicas.min}..{c.replicas.max} has no scaling signal"
                 if ranged and c.replicas is not None
-                else f"peak load ({req.peak_load:g} rps) is above sustained load ({req.sustained_load:g} rps)"  # type: ignore[union-attr]
+                else f"peak load ({_rps(req.peak_load)}) is above sustained load ({_rps(req.sustained_load)})"  # type: ignore[union-attr]
             )
             yield Finding(
                 message=f"service `{name}` does not scale automatically: {why}",

@@ -24,7 +24,19 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
+from .scl001 import _rps
 from .spof001 import _ep_phrase, _reach
+
+
+def _arriving(g: Graph, name: str, peak: float) -> tuple[float, str]:
+    """The load that can reach a dependency at peak: the peak, unless every call into it is rate-limited below
+    that (its own `rate_limit` is the quota being checked, not a bound on what arrives)."""
+    inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
+    if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
+        bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
+        if bound < peak:
+            return bound, "the rate limits on the calls into it"
+    return peak, ""
 
 
 @rule
@@ -44,13 +56,17 @@ class QuotaBelowPeak(Rule):
         for name, bits in needed.items():
             c = g.comps[name]
             limits = [r for r in getattr(c, "rate_limit", []) or [] if r.per == "total"]
-            if c.kind == "external" and limits and min(r.rate for r in limits) < peak:
-                limit = min(r.rate for r in limits)
+            if c.kind != "external" or not limits:
+                continue
+            limit = min(r.rate for r in limits)
+            load, bounded = _arriving(g, name, peak)
+            if limit < load:
+                arriving = f"{_rps(load)} ({bounded})" if bounded else f"the peak load of {_rps(peak)}"
                 yield Finding(
-                    message=f"`{name}` accepts at most {limit:g} rps, below the peak load of {peak:g} rps that "
-                    f"reaches it through {_ep_phrase(eps, bits)}",
+                    message=f"`{name}` accepts at most {_rps(limit)}, below {arriving} that reaches it through "
+                    f"{_ep_phrase(eps, bits)}",
                     at=c.span,
                     path=g.comp_path(name),
-                    label=f"limit {limit:g} rps",
+                    label=f"limit {_rps(limit)}",
                     hints=["raise and state the quota, queue in front of it, or make the call soft or asynchronous"],
                 )

@@ -67,8 +67,8 @@ class PartitionsBelowConsumers(Rule):
                     label=f"{partitions} partitions < {total} consumers",
                     notes=[(e.span, f"`{m}` consumes `{name}` here") for m, e in members.items()],
                     hints=[
-                        f"give `{name}` at least {total} partitions (`partitions {total}`), or cap the consumers' "
-                        f"replicas at {partitions}",
+                        f"give `{name}` at least {total} partitions (`partitions {total}`), or cap the group's "
+                        f"replicas so that together they run at most {partitions}",
                     ],
                 )
 
