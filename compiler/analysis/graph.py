@@ -276,6 +276,13 @@ class Graph:
         classes, unknown = self._availability_classes
         deps = self.closure[name] | self.bit[name]
         log = 0.0
+        if len(classes) > 32:  # many distinct figures: walking the set is cheaper than a popcount per figure
+            for member in self.members(deps & ~unknown):
+                a = self.own_availability(member).value or 0.0
+                if a <= 0:
+                    return 0.0, deps & unknown
+                log += math.log(a)
+            return math.exp(log), deps & unknown
         for a, mask in classes.items():
             n = (deps & mask).bit_count()
             if n:

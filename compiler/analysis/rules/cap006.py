@@ -52,6 +52,15 @@ class ExactlyOnceWithoutIdempotency(Rule):
     practices = ("REL04-BP04",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        non_dedup: dict[str, list] = {}  # per stream or queue, its consumers that do not deduplicate: once
+
+        def duplicates(target: str) -> list:
+            if target not in non_dedup:
+                non_dedup[target] = [
+                    c for c in g.inc[target] if c.kind == "consumes" and c.delivery not in ONCE and not _dedups(c)
+                ]
+            return non_dedup[target]
+
         for name in g.comps:
             for e in g.out[name]:
                 if e.delivery not in ONCE:
@@ -76,12 +85,12 @@ class ExactlyOnceWithoutIdempotency(Rule):
                         ],
                     )
                 elif e.kind == "publishes":
-                    dups = [
-                        c for c in g.inc[e.target] if c.kind == "consumes" and c.delivery not in ONCE and not _dedups(c)
-                    ]
+                    dups = duplicates(e.target)
                     if not dups:
                         continue
-                    who = ", ".join(f"`{c.source}`" for c in dups)
+                    who = ", ".join(f"`{c.source}`" for c in dups[:4]) + (
+                        f" and {len(dups) - 4} more" if len(dups) > 4 else ""
+                    )
                     yield Finding(
                         message=(
                             f"`{name}` publishes to {target.kind} `{e.target}` expecting {said} delivery, but it "
@@ -91,7 +100,7 @@ class ExactlyOnceWithoutIdempotency(Rule):
                         at=e.span,
                         path=g.edge_path(e),
                         label="consumers not idempotent",
-                        notes=[(c.span, f"`{c.source}` consumes `{e.target}` here, not idempotent") for c in dups],
+                        notes=[(c.span, f"`{c.source}` consumes `{e.target}` here, not idempotent") for c in dups[:3]],
                         hints=[
                             f"make every consumer of `{e.target}` idempotent (`idempotent yes` on its `consumes`)",
                             "or state what the path does: `delivery at_least_once`",
