@@ -402,17 +402,26 @@ EDGE_PROPS = [
 
 # --- components ----------------------------------------------------------------------------------------------
 
+
+def _about(purpose: str, example: str, owner: str = "the owning team") -> list[Prop]:
+    """The statements that say what any element is and who owns it: `description`, `owner`, `tags`,
+    `properties`. Every element takes them; only their wording differs."""
+    return [
+        P("description", Text(), doc=purpose, ex=f'description "{example}"'),
+        P("owner", Text(names=True), doc=owner, ex='owner "payments-team"'),
+        P("tags", ListOf(Word()), doc="labels", ex="tags [tier1, pci]"),
+        P(
+            "properties",
+            doc="free key-value facts",
+            ex='properties { cost_center "cc-42" }',
+            block=PROPERTIES,
+            build=_block_only,
+        ),
+    ]
+
+
 COMMON = [
-    P("description", Text(), doc="what it does", ex='description "Authorizes card payments."'),
-    P("owner", Text(names=True), doc="the owning team", ex='owner "payments-team"'),
-    P("tags", ListOf(Word()), doc="labels", ex="tags [tier1, pci]"),
-    P(
-        "properties",
-        doc="free key-value facts",
-        ex='properties { cost_center "cc-42" }',
-        block=PROPERTIES,
-        build=_block_only,
-    ),
+    *_about("what it does", "Authorizes card payments."),
     P(
         "technology",
         Text(),
@@ -874,16 +883,7 @@ REQUIREMENTS = BlockSpec(
 REGION_SPEC = BlockSpec(
     "region",
     [
-        P("description", Text(), doc="what it is for", ex='description "primary region for EU customers"'),
-        P("owner", Text(names=True), doc="who operates it", ex='owner "platform-team"'),
-        P("tags", ListOf(Word()), doc="labels", ex="tags [eu]"),
-        P(
-            "properties",
-            doc="free key-value facts",
-            ex='properties { account "prod-eu" }',
-            block=PROPERTIES,
-            build=_block_only,
-        ),
+        *_about("what it is for", "primary region for EU customers", owner="who operates it"),
         P("zones", ListOf(Word(), min_len=1), doc="its availability zones", ex="zones [a, b, c]"),
         P(
             "role",
@@ -900,9 +900,7 @@ REGION_SPEC = BlockSpec(
 SYSTEM_PROPS = BlockSpec(
     "system",
     [
-        P("description", Text(), doc="the functional purpose", ex='description "Authorizes card payments."'),
-        P("owner", Text(names=True), doc="the owning team", ex='owner "payments-team"'),
-        P("tags", ListOf(Word()), doc="labels", ex="tags [tier1]"),
+        *_about("the functional purpose", "Authorizes card payments."),
         P(
             "technology",
             Text(),
@@ -910,13 +908,6 @@ SYSTEM_PROPS = BlockSpec(
             doc="the platform it runs on, and why",
             build=_technology,
             ex='technology "Kubernetes on EKS" because "one platform for every team"',
-        ),
-        P(
-            "properties",
-            doc="free key-value facts",
-            ex='properties { cost_center "cc-42" }',
-            block=PROPERTIES,
-            build=_block_only,
         ),
         P(
             "requirements",
