@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis.graph import Graph, minutes_per_30_days, pct
+from .analysis.graph import Graph, duration, minutes_per_30_days, pct
 from .analysis.rules.avl001 import targets
-from .analysis.rules.lat001 import latency_target, ms
+from .analysis.rules.lat001 import latency_target
 
 
 def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
@@ -83,11 +83,11 @@ def human(report: dict[str, Any]) -> str:
             + (f"; error budget {budget:.1f} min" if budget is not None else "")
         )
         objective = lat["objective_p99"]
-        lat_line = f"  latency chain: {' -> '.join(lat['chain'])}: p99 {ms(lat['p99'])}"
+        lat_line = f"  latency chain: {' -> '.join(lat['chain'])}: p99 {duration(lat['p99'])}"
         if objective is not None:
-            lat_line += f" against {ms(objective)} ({'meets' if lat['meets_objective'] else 'ABOVE'})"
+            lat_line += f" against {duration(objective)} ({'meets' if lat['meets_objective'] else 'ABOVE'})"
         lines.append(lat_line)
-        lines.append(f"  worst-case wait before timeouts fire: {ms(lat['worst_case_wait'])}")
+        lines.append(f"  worst-case wait before timeouts fire: {duration(lat['worst_case_wait'])}")
         if lat["unknown"]:
             lines.append(f"  no latency declared for: {', '.join(lat['unknown'])} (counted as 0)")
         lines.append(f"  retry amplification: {ep['retry_amplification']}x")

@@ -193,3 +193,16 @@ def test_composite_availability_equals_the_product_over_the_dependency_set(check
             assert len(deps) == len(set(deps))
             expected = math.prod(g.own_availability(d).value for d in deps)
             assert math.isclose(g.composite(name)[0], expected, rel_tol=1e-12), name
+
+
+def test_a_rule_module_that_fails_to_load_is_reported_and_the_others_run(check_design, monkeypatch):
+    from designc.analysis import rule as rule_module
+
+    monkeypatch.setattr(rule_module, "BROKEN", [("xyz001", "SyntaxError: boom")])
+    import designc.analysis as analysis
+
+    monkeypatch.setattr(analysis, "BROKEN", rule_module.BROKEN)
+    r = check_design(FLAWED)
+    (d,) = findings(r, "INT001")
+    assert "rule module xyz001 failed to load: SyntaxError: boom" in d.message
+    assert findings(r, "TMO001")  # the other rules still ran

@@ -9,7 +9,7 @@ from ..ast import Span
 from ..diagnostics import INTERNAL, Diagnostic, Note, diag
 from .config import Config
 from .graph import Graph
-from .rule import all_rules
+from .rule import BROKEN, all_rules
 
 
 def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
@@ -17,7 +17,15 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
     if model.system is None:
         return []
     g = Graph(model)
-    out: list[Diagnostic] = []
+    out: list[Diagnostic] = [
+        diag(
+            INTERNAL,
+            f"rule module {module} failed to load: {error}",
+            to_span(model.system.span),
+            hints=["this is a bug in designc; the other rules ran"],
+        )
+        for module, error in BROKEN
+    ]
     for code, cls in all_rules().items():
         if not config.enabled(code):
             continue

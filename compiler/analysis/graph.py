@@ -416,5 +416,17 @@ def pct(a: float) -> str:
     return text + "%"
 
 
+def duration(seconds: float) -> str:
+    """Seconds in the language's own units, as a user would write them: 0s, 250ms, 1.5s, 5m, 24h, 7d."""
+    if seconds == 0:
+        return "0s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    if seconds >= 1:
+        return f"{round(seconds, 3):g}s"
+    return f"{round(seconds * 1000, 3):g}ms"
+
+
 def minutes_per_30_days(a: float) -> float:
     return (1 - a) * 30 * 24 * 60

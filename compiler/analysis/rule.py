@@ -52,6 +52,7 @@ class Rule:
 
 _RULES: dict[str, type[Rule]] = {}
 _LOADED = False
+BROKEN: list[tuple[str, str]] = []  # rule modules that failed to import: (module, error), reported as INT001
 
 
 def rule(cls: type[Rule]) -> type[Rule]:
@@ -74,6 +75,9 @@ def all_rules() -> dict[str, type[Rule]]:
 
         for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
             if not m.name.startswith("_"):
-                importlib.import_module(f"{pkg.__name__}.{m.name}")
+                try:
+                    importlib.import_module(f"{pkg.__name__}.{m.name}")
+                except Exception as e:  # one broken rule must not take the others down
+                    BROKEN.append((m.name, f"{type(e).__name__}: {e}"))
         _LOADED = True
     return dict(sorted(_RULES.items()))

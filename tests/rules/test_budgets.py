@@ -103,7 +103,7 @@ def test_lat001_p99_chain_above_objective(check_design):
     assert findings(r, "LAT001") == []
     # the timeouts still let api wait 1 s, above its 300 ms objective
     (w,) = findings(r, "LAT002")
-    assert w.message == "`api` may wait 1000ms on its dependencies before a timeout fires, above its SLO of 300ms"
+    assert w.message == "`api` may wait 1s on its dependencies before a timeout fires, above its SLO of 300ms"
     assert findings(check_design(design(fixed.replace("timeout 1s", "timeout 250ms"))), "LAT002") == []
 
 
@@ -144,7 +144,7 @@ def test_tmo002_caller_gives_up_first(check_design):
   external bank {}
 """
     (d,) = findings(check_design(design(body)), "TMO002")
-    assert d.message == "`api` waits 500ms for `pay`, which may itself wait 4000ms on `bank`"
+    assert d.message == "`api` waits 500ms for `pay`, which may itself wait 4s on `bank`"
     assert d.notes and d.notes[0].span.line == 5
     fixed = body.replace("timeout 500ms", "timeout 5s")
     assert findings(check_design(design(fixed)), "TMO002") == []

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Replication
-from ..graph import Graph, p99
+from ..graph import Graph, duration, p99
 from ..rule import Finding, Rule, rule
 
 STRONG = ("linearizable", "strong", "sequential")
@@ -106,7 +106,7 @@ class CrossRegionConsistencyLatency(Rule):
                         message=(
                             f"`{e.source}` writes {c.kind} `{name}` synchronously, which keeps {where}, but no "
                             f"round-trip time is known between {a} and {b} to weigh against its p99 budget of "
-                            f"{_ms(budget)} ({whose})"
+                            f"{duration(budget)} ({whose})"
                         ),
                         at=e.span,
                         path=g.edge_path(e),
@@ -122,19 +122,19 @@ class CrossRegionConsistencyLatency(Rule):
                 how = "every other region" if wait_all else "at least one other region"
                 yield Finding(
                     message=(
-                        f"`{e.source}` has a p99 budget of {_ms(budget)} ({whose}) but writes {c.kind} `{name}` "
+                        f"`{e.source}` has a p99 budget of {duration(budget)} ({whose}) but writes {c.kind} `{name}` "
                         f"synchronously, which keeps {where}: a write waits for {how}, at least the round trip "
-                        f"{a} - {b} of {_ms(rtt)}"
+                        f"{a} - {b} of {duration(rtt)}"
                     ),
                     at=e.span,
                     path=g.edge_path(e),
-                    label=f"round trip {_ms(rtt)} >= p99 {_ms(budget)}",
+                    label=f"round trip {duration(rtt)} >= p99 {duration(budget)}",
                     notes=[(c.span, f"`{name}` replicates {rep.mode} across {_and(regions)}")],
                     hints=[
                         f"replicate `{name}` synchronously within a region (`spread zones`) and asynchronously "
                         "across regions, accepting an RPO above zero",
                         f"or relax the promise (`consistency read_your_writes` or `eventual`) on `{name}`, or give "
-                        f"`{e.source}` a p99 budget above {_ms(rtt)}",
+                        f"`{e.source}` a p99 budget above {duration(rtt)}",
                     ],
                 )
 
@@ -162,12 +162,6 @@ def _serving(g: Graph) -> set[str]:
                 seen.add(e.target)
                 todo.append(e.target)
     return seen
-
-
-def _ms(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:g}ms"
-    return f"{seconds:g}s"
 
 
 def _and(items: list[str]) -> str:

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, duration
 from ..rule import Finding, Rule, rule
 
 STRONG = ("linearizable", "strong", "sequential")
@@ -76,9 +76,9 @@ class TtlCacheOnStrongReadPath(Rule):
                 inval = getattr(cache, "invalidation", None)
                 if inval == "write_around":
                     stale = "writes go around it, so entries change only when they expire"
-                    stale += f" after {_duration(ttl)}" if ttl is not None else ""
+                    stale += f" after {duration(ttl)}" if ttl is not None else ""
                 elif ttl is not None:
-                    stale = f"it is invalidated only by its TTL of {_duration(ttl)}"
+                    stale = f"it is invalidated only by its TTL of {duration(ttl)}"
                 else:
                     stale = "it states neither invalidation nor a TTL, so entries may never change"
                 notes = [(cache.span, f"cache `{e.target}`")]
@@ -105,10 +105,3 @@ class TtlCacheOnStrongReadPath(Rule):
                         f"or state the weaker need: `consistency eventual` on the edge that reads `{e.target}`",
                     ],
                 )
-
-
-def _duration(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g}{unit}"
-    return f"{seconds * 1000:g}ms" if seconds < 1 else f"{seconds:g}s"

@@ -38,21 +38,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, duration
 from ..rule import Finding, Rule, rule
 from .spof005 import _data_regions
-
-
-def _dur(s: float) -> str:
-    """Seconds in the language's own units: 0s, 90s, 5m, 24h, 7d, 250ms."""
-    if s == 0:
-        return "0s"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if s >= size and s % size == 0:
-            return f"{int(s // size)}{unit}"
-    if s >= 1:
-        return f"{s:g}s"
-    return f"{s * 1000:g}ms"
 
 
 def _backup_rpo(backup: object | None) -> tuple[float | None, str]:
@@ -60,9 +48,9 @@ def _backup_rpo(backup: object | None) -> tuple[float | None, str]:
     if backup is None:
         return None, ""
     if getattr(backup, "rpo", None) is not None:
-        return backup.rpo, f"backup rpo {_dur(backup.rpo)}"
+        return backup.rpo, f"backup rpo {duration(backup.rpo)}"
     if getattr(backup, "interval", None) is not None:
-        return backup.interval, f"backup every {_dur(backup.interval)}"
+        return backup.interval, f"backup every {duration(backup.interval)}"
     return None, "its rpo not stated"
 
 
@@ -80,8 +68,11 @@ def _local(c: object, rpo: float) -> tuple[str, list[str]] | None:
             )
         if b_rpo is not None and b_rpo > rpo:
             return (
-                f"is not replicated and can lose up to {_dur(b_rpo)} of writes ({b_how})",
-                [f"back it up at least every {_dur(rpo)} (`backup {{ pitr on; rpo {_dur(rpo)} }}`)", "or replicate it"],
+                f"is not replicated and can lose up to {duration(b_rpo)} of writes ({b_how})",
+                [
+                    f"back it up at least every {duration(rpo)} (`backup {{ pitr on; rpo {duration(rpo)} }}`)",
+                    "or replicate it",
+                ],
             )
         return None
     if rpo > 0:
@@ -150,22 +141,22 @@ class RpoNotMet(Rule):
                             "its data",
                             [
                                 *fix,
-                                f"or back it up out of the region: `backup {{ cross_region on; rpo {_dur(rpo)} }}`",
+                                f"or back it up out of the region: `backup {{ cross_region on; rpo {duration(rpo)} }}`",
                             ],
                         )
                     elif rpo == 0 or (b_rpo is not None and b_rpo > rpo):
                         found = (
                             f"has every live copy in `{region}`, so after losing it only the cross-region backup "
                             f"remains ({b_how})",
-                            fix if rpo == 0 else [*fix, f"or back up across regions at least every {_dur(rpo)}"],
+                            fix if rpo == 0 else [*fix, f"or back up across regions at least every {duration(rpo)}"],
                         )
             if found is None:
                 continue
             why, hints = found
             yield Finding(
-                message=f"store `{name}` {why}, but the requirements ask rpo {_dur(rpo)}{suffix}",
+                message=f"store `{name}` {why}, but the requirements ask rpo {duration(rpo)}{suffix}",
                 at=c.span,
                 path=g.comp_path(name),
-                label=f"cannot meet rpo {_dur(rpo)}",
+                label=f"cannot meet rpo {duration(rpo)}",
                 hints=[*hints, "or relax `rpo` to what the design delivers"],
             )

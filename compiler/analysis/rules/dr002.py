@@ -38,9 +38,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, duration
 from ..rule import Finding, Rule, rule
-from .dr001 import _dur
 from .spof005 import _data_regions
 
 MANUAL_FAILOVER_FLOOR = 3600.0  # seconds: the least a manual failover can be counted on to take
@@ -69,11 +68,11 @@ class RtoNotBacked(Rule):
         if len(g.design.regions) < 2 and strategy is None:
             only = f"one region (`{g.design.regions[0].name}`)" if g.design.regions else "no region"
             yield Finding(
-                message=f"the requirements ask rto {_dur(rto)}, but the design has {only} and no disaster-recovery "
+                message=f"the requirements ask rto {duration(rto)}, but the design has {only} and no disaster-recovery "
                 "strategy: losing the region leaves nothing to recover to",
                 at=system.span,
                 path="requirements/rto#single-region",
-                label=f"rto {_dur(rto)}",
+                label=f"rto {duration(rto)}",
                 hints=[
                     "add a second region (`region NAME { zones [a, b, c]; role standby }`) and "
                     "`disaster_recovery { strategy warm_standby; failover automatic }`",
@@ -83,27 +82,27 @@ class RtoNotBacked(Rule):
             )
         if dr is not None and dr.failover == "manual" and rto < MANUAL_FAILOVER_FLOOR:
             yield Finding(
-                message=f"the requirements ask rto {_dur(rto)}, but failover is manual: paging, diagnosis, the "
-                f"decision and the runbook take about {_dur(MANUAL_FAILOVER_FLOOR)} or more",
+                message=f"the requirements ask rto {duration(rto)}, but failover is manual: paging, diagnosis, the "
+                f"decision and the runbook take about {duration(MANUAL_FAILOVER_FLOOR)} or more",
                 at=system.span,
                 path="requirements/rto#manual-failover",
                 label="manual failover",
                 hints=[
                     "automate it: `disaster_recovery { failover automatic }` with health-checked routing",
-                    f"or relax the RTO to at least {_dur(MANUAL_FAILOVER_FLOOR)}",
+                    f"or relax the RTO to at least {duration(MANUAL_FAILOVER_FLOOR)}",
                 ],
             )
         floor = STRATEGY_FLOOR.get(strategy or "")
         if strategy is not None and floor is not None and rto < floor:
             yield Finding(
-                message=f"the requirements ask rto {_dur(rto)}, but a `{strategy}` strategy usually recovers in "
-                f"{STRATEGY_TIME[strategy]} (below {_dur(floor)} is not to be expected)",
+                message=f"the requirements ask rto {duration(rto)}, but a `{strategy}` strategy usually recovers in "
+                f"{STRATEGY_TIME[strategy]} (below {duration(floor)} is not to be expected)",
                 at=system.span,
                 path="requirements/rto#strategy",
-                label=f"{strategy} vs rto {_dur(rto)}",
+                label=f"{strategy} vs rto {duration(rto)}",
                 hints=[
                     "choose a faster strategy: `warm_standby` (minutes), `hot_standby` or `active_active` (near zero)",
-                    f"or relax the RTO to at least {_dur(floor)}",
+                    f"or relax the RTO to at least {duration(floor)}",
                 ],
             )
         if strategy in NEEDS_STANDBY:

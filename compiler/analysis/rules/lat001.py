@@ -25,12 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, p99
+from ..graph import Graph, duration, p99
 from ..rule import Finding, Rule, rule
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f}ms" if seconds < 10 else f"{seconds:.0f}s"
 
 
 def latency_target(g: Graph, name: str) -> tuple[float, str] | None:
@@ -67,10 +63,11 @@ class LatencyChain(Rule):
             path = " -> ".join(hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]])
             if chain.latency > target:
                 yield Finding(
-                    message=f"the p99 latency along `{path}` is {ms(chain.latency)}, above {whose} of {ms(target)}",
+                    message=f"the p99 latency along `{path}` is {duration(chain.latency)}, "
+                    f"above {whose} of {duration(target)}",
                     at=g.comps[name].span,
                     path=g.comp_path(name),
-                    label=f"{ms(chain.latency)} > {ms(target)}",
+                    label=f"{duration(chain.latency)} > {duration(target)}",
                     hints=[
                         "cut the chain: call in parallel or asynchronously, cache, or relax the objective",
                         *(

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, duration
 from ..rule import Finding, Rule, rule
-from .lat001 import latency_target, ms
+from .lat001 import latency_target
 
 
 @rule
@@ -43,13 +43,13 @@ class TimeoutChain(Rule):
             chain = g.chains[name]
             if chain.latency <= target < chain.timeouts:
                 yield Finding(
-                    message=f"`{name}` may wait {ms(chain.timeouts)} on its dependencies before a timeout fires, "
-                    f"above {whose} of {ms(target)}",
+                    message=f"`{name}` may wait {duration(chain.timeouts)} on its dependencies before a timeout fires, "
+                    f"above {whose} of {duration(target)}",
                     at=g.comps[name].span,
                     path=g.comp_path(name),
-                    label=f"waits up to {ms(chain.timeouts)}",
+                    label=f"waits up to {duration(chain.timeouts)}",
                     hints=[
                         "lower the timeouts (or retries) of its synchronous calls so that timeout x attempts fits "
-                        f"within {ms(target)}",
+                        f"within {duration(target)}",
                     ],
                 )

@@ -22,9 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, attempts
+from ..graph import Graph, attempts, duration
 from ..rule import Finding, Rule, rule
-from .lat001 import ms
 
 
 @rule
@@ -48,14 +47,14 @@ class TimeoutInversion(Rule):
                 callee_worst, inner = worst[e.target]
                 if e.timeout < callee_worst:
                     yield Finding(
-                        message=f"`{name}` waits {ms(e.timeout)} for `{e.target}`, which may itself wait "
-                        f"{ms(callee_worst)} on `{inner.target}`",  # type: ignore[attr-defined]
+                        message=f"`{name}` waits {duration(e.timeout)} for `{e.target}`, which may itself wait "
+                        f"{duration(callee_worst)} on `{inner.target}`",  # type: ignore[attr-defined]
                         at=e.span,
                         path=g.edge_path(e),
-                        label=f"{ms(e.timeout)} < {ms(callee_worst)}",
+                        label=f"{duration(e.timeout)} < {duration(callee_worst)}",
                         hints=[
-                            f"raise this timeout above {ms(callee_worst)}, or cut `{e.target}`'s timeout x attempts "
-                            f"below {ms(e.timeout)}"
+                            f"raise this timeout above {duration(callee_worst)}, or cut `{e.target}`'s "
+                            f"timeout x attempts below {duration(e.timeout)}"
                         ],
-                        notes=[(inner.span, f"`{e.target}` waits up to {ms(callee_worst)} here")],  # type: ignore[attr-defined]
+                        notes=[(inner.span, f"`{e.target}` waits up to {duration(callee_worst)} here")],  # type: ignore[attr-defined]
                     )
