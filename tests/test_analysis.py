@@ -212,3 +212,21 @@ def test_a_rule_module_that_fails_to_load_is_reported_and_the_others_run(check_d
     (d,) = findings(r, "INT001")
     assert "rule module xyz001 failed to load: SyntaxError: boom" in d.message
     assert findings(r, "TMO001")  # the other rules still ran
+
+
+def test_retry_limit_option(tmp_path: Path):
+    design = tmp_path / "a.design"
+    design.write_text(
+        "system s {\n  service a { calls b { timeout 9s; retries 3 } }\n"
+        "  service b { calls c { timeout 1s; retries 3 } }\n  service c {}\n}\n"
+    )
+
+    def codes():
+        return {x["code"] for x in json.loads(run_designc("check", "-f", "json", str(design)).stdout)["diagnostics"]}
+
+    assert "RTY001" in codes()  # 4 x 4 = 16 > 10
+    (tmp_path / "designc.toml").write_text("[options]\nretry-limit = 20\n")
+    assert "RTY001" not in codes()
+    (tmp_path / "designc.toml").write_text("[options]\nretry-limt = 20\n")
+    r = run_designc("check", str(design))
+    assert "unknown option `retry-limt`" in r.stdout

@@ -16,7 +16,7 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
     """Run every enabled rule over one design. ``to_span`` turns a model location into a diagnostic span."""
     if model.system is None:
         return []
-    g = Graph(model)
+    g = Graph(model, config.options)
     out: list[Diagnostic] = [
         diag(
             INTERNAL,

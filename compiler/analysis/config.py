@@ -6,6 +6,8 @@
     fail-on = "warning"                     # error (default), warning, info, never
     [tool.designc.severity]
     SPOF003 = "warning"
+    [tool.designc.options]
+    retry-limit = 10                        # RTY001
 
 The file is looked for in the folder checked and in each folder above it; `--config FILE` names one.
 """
@@ -28,7 +30,12 @@ CONFIG_ERROR = register(
     "rule codes (`designc rules`) or their prefixes; severities are error, warning or info.",
 )
 
-KEYS = {"select", "ignore", "severity", "fail-on"}
+KEYS = {"select", "ignore", "severity", "fail-on", "options"}
+
+# Rule options: name -> (default, what it is). Rules read them from the graph (`g.options`).
+OPTIONS: dict[str, tuple[float, str]] = {
+    "retry-limit": (10, "RTY001: the largest product of attempts along a chain"),
+}
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: str | None = None
+    options: dict[str, float] = field(default_factory=lambda: {k: v for k, (v, _) in OPTIONS.items()})
     problems: list[Diagnostic] = field(default_factory=list)
 
     def enabled(self, code: str) -> bool:
@@ -138,6 +146,17 @@ def load(path: Path | None, known_codes: list[str]) -> Config:
                 cfg.severity[code.upper()] = Severity(level)
     else:
         bad('`severity` must be a table of CODE = "error" | "warning" | "info"', "severity")
+    opts = table.get("options", {})
+    if isinstance(opts, dict):
+        for key, value in opts.items():
+            if key not in OPTIONS:
+                bad(f"unknown option `{key}`", key, [f"the options are {', '.join(sorted(OPTIONS))}"])
+            elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                bad(f"option `{key}` must be a positive number", key)
+            else:
+                cfg.options[key] = value
+    else:
+        bad("`options` must be a table", "options")
     fail_on = table.get("fail-on")
     if fail_on is not None:
         if fail_on in ("error", "warning", "info", "never"):

@@ -60,8 +60,9 @@ class Chain:
 
 
 class Graph:
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, options: dict[str, float] | None = None) -> None:
         self.design = design
+        self.options = options or {}  # rule options from the configuration (`[tool.designc.options]`)
         self.system = design.system
         self.requirements = design.system.requirements if design.system else None
         self.regions = {r.name: r for r in design.regions}

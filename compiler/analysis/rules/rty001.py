@@ -1,7 +1,8 @@
 """RTY001: retries multiply along a chain.
 
 **What it checks.** The largest product of attempts (1 + retries) along any synchronous chain that starts at a
-component (computed by dynamic programming over the graph), above the limit of 10.
+component (computed by dynamic programming over the graph), above a limit: 10 unless the configuration says
+otherwise (`[tool.designc.options] retry-limit = 20`).
 
 **Why it matters.** Retries at every layer multiply: five layers with three attempts each send 3^5 = 243 calls
 to the bottom for one failing request, a retry storm that keeps an overloaded dependency down (Brooker,
@@ -38,9 +39,10 @@ class RetryAmplification(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         chains = g.chains
+        limit = g.options.get("retry-limit", LIMIT)
         for name in g.comps:
             amp = chains[name].amplification
-            if amp <= LIMIT:
+            if amp <= limit:
                 continue
             # report at the top of each chain only: a caller whose own amplification is not larger adds nothing
             if any(chains[e.source].amplification >= amp for e in g.inc[name] if e.mode == "sync"):
@@ -48,7 +50,7 @@ class RetryAmplification(Rule):
             shown = str(amp) if amp < 10**6 else "more than a million"
             yield Finding(
                 message=f"one request from `{name}` can reach the bottom of its chain {shown} times when it fails "
-                f"there (attempts multiply along the chain; limit {LIMIT})",
+                f"there (attempts multiply along the chain; limit {limit:g})",
                 at=g.comps[name].span,
                 path=g.comp_path(name),
                 label=f"{shown}x attempts",
