@@ -33,11 +33,6 @@ class Result:
             | {d.span.file for d in self.diagnostics if d.span is not None and not d.span.file.startswith("<stdlib>")}
         )
 
-    def worst(self) -> Severity | None:
-        if not self.diagnostics:
-            return None
-        return max((d.severity for d in self.diagnostics), key=lambda s: s.rank)
-
 
 def check(
     paths: list[Path],

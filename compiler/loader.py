@@ -49,7 +49,6 @@ class Unit:
 
     root: Path
     entries: list[Path]
-    library: bool = False
 
 
 @dataclass
@@ -229,12 +228,12 @@ class Loader:
     def _dir_units(self, files: list[Path], root: Path) -> list[Unit]:
         systems = [f for f in files if _declares_system(self.read(f))]
         if len(systems) <= 1:
-            return [Unit(root, files)] if systems else [Unit(root, [f], library=True) for f in files]
+            return [Unit(root, files)] if systems else [Unit(root, [f]) for f in files]
         units = [Unit(root, [f]) for f in systems]
         imported: set[Path] = set()
         for u in units:
             imported |= self._closure(u.entries[0], root)
-        units += [Unit(root, [f], library=True) for f in files if f not in systems and f.resolve() not in imported]
+        units += [Unit(root, [f]) for f in files if f not in systems and f.resolve() not in imported]
         return units
 
     def _closure(self, entry: Path, root: Path) -> set[Path]:

@@ -15,6 +15,7 @@ in time linear (or near-linear) in components plus edges:
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,6 +23,8 @@ from typing import Any
 from ..model import Component, Design, Edge
 
 SYNC_KINDS = ("calls", "reads", "writes")
+DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
+STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
 
 
 def attempts(e: Edge) -> int:
@@ -103,12 +106,6 @@ class Graph:
     def zone_count(self, name: str) -> int:
         return sum(len(z) for z in self.placement[name].values())
 
-    def region_count(self, name: str) -> int:
-        return len(self.placement[name])
-
-    def primary_regions(self) -> list[str]:
-        return [r.name for r in self.design.regions if r.role in ("primary", "active")]
-
     def standby_regions(self) -> list[str]:
         return [r.name for r in self.design.regions if r.role == "standby"]
 
@@ -135,10 +132,6 @@ class Graph:
         return {n: [e for e in es if e.mode == "sync"] for n, es in self.out.items()}
 
     @cached_property
-    def callers(self) -> dict[str, list[str]]:
-        return {n: sorted({e.source for e in es}) for n, es in self.inc.items()}
-
-    @cached_property
     def entrypoints(self) -> list[str]:
         """Components outside callers reach first: public ones, and those clients call."""
         eps = []
@@ -148,6 +141,61 @@ class Graph:
             if c.exposure == "public" or any(self.comps[e.source].kind == "client" for e in self.inc[name]):
                 eps.append(name)
         return eps
+
+    @cached_property
+    def needed_by(self) -> dict[str, int]:
+        """For every component on the hard path of at least one entrypoint (entrypoints included), the bitset,
+        over the indexes of `entrypoints`, of the entrypoints that need it.
+
+        One pass over the condensed graph of hard edges, callers before callees, OR-ing each caller's set into
+        its callees': O((components + edges) x entrypoints / 64)."""
+        comp_of, sccs = self._scc
+        reach = [0] * len(sccs)
+        for i, name in enumerate(self.entrypoints):
+            reach[comp_of[name]] |= 1 << i
+        for i in range(len(sccs) - 1, -1, -1):  # sccs lists callees first: walk callers first
+            bits = reach[i]
+            if not bits:
+                continue
+            for m in sccs[i]:
+                for e in self.hard_out[m]:
+                    j = comp_of[e.target]
+                    if j != i:
+                        reach[j] |= bits
+        return {name: reach[comp_of[name]] for name in self.comps if reach[comp_of[name]]}
+
+    def entrypoint_names(self, bits: int, limit: int = 4) -> list[str]:
+        """At most ``limit`` entrypoint names from a `needed_by` bitset, without walking every bit."""
+        eps = self.entrypoints
+        names = []
+        while bits and len(names) < limit:
+            low = bits & -bits
+            names.append(eps[low.bit_length() - 1])
+            bits ^= low
+        return names
+
+    def entrypoint_phrase(self, bits: int, limit: int = 4) -> str:
+        """`entrypoint `a``, `entrypoints `a`, `b` and `c``, `entrypoints `a`, ... and 3 more`."""
+        total = bits.bit_count()
+        names = [f"`{n}`" for n in self.entrypoint_names(bits, limit)]
+        noun = "entrypoint" if total == 1 else "entrypoints"
+        if total > len(names):
+            return f"{noun} {', '.join(names)} and {total - len(names)} more"
+        return f"{noun} {joined(names)}"
+
+    @cached_property
+    def serving(self) -> dict[str, str]:
+        """Components that serve requests: reachable from an entrypoint through synchronous edges (hard or
+        soft), each with an entrypoint that reaches it. One breadth-first search from every entrypoint at once."""
+        origin = {ep: ep for ep in self.entrypoints}
+        todo = deque(origin)
+        while todo:
+            n = todo.popleft()
+            for e in self.sync_out[n]:
+                if e.target not in origin:
+                    origin[e.target] = origin[n]
+                    todo.append(e.target)
+        return origin
 
     @cached_property
     def entrypoint_set(self) -> frozenset[str]:
@@ -202,17 +250,6 @@ class Graph:
     @cached_property
     def _scc(self) -> tuple[dict[str, int], list[list[str]]]:
         return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.hard_out.items()})
-
-    @cached_property
-    def cycles(self) -> list[list[str]]:
-        """Groups of components that depend on each other synchronously (hard), each of more than one member or
-        a self-call."""
-        _, sccs = self._scc
-        out = []
-        for members in sccs:
-            if len(members) > 1 or any(e.target == members[0] for e in self.hard_out[members[0]]):
-                out.append(sorted(members))
-        return out
 
     @cached_property
     def bit(self) -> dict[str, int]:
@@ -415,6 +452,24 @@ def pct(a: float) -> str:
     """A fraction as a percentage with the nines it has: 0.9995 -> 99.95%."""
     text = f"{a * 100:.6f}".rstrip("0").rstrip(".")
     return text + "%"
+
+
+def joined(items: Any, conj: str = "and") -> str:
+    """a, b and c (or another conjunction), as written."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def listed(items: Any, conj: str = "and") -> str:
+    """`a`, `b` and `c`: names, quoted."""
+    return joined((f"`{x}`" for x in items), conj)
+
+
+def rate(x: float) -> str:
+    """A rate per second as a user would write it: 5000 rps, 12.5 rps."""
+    return f"{round(x)} rps" if abs(x - round(x)) < 1e-6 else f"{x:.1f} rps"
 
 
 def duration(seconds: float) -> str:

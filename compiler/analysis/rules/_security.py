@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...model import Edge
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph
 
-DATA_KINDS = frozenset({"store", "cache", "stream", "queue"})
 MESSAGING_KINDS = frozenset({"stream", "queue"})
 NOT_SENSITIVE = frozenset({"public", "internal", "unclassified", "open", "none"})
 DATA_EDGE_KINDS = frozenset({"reads", "writes", "publishes", "consumes"})
@@ -92,19 +91,3 @@ def regions_of(g: Graph, name: str) -> list[str]:
     if rep is not None and not isinstance(rep, int):
         out.extend(r for r in rep.regions if r not in out)
     return out
-
-
-def listed(items: Iterable[str], conj: str = "and") -> str:
-    """`a`, `b` and `c` (or another conjunction)."""
-    quoted = [f"`{x}`" for x in items]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + f" {conj} " + quoted[-1]
-
-
-def plain(items: Iterable[str]) -> str:
-    """a, b and c (data classes, unquoted)."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

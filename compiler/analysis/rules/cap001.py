@@ -23,10 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import STRONG, Graph
 from ..rule import Finding, Rule, rule
-
-STRONG = ("linearizable", "strong", "sequential")
 
 
 @rule

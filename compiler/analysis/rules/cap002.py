@@ -30,10 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import STRONG, Graph, joined
 from ..rule import Finding, Rule, rule
-
-STRONG = ("linearizable", "strong", "sequential")
 
 
 @rule
@@ -60,11 +58,11 @@ class QuorumTooSmall(Rule):
                 yield Finding(
                     message=(
                         f"{what} promises {consistency} consistency over a quorum but does not declare "
-                        f"{_words(missing)}, so the promise cannot be checked"
+                        f"{joined(missing, 'or')}, so the promise cannot be checked"
                     ),
                     at=c.span,
                     path=f"{g.comp_path(name)}/quorum:undeclared",
-                    label=f"{consistency}, quorum without {_words(missing)}",
+                    label=f"{consistency}, quorum without {joined(missing, 'or')}",
                     severity=Severity.INFO,  # a gap in what the design says, not a contradiction
                     hints=[
                         f"declare the quorum: `replication quorum {{ {declare} }}` (R + W > N and W > N/2)",
@@ -102,9 +100,3 @@ class QuorumTooSmall(Rule):
                         f"or state what it offers: `consistency eventual` on `{name}`",
                     ],
                 )
-
-
-def _words(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " or " + items[-1]

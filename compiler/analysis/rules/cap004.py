@@ -34,15 +34,13 @@ asynchronously, accepting a recovery point above zero; or relax the promise (`co
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Replication
-from ..graph import Graph, duration, p99
+from ..graph import STRONG, Graph, duration, joined, p99
 from ..rule import Finding, Rule, rule
 
-STRONG = ("linearizable", "strong", "sequential")
 WRITE_KINDS = ("writes", "calls")
 
 
@@ -55,7 +53,6 @@ class CrossRegionConsistencyLatency(Rule):
     practices = ()
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        serving: set[str] | None = None
         system_p99 = p99(g.requirements.latency) if g.requirements is not None else None
         for name, c in g.comps.items():
             consistency = getattr(c, "consistency", None)
@@ -72,14 +69,11 @@ class CrossRegionConsistencyLatency(Rule):
                 writer = g.comps[e.source]
                 budget = p99(writer.slo.latency) if writer.slo is not None else None
                 whose = "its SLO"
-                if budget is None and system_p99 is not None:
-                    if serving is None:
-                        serving = _serving(g)
-                    if e.source in serving:
-                        budget, whose = system_p99, "the system's requirement"
+                if budget is None and system_p99 is not None and e.source in g.serving:
+                    budget, whose = system_p99, "the system's requirement"
                 if budget is None:
                     continue
-                where = f"{consistency} copies in {_and(regions)}"
+                where = f"{consistency} copies in {joined(regions)}"
                 unknown: list[tuple[str, str]] = []
                 worst: tuple[float, str, str] | None = None
                 for home in g.placement[e.source] or regions[:1]:
@@ -129,7 +123,7 @@ class CrossRegionConsistencyLatency(Rule):
                     at=e.span,
                     path=g.edge_path(e),
                     label=f"round trip {duration(rtt)} >= p99 {duration(budget)}",
-                    notes=[(c.span, f"`{name}` replicates {rep.mode} across {_and(regions)}")],
+                    notes=[(c.span, f"`{name}` replicates {rep.mode} across {joined(regions)}")],
                     hints=[
                         f"replicate `{name}` synchronously within a region (`spread zones`) and asynchronously "
                         "across regions, accepting an RPO above zero",
@@ -149,20 +143,3 @@ def _copy_regions(g: Graph, name: str, rep: Replication) -> list[str]:
     if rep.writers == "multi":
         return placed
     return []
-
-
-def _serving(g: Graph) -> set[str]:
-    """Components that serve requests: reachable from an entrypoint through synchronous edges (one search)."""
-    seen = set(g.entrypoints)
-    todo = deque(seen)
-    while todo:
-        n = todo.popleft()
-        for e in g.sync_out[n]:
-            if e.target not in seen:
-                seen.add(e.target)
-                todo.append(e.target)
-    return seen
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -41,10 +41,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration
+from ..graph import STRONG, Graph, duration
 from ..rule import Finding, Rule, rule
 
-STRONG = ("linearizable", "strong", "sequential")
 READ_KINDS = ("reads", "calls")
 TTL_ONLY = (None, "ttl", "write_around")
 

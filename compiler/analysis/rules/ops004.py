@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
-from .spof001 import _ep_phrase, _reach
 
 
 @rule
@@ -33,7 +32,7 @@ class MissingHealthCheck(Rule):
     practices = ("REL07-BP02", "REL11-BP03", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        eps, needed = _reach(g)
+        needed = g.needed_by
         for name, bits in needed.items():
             c = g.comps[name]
             if c.kind != "service" or c.health_check is not None or c.managed is not None:
@@ -49,6 +48,6 @@ class MissingHealthCheck(Rule):
                 label="no health check",
                 hints=[
                     'declare one: `health_check http "/ready" { interval 5s; failure_threshold 3; readiness on }`',
-                    f"it is on the path of {_ep_phrase(eps, bits)}",
+                    f"it is on the path of {g.entrypoint_phrase(bits)}",
                 ],
             )

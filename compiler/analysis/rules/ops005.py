@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
-from .spof001 import _reach
 
 
 @rule
@@ -33,7 +32,7 @@ class UnsafeDeployment(Rule):
     practices = ("REL08-BP04/05",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        _, needed = _reach(g)
+        needed = g.needed_by
         for name in needed:
             c = g.comps[name]
             if c.kind != "service" or c.managed is not None:

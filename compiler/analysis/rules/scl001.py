@@ -36,13 +36,8 @@ import math
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
-from .spof001 import _ep_phrase, _reach
-
-
-def _rps(x: float) -> str:
-    return f"{round(x)} rps" if abs(x - round(x)) < 1e-6 else f"{x:.1f} rps"
 
 
 def _load(g: Graph, name: str, peak: float) -> tuple[float, str]:
@@ -51,7 +46,7 @@ def _load(g: Graph, name: str, peak: float) -> tuple[float, str]:
     load, why = peak, ""
     own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"]
     if own and min(own) < load:
-        load, why = min(own), f"its own rate limit of {_rps(min(own))}"
+        load, why = min(own), f"its own rate limit of {rate(min(own))}"
     inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
     if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
         bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
@@ -72,7 +67,7 @@ class PeakAboveCapacity(Rule):
         peak = g.requirements.peak_load if g.requirements is not None else None
         if not peak:
             return
-        eps, reach = _reach(g)
+        reach = g.needed_by
         for name, bits in reach.items():
             c = g.comps[name]
             cap = getattr(c, "capacity", None)
@@ -84,7 +79,7 @@ class PeakAboveCapacity(Rule):
                     continue
                 n = c.replicas.max
                 total = n * cap * (1 - headroom)
-                sums = f"{n} replicas x {_rps(cap)}"
+                sums = f"{n} replicas x {rate(cap)}"
                 if headroom:
                     sums += f", less {headroom * 100:g}% headroom"
             else:
@@ -92,7 +87,7 @@ class PeakAboveCapacity(Rule):
             load, bounded = _load(g, name, peak)
             if total >= load:
                 continue
-            need = f"{_rps(load)} ({bounded})" if bounded else f"the peak load of {_rps(peak)}"
+            need = f"{rate(load)} ({bounded})" if bounded else f"the peak load of {rate(peak)}"
             hints = []
             if c.kind == "service":
                 per = cap * (1 - headroom)
@@ -103,15 +98,15 @@ class PeakAboveCapacity(Rule):
                         "or the per-replica capacity"
                     )
             else:
-                hints.append(f"scale `{name}` to at least {_rps(load)} and state it: `capacity {_rps(load)}`")
+                hints.append(f"scale `{name}` to at least {rate(load)} and state it: `capacity {rate(load)}`")
             hints.append(
                 f"if only part of the peak reaches `{name}`, bound it: `rate_limit N rps` on the calls into it"
             )
             yield Finding(
-                message=f"{c.kind} `{name}` carries at most {_rps(total)} ({sums}), less than {need}, and it is "
-                f"on the hard path of {_ep_phrase(eps, bits)}",
+                message=f"{c.kind} `{name}` carries at most {rate(total)} ({sums}), less than {need}, and it is "
+                f"on the hard path of {g.entrypoint_phrase(bits)}",
                 at=c.span,
                 path=g.comp_path(name),
-                label=f"{_rps(total)} < {_rps(load)}",
+                label=f"{rate(total)} < {rate(load)}",
                 hints=hints,
             )

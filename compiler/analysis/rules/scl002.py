@@ -30,10 +30,9 @@ import math
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
-from .scl001 import _load, _rps
-from .spof001 import _ep_phrase, _reach
+from .scl001 import _load
 
 
 def _serving_zones(g: Graph, name: str) -> int:
@@ -57,7 +56,7 @@ class ZoneLossBelowPeak(Rule):
         peak = g.requirements.peak_load if g.requirements is not None else None
         if not peak:
             return
-        eps, reach = _reach(g)
+        reach = g.needed_by
         for name, bits in reach.items():
             c = g.comps[name]
             cap = getattr(c, "capacity", None)
@@ -76,17 +75,17 @@ class ZoneLossBelowPeak(Rule):
                 continue  # enough, or SCL001's: not even the maximum (less headroom, as SCL001 counts) carries it
             per_replica = math.ceil(load / cap)
             want = math.ceil(per_replica * k / (k - 1))
-            need = f"{_rps(load)} ({bounded})" if bounded else f"the peak load of {_rps(peak)}"
+            need = f"{rate(load)} ({bounded})" if bounded else f"the peak load of {rate(peak)}"
             hint = f"raise the minimum to {want}: `replicas {want}..{max(want, c.replicas.max)}`"
             if want > c.replicas.max:
                 hint += f" (the maximum {c.replicas.max} must grow too)"
             yield Finding(
                 message=f"service `{name}` runs at least {lo} replicas over {k} zones; losing one zone leaves "
-                f"{left} ({lo} - {lost}), which carry {_rps(carried)} ({left} x {_rps(cap)}), less than {need}, "
-                f"on the hard path of {_ep_phrase(eps, bits)}",
+                f"{left} ({lo} - {lost}), which carry {rate(carried)} ({left} x {rate(cap)}), less than {need}, "
+                f"on the hard path of {g.entrypoint_phrase(bits)}",
                 at=c.span,
                 path=g.comp_path(name),
-                label=f"{_rps(carried)} after a zone loss < {_rps(load)}",
+                label=f"{rate(carried)} after a zone loss < {rate(load)}",
                 hints=[
                     hint,
                     "or carry more per replica (and measure it), so the capacity already running survives a zone",

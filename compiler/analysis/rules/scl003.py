@@ -22,10 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
-from .scl001 import _rps
-from .spof001 import _ep_phrase, _reach
 
 
 @rule
@@ -39,7 +37,7 @@ class NoAutoscaling(Rule):
     def check(self, g: Graph) -> Iterator[Finding]:
         req = g.requirements
         varies = bool(req and req.peak_load and req.sustained_load and req.peak_load > req.sustained_load)
-        eps, needed = _reach(g)
+        needed = g.needed_by
         for name, bits in needed.items():
             c = g.comps[name]
             if c.kind != "service" or getattr(c, "autoscale", None) is not None:
@@ -50,7 +48,7 @@ class NoAutoscaling(Rule):
             why = (
                 f"its replicas range {c.replicas.min}..{c.replicas.max} has no scaling signal"
                 if ranged and c.replicas is not None
-                else f"peak load ({_rps(req.peak_load)}) is above sustained load ({_rps(req.sustained_load)})"  # type: ignore[union-attr]
+                else f"peak load ({rate(req.peak_load)}) is above sustained load ({rate(req.sustained_load)})"  # type: ignore[union-attr]
             )
             yield Finding(
                 message=f"service `{name}` does not scale automatically: {why}",
@@ -59,6 +57,6 @@ class NoAutoscaling(Rule):
                 label="no autoscale",
                 hints=[
                     "state the signal and target, e.g. `autoscale cpu 65%` with `replicas 3..30`",
-                    f"it is on the path of {_ep_phrase(eps, bits)}",
+                    f"it is on the path of {g.entrypoint_phrase(bits)}",
                 ],
             )

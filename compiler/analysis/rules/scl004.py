@@ -22,10 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
-from .scl001 import _rps
-from .spof001 import _ep_phrase, _reach
 
 
 def _arriving(g: Graph, name: str, peak: float) -> tuple[float, str]:
@@ -52,7 +50,7 @@ class QuotaBelowPeak(Rule):
         if req is None or not req.peak_load:
             return
         peak = req.peak_load
-        eps, needed = _reach(g)
+        needed = g.needed_by
         for name, bits in needed.items():
             c = g.comps[name]
             limits = [r for r in getattr(c, "rate_limit", []) or [] if r.per == "total"]
@@ -61,12 +59,12 @@ class QuotaBelowPeak(Rule):
             limit = min(r.rate for r in limits)
             load, bounded = _arriving(g, name, peak)
             if limit < load:
-                arriving = f"{_rps(load)} ({bounded})" if bounded else f"the peak load of {_rps(peak)}"
+                arriving = f"{rate(load)} ({bounded})" if bounded else f"the peak load of {rate(peak)}"
                 yield Finding(
-                    message=f"`{name}` accepts at most {_rps(limit)}, below {arriving} that reaches it through "
-                    f"{_ep_phrase(eps, bits)}",
+                    message=f"`{name}` accepts at most {rate(limit)}, below {arriving} that reaches it through "
+                    f"{g.entrypoint_phrase(bits)}",
                     at=c.span,
                     path=g.comp_path(name),
-                    label=f"limit {_rps(limit)}",
+                    label=f"limit {rate(limit)}",
                     hints=["raise and state the quota, queue in front of it, or make the call soft or asynchronous"],
                 )

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph, joined
 from ..rule import Finding, Rule, rule
-from ._security import DATA_KINDS, classified, plain
+from ._security import classified
 
 
 @rule
@@ -41,7 +41,7 @@ class PublicDataStore(Rule):
             if c.data and not classified(c.data):
                 continue  # it declares only public data: a static-site bucket, a public dataset
             holds = classified(c.data)
-            what = f" and holds {plain(holds)} data" if holds else ""
+            what = f" and holds {joined(holds)} data" if holds else ""
             yield Finding(
                 message=f"{c.kind} `{name}` is exposed publicly{what}: anyone who reaches it needs no service "
                 "in front to get at its data",

@@ -36,9 +36,9 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Edge
-from ..graph import Graph
+from ..graph import Graph, listed
 from ..rule import Finding, Rule, rule
-from ._security import carried, listed, regions_of
+from ._security import carried, regions_of
 
 
 def _receives(g: Graph, e: Edge, name: str) -> bool:

@@ -29,9 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, joined, listed
 from ..rule import Finding, Rule, rule
-from ._security import carried, is_encrypted, listed, plain
+from ._security import carried, is_encrypted
 
 
 def _crossing(g: Graph, source: str, target: str) -> list[str]:
@@ -59,7 +59,7 @@ class UnencryptedClassifiedEdge(Rule):
                 classes = stated + inferred
                 if not classes or is_encrypted(e):
                     continue
-                held = f" (`{e.target}` holds {plain(inferred)})" if inferred else ""
+                held = f" (`{e.target}` holds {joined(inferred)})" if inferred else ""
                 if e.encryption == "none":
                     how = "the edge says `encryption none`"
                 elif e.protocol:
@@ -73,11 +73,11 @@ class UnencryptedClassifiedEdge(Rule):
                 severity = None if e.encryption == "none" or away else Severity.WARNING
                 yield Finding(
                     severity=severity,
-                    message=f"`{e.source}` {e.kind} `{e.target}` with {plain(classes)} data{held} unencrypted"
+                    message=f"`{e.source}` {e.kind} `{e.target}` with {joined(classes)} data{held} unencrypted"
                     f"{across}: {how}",
                     at=e.span,
                     path=g.edge_path(e),
-                    label=f"{plain(classes)} in plaintext",
+                    label=f"{joined(classes)} in plaintext",
                     hints=[
                         "encrypt the connection and say so: `encryption tls` on the edge (or `encryption mtls`, which "
                         "also authenticates both ends)",

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph, joined
 from ..rule import Finding, Rule, rule
-from ._security import DATA_KINDS, classified, plain
+from ._security import classified
 
 
 @rule
@@ -44,7 +44,7 @@ class UnencryptedClassifiedStorage(Rule):
                 continue
             how = "is off" if c.encryption_at_rest is False else "is not stated"
             yield Finding(
-                message=f"{c.kind} `{name}` holds {plain(holds)} data and its encryption at rest {how}",
+                message=f"{c.kind} `{name}` holds {joined(holds)} data and its encryption at rest {how}",
                 at=c.span,
                 path=g.comp_path(name),
                 label="encryption_at_rest " + ("off" if c.encryption_at_rest is False else "not stated"),

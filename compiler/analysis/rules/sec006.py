@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph
 from ..rule import Finding, Rule, rule
-from ._security import DATA_KINDS
 
 
 @rule

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, joined
 from ..rule import Finding, Rule, rule
-from ._security import classified, plain
+from ._security import classified
 
 
 @rule
@@ -43,7 +43,7 @@ class UnencryptedClassifiedBackup(Rule):
                 continue
             how = "are not encrypted (`encrypted off`)" if backup.encrypted is False else "state no encryption"
             yield Finding(
-                message=f"{c.kind} `{name}` holds {plain(holds)} data and its backups {how}",
+                message=f"{c.kind} `{name}` holds {joined(holds)} data and its backups {how}",
                 at=c.span,
                 path=g.comp_path(name) + "/backup",
                 label="backup not encrypted",

@@ -31,66 +31,10 @@ with a published SLA; or make the dependency soft with a fallback so the entrypo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from weakref import WeakKeyDictionary
 
 from ...diagnostics import Severity
-from ..graph import Graph, tarjan
+from ..graph import DATA_KINDS, Graph
 from ..rule import Finding, Rule, rule
-
-DATA_KINDS = ("store", "stream", "queue", "cache")
-
-_REACH: WeakKeyDictionary[Graph, tuple[list[str], dict[str, int]]] = WeakKeyDictionary()
-
-
-def _reach(g: Graph) -> tuple[list[str], dict[str, int]]:
-    """The entrypoints, and for every component on the hard path of at least one of them (entrypoints included)
-    the bitset, over the entrypoints' indexes, of the entrypoints that need it.
-
-    One pass over the condensed graph of hard synchronous edges, callers before callees, OR-ing the callers'
-    sets into their callees': O((components + edges) x entrypoints / 64). Shared by the SPOF and SCL rules and
-    kept once per graph."""
-    cached = _REACH.get(g)
-    if cached is not None:
-        return cached
-    eps = g.entrypoints
-    comp_of, sccs = tarjan(g.comps, {n: [e.target for e in es] for n, es in g.hard_out.items()})
-    reach = [0] * len(sccs)
-    for i, name in enumerate(eps):
-        reach[comp_of[name]] |= 1 << i
-    for i in range(len(sccs) - 1, -1, -1):  # tarjan lists callees first: walk callers first
-        bits = reach[i]
-        if not bits:
-            continue
-        for m in sccs[i]:
-            for e in g.hard_out[m]:
-                j = comp_of[e.target]
-                if j != i:
-                    reach[j] |= bits
-    out = {name: reach[comp_of[name]] for name in g.comps if reach[comp_of[name]]}
-    _REACH[g] = (eps, out)
-    return eps, out
-
-
-def _ep_list(eps: list[str], bits: int, limit: int = 4) -> list[str]:
-    """At most ``limit`` entrypoint names from a bitset, lowest index first, without walking every bit."""
-    names = []
-    while bits and len(names) < limit:
-        low = bits & -bits
-        names.append(eps[low.bit_length() - 1])
-        bits ^= low
-    return names
-
-
-def _ep_phrase(eps: list[str], bits: int, limit: int = 4) -> str:
-    """`entrypoint `a``, `entrypoints `a`, `b` and `c``, `entrypoints `a`, ... and 3 more`."""
-    total = bits.bit_count()
-    names = [f"`{n}`" for n in _ep_list(eps, bits, limit)]
-    noun = "entrypoint" if total == 1 else "entrypoints"
-    if total > len(names):
-        return f"{noun} {', '.join(names)} and {total - len(names)} more"
-    if len(names) == 1:
-        return f"{noun} {names[0]}"
-    return f"{noun} {', '.join(names[:-1])} and {names[-1]}"
 
 
 def _shared_by_all(g: Graph) -> int:
@@ -165,7 +109,7 @@ class SingleCopyOnCriticalPath(Rule):
     practices = ("REL10-BP01", "RE:03", "RE:05")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        eps, reach = _reach(g)
+        reach = g.needed_by
         shared = _shared_by_all(g)
         for name, bits in reach.items():
             if shared & g.bit[name]:
@@ -189,11 +133,11 @@ class SingleCopyOnCriticalPath(Rule):
             )
             notes = [
                 (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                for ep in _ep_list(eps, bits, 3)
+                for ep in g.entrypoint_names(bits, 3)
                 if ep != name
             ]
             yield Finding(
-                message=f"{what}: a single point of failure for {_ep_phrase(eps, bits)}",
+                message=f"{what}: a single point of failure for {g.entrypoint_phrase(bits)}",
                 at=c.span,
                 path=g.comp_path(name),
                 label="single copy",

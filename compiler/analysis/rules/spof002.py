@@ -34,9 +34,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph
 from ..rule import Finding, Rule, rule
-from .spof001 import DATA_KINDS, _ep_list, _ep_phrase, _reach, _shared_by_all, _single_copy
+from .spof001 import _shared_by_all, _single_copy
 from .spof005 import _data_regions, _replication, _standby_gaps
 
 
@@ -78,7 +78,7 @@ class SingleFailureDomain(Rule):
     practices = ("REL10-BP01", "REL10-BP02", "REL02-BP01", "RE:05")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        eps, reach = _reach(g)
+        reach = g.needed_by
         shared = _shared_by_all(g)
         survive_region = g.requirements is not None and g.requirements.survive == "region"
         # a component the standby region needs but lacks is SPOF005's (it names the edge that breaks failover)
@@ -89,14 +89,14 @@ class SingleFailureDomain(Rule):
             c = g.comps[name]
             notes = [
                 (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                for ep in _ep_list(eps, bits, 3)
+                for ep in g.entrypoint_names(bits, 3)
                 if ep != name
             ]
             zone = _single_zone(g, name)
             if zone is not None:
                 yield Finding(
                     message=f"every copy of {c.kind} `{name}` is in one zone ({zone}): "
-                    f"losing that zone takes down {_ep_phrase(eps, bits)}",
+                    f"losing that zone takes down {g.entrypoint_phrase(bits)}",
                     at=c.span,
                     path=g.comp_path(name),
                     label="one zone",
@@ -119,7 +119,7 @@ class SingleFailureDomain(Rule):
                 )
                 yield Finding(
                     message=f"every copy of {c.kind} `{name}` is in region `{region}`, but the requirements say "
-                    f"`survive region`: losing `{region}` takes down {_ep_phrase(eps, bits)}",
+                    f"`survive region`: losing `{region}` takes down {g.entrypoint_phrase(bits)}",
                     at=c.span,
                     path=g.comp_path(name),
                     label="one region",

@@ -33,9 +33,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph
 from ..rule import Finding, Rule, rule
-from .spof001 import DATA_KINDS, _ep_list, _ep_phrase, _reach, _shared_by_all, _single_copy
+from .spof001 import _shared_by_all, _single_copy
 from .spof002 import _single_region, _single_zone
 
 
@@ -51,7 +51,7 @@ class SharedSinglePointOfFailure(Rule):
         shared = _shared_by_all(g)
         if not shared:
             return
-        eps, reach = _reach(g)
+        reach = g.needed_by
         survive_region = g.requirements is not None and g.requirements.survive == "region"
         for name in g.members(shared):
             c = g.comps[name]
@@ -77,7 +77,7 @@ class SharedSinglePointOfFailure(Rule):
             bits = reach.get(name, 0)
             yield Finding(
                 message=f"{c.kind} `{name}` {how}, and all {bits.bit_count()} entrypoints need it: its loss takes "
-                f"down {_ep_phrase(eps, bits)}",
+                f"down {g.entrypoint_phrase(bits)}",
                 at=c.span,
                 path=g.comp_path(name),
                 label="shared by every entrypoint",
@@ -88,7 +88,7 @@ class SharedSinglePointOfFailure(Rule):
                 ],
                 notes=[
                     (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                    for ep in _ep_list(eps, bits, 3)
+                    for ep in g.entrypoint_names(bits, 3)
                     if ep != name
                 ],
             )

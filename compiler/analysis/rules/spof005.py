@@ -33,9 +33,8 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Edge
-from ..graph import Graph
+from ..graph import DATA_KINDS, Graph
 from ..rule import Finding, Rule, rule
-from .spof001 import DATA_KINDS
 
 
 def _replication(c: object) -> object | None:

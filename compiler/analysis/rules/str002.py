@@ -34,12 +34,12 @@ blocks on one broker's loss or risks acknowledged writes.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, joined
 from ..rule import Finding, Rule, rule
+from ._security import classified
 
 
 @rule
@@ -51,7 +51,6 @@ class StreamDurability(Rule):
     practices = ("REL10-BP01", "RE:05")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        served: dict[str, str] | None = None
         for name, c in g.comps.items():
             if c.kind != "stream":
                 continue
@@ -95,18 +94,16 @@ class StreamDurability(Rule):
             weak_acks = acks in ("leader", "none")
             if not (short_rf or weak_acks):
                 continue
-            if c.data:
-                why = f"holds {', '.join(c.data)} data"
+            if classified(c.data):
+                why = f"holds {joined(classified(c.data))} data"
             else:
-                if served is None:
-                    served = _serving(g)
                 publisher = next(
-                    (e for e in g.inc[name] if e.kind == "publishes" and e.source in served),
+                    (e for e in g.inc[name] if e.kind == "publishes" and e.source in g.serving),
                     None,
                 )
                 if publisher is None:
                     continue
-                entry = served[publisher.source]
+                entry = g.serving[publisher.source]
                 via = "" if entry == publisher.source else f", on the path from entrypoint `{entry}`"
                 why = f"records requests already answered (`{publisher.source}` publishes to it{via})"
             if short_rf:
@@ -133,17 +130,3 @@ class StreamDurability(Rule):
                     label=f"acks {acks}",
                     hints=["produce with `acks all` and `min_insync 2`"],
                 )
-
-
-def _serving(g: Graph) -> dict[str, str]:
-    """Components that serve requests (reachable from an entrypoint through synchronous edges), each with an
-    entrypoint that reaches it: one breadth-first search from every entrypoint at once."""
-    origin = {ep: ep for ep in g.entrypoints}
-    todo = deque(origin)
-    while todo:
-        n = todo.popleft()
-        for e in g.sync_out[n]:
-            if e.target not in origin:
-                origin[e.target] = origin[n]
-                todo.append(e.target)
-    return origin
