@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from .analysis.graph import Graph, duration, minutes_per_30_days, pct
-from .analysis.rules.avl001 import targets
-from .analysis.rules.lat001 import latency_target
 
 
 def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
@@ -19,10 +17,10 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
     for d in [name, *g.members(g.closure[name])]:
         a = g.own_availability(d)
         deps.append({"component": d, "availability": a.value, "from": a.how, "detail": a.detail})
-    goals = targets(g, name)
-    target = max(goals)[0] if goals else None
+    goal = g.availability_objective(name)
+    target = goal[0] if goal is not None else None
     chain = g.chains[name]
-    lat_goal = latency_target(g, name)
+    lat_goal = g.latency_objective(name)
     return {
         "entrypoint": name,
         "availability": {

@@ -208,6 +208,31 @@ class Graph:
     def comp_path(self, name: str) -> str:
         return f"{self.comps[name].kind}:{name}"
 
+    # --- objectives ---------------------------------------------------------------------------------------------
+
+    def availability_objective(self, name: str) -> tuple[float, str] | None:
+        """The strictest availability a component is held to, and whose it is: its SLO, and for an entrypoint
+        the system's requirement."""
+        goals = []
+        c = self.comps[name]
+        if c.slo is not None and c.slo.availability is not None:
+            goals.append((c.slo.availability, "its SLO"))
+        req = self.requirements
+        if name in self.entrypoint_set and req is not None and req.availability is not None:
+            goals.append((req.availability, "the system's requirement"))
+        return max(goals) if goals else None
+
+    def latency_objective(self, name: str) -> tuple[float, str] | None:
+        """The strictest p99 latency a component is held to, and whose it is (as for availability)."""
+        goals = []
+        c = self.comps[name]
+        if c.slo is not None and c.slo.latency and (v := p99(c.slo.latency)) is not None:
+            goals.append((v, "its SLO"))
+        req = self.requirements
+        if name in self.entrypoint_set and req is not None and req.latency and (v := p99(req.latency)) is not None:
+            goals.append((v, "the system's requirement"))
+        return min(goals) if goals else None
+
     # --- availability -------------------------------------------------------------------------------------------
 
     def own_availability(self, name: str) -> Availability:

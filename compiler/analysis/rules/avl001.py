@@ -52,18 +52,6 @@ def _terms(g: Graph, bits: int) -> tuple[str, list[tuple[str, float]]]:
     return " x ".join(parts[:8]) + (" x ..." if len(parts) > 8 else "") or "none", weakest
 
 
-def targets(g: Graph, name: str) -> list[tuple[float, str]]:
-    """The availability objectives a component is held to: its SLO, and the system's for entrypoints."""
-    out = []
-    c = g.comps[name]
-    if c.slo is not None and c.slo.availability is not None:
-        out.append((c.slo.availability, "its SLO"))
-    req = g.requirements
-    if name in g.entrypoint_set and req is not None and req.availability is not None:
-        out.append((req.availability, "the system's requirement"))
-    return out
-
-
 @rule
 class CompositeAvailability(Rule):
     code = "AVL001"
@@ -74,10 +62,10 @@ class CompositeAvailability(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name in g.comps:
-            goals = targets(g, name)
-            if not goals:
+            goal = g.availability_objective(name)
+            if goal is None:
                 continue
-            target, whose = max(goals)
+            target, whose = goal
             allowed, unknown_bits = g.composite(name)
             if allowed >= target:
                 continue

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph, pct
 from ..rule import Finding, Rule, rule
-from .avl001 import targets
 
 
 @rule
@@ -38,10 +37,10 @@ class ExtraNine(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name in g.comps:
-            goals = targets(g, name)
-            if not goals:
+            goal = g.availability_objective(name)
+            if goal is None:
                 continue
-            target, whose = max(goals)
+            target, whose = goal
             need = 1 - (1 - target) / 10
             for e in g.hard_out[name]:
                 a = g.own_availability(e.target).value

@@ -25,23 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration, p99
+from ..graph import Graph, duration
 from ..rule import Finding, Rule, rule
-
-
-def latency_target(g: Graph, name: str) -> tuple[float, str] | None:
-    goals = []
-    c = g.comps[name]
-    if c.slo is not None and c.slo.latency:
-        v = p99(c.slo.latency)
-        if v is not None:
-            goals.append((v, "its SLO"))
-    req = g.requirements
-    if name in g.entrypoint_set and req is not None and req.latency:
-        v = p99(req.latency)
-        if v is not None:
-            goals.append((v, "the system's requirement"))
-    return min(goals) if goals else None
 
 
 @rule
@@ -54,7 +39,7 @@ class LatencyChain(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name in g.comps:
-            goal = latency_target(g, name)
+            goal = g.latency_objective(name)
             if goal is None:
                 continue
             target, whose = goal

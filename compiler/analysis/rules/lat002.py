@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph, duration
 from ..rule import Finding, Rule, rule
-from .lat001 import latency_target
 
 
 @rule
@@ -36,7 +35,7 @@ class TimeoutChain(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name in g.comps:
-            goal = latency_target(g, name)
+            goal = g.latency_objective(name)
             if goal is None:
                 continue
             target, whose = goal
