@@ -127,7 +127,9 @@ class SingleCopyOnCriticalPath(Rule):
                 ]
             else:
                 what = f"{c.kind} `{name}` can run a single replica ({why})"
-                hints = [f"run at least two replicas in separate zones: `replicas 2..{max(2, _max(c))}` on `{name}`"]
+                top = max(2, _max(c))
+                wanted = "replicas 2" if top == 2 else f"replicas 2..{top}"
+                hints = [f"run at least two replicas in separate zones: `{wanted}` on `{name}`"]
             hints.append(
                 "or make the dependency soft (`criticality soft` with a `fallback`) so callers survive its loss"
             )
