@@ -16,6 +16,8 @@ class CheckedDesign:
     loaded: LoadedDesign
     model: Any | None  # designc.model.Design, imported lazily
     diagnostics: list[Diagnostic]
+    # findings an inline suppression silenced, each with the suppression's reason (for the design document)
+    suppressed: list[tuple[Diagnostic, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -84,8 +86,9 @@ def check(
             if any(d.severity is Severity.ERROR for d in diags):
                 model = None
         t2 = time.perf_counter()
+        suppressed: list[tuple[Diagnostic, str]] = []
         if model is not None and cfg is not None:
-            diags = diags + _analyse(loaded, model, cfg)
+            diags = diags + _analyse(loaded, model, cfg, suppressed)
         if timing:
             t3 = time.perf_counter()
             print(
@@ -94,7 +97,7 @@ def check(
             )
             t0 = t3
         per_design.append(diags)
-        result.designs.append(CheckedDesign(loaded, model, diags))
+        result.designs.append(CheckedDesign(loaded, model, diags, suppressed))
     seen: set[tuple[Any, ...]] = set()
     extra = cfg.problems if cfg is not None else []
     for d in [*extra, *loader.diagnostics, *(x for ds in per_design for x in ds)]:
@@ -111,8 +114,11 @@ def check(
     return result
 
 
-def _analyse(loaded: LoadedDesign, model: Any, cfg: Any) -> list[Diagnostic]:
-    """Run the rules over one design, then honour its inline suppressions."""
+def _analyse(
+    loaded: LoadedDesign, model: Any, cfg: Any, suppressed: list[tuple[Diagnostic, str]]
+) -> list[Diagnostic]:
+    """Run the rules over one design, then honour its inline suppressions (collecting what they silenced, with
+    their reasons, into ``suppressed``)."""
     from .analysis import analyze
     from .analysis.rule import all_rules
     from .analysis.suppress import collect, unused
@@ -147,6 +153,7 @@ def _analyse(loaded: LoadedDesign, model: Any, cfg: Any) -> list[Diagnostic]:
             kept.append(f)
         else:
             hit.used.add(f.code)
+            suppressed.append((f, hit.reason))
     for s in sups:
         s.codes = [c for c in s.codes if cfg.enabled(c)]
     return kept + problems + unused(sups)

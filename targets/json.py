@@ -8,7 +8,7 @@ from typing import Any
 DESCRIPTION = "the resolved model as JSON (model.json), valid against `designc schema`"
 
 
-def generate(design: Any) -> dict[str, bytes]:
-    data = design.model_dump(mode="json", exclude_none=False)
+def generate(build: Any) -> dict[str, bytes]:
+    data = build.model.model_dump(mode="json", exclude_none=False)
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return {"model.json": text.encode("utf-8")}

@@ -44,6 +44,7 @@ class Suppression:
     last: int
     codes: list[str]
     span: Span
+    reason: str = ""
     used: set[str] = field(default_factory=set)
 
     def covers(self, code: str, file: str, line: int) -> bool:
@@ -105,7 +106,9 @@ def collect(files: list[SourceFile], known: set[str]) -> tuple[list[Suppression]
             if target is None:
                 continue
             found.append(
-                Suppression(f.path, target.span.line, target.span.end_line, [c for c in codes if c in known], span)
+                Suppression(
+                    f.path, target.span.line, target.span.end_line, [c for c in codes if c in known], span, reason
+                )
             )
     return found, problems
 
