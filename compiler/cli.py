@@ -288,7 +288,7 @@ def build_cmd(paths: tuple[str, ...], targets: tuple[str, ...], out: str, root: 
     """
     from . import render
     from .output import OutputError, write_tree
-    from .targets_registry import available, generate
+    from .targets_registry import Build, available, generate
 
     names = available()
     for t in targets:
@@ -316,8 +316,9 @@ def build_cmd(paths: tuple[str, ...], targets: tuple[str, ...], out: str, root: 
     for d in result.designs:
         if d.model is None or d.model.system is None:
             continue
+        build = Build(d.model, targets=targets)
         for t in targets:
-            for rel, content in generate(t, d.model).items():
+            for rel, content in generate(t, build).items():
                 tree[f"{d.model.system.name}/{rel}"] = content
     if not tree:
         _echo("nothing to build: no design here declares a system\n", err=True)
