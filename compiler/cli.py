@@ -275,60 +275,218 @@ def schema_cmd() -> None:
     _echo(json.dumps(Design.model_json_schema(), indent=2, sort_keys=False) + "\n")
 
 
-@main.command("build")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--target", "-t", "targets", multiple=True, required=True, help="What to generate (repeatable).")
-@click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True, help="Output folder.")
-@_root_opt
-@_color_opt
-def build_cmd(paths: tuple[str, ...], targets: tuple[str, ...], out: str, root: str | None, color: bool | None) -> None:
-    """Generate files from designs into OUT/<system>/.
+class _Progress:
+    """One status line on a terminal, shown only once a build has run for a second; silent when piped."""
 
-    Nothing is written unless every design checks without errors; files are replaced atomically.
-    """
-    from . import render
-    from .output import OutputError, write_tree
-    from .targets_registry import Build, available, generate
+    def __init__(self, enabled: bool) -> None:
+        import time
+
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.shown = False
+
+    def step(self, message: str) -> None:
+        import time
+
+        if self.enabled and time.monotonic() - self.start > 1.0:
+            sys.stderr.write(f"\r\x1b[K{message}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _split_targets(targets: tuple[str, ...]) -> list[str]:
+    from .targets_registry import available
+    from .values import suggest
 
     names = available()
-    for t in targets:
-        if t not in names:
-            from .values import suggest
+    chosen: list[str] = []
+    for item in targets:
+        for t in (x.strip() for x in item.split(",")):
+            if not t:
+                continue
+            if t not in names:
+                close = suggest(t, names)
+                _fail(
+                    f"unknown target `{t}`"
+                    + (f"; did you mean `{close}`?" if close else "")
+                    + f" (targets: {', '.join(names)}; `designc targets` describes them)"
+                )
+            if t not in chosen:
+                chosen.append(t)
+    return chosen
 
-            close = suggest(t, names)
-            _fail(
-                f"unknown target `{t}`"
-                + (f"; did you mean `{close}`?" if close else "")
-                + f" (targets: {', '.join(names)})"
-            )
-    result = _run_check(paths, root)
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@main.command("build")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--target",
+    "-t",
+    "targets",
+    multiple=True,
+    required=True,
+    help="What to generate: markdown, dot, svg, png, mermaid, html, json (comma-separated or repeated).",
+)
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True, help="Output folder.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if OUT is not what the build makes.")
+@click.option(
+    "--allow-findings",
+    is_flag=True,
+    help="Build json (and other non-document targets) even when design rules report errors.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="A folder of templates that override the packaged ones (see the README).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@_root_opt
+@_color_opt
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="designc.toml or pyproject.toml to use.")
+def build_cmd(
+    paths: tuple[str, ...],
+    targets: tuple[str, ...],
+    out: str,
+    check_only: bool,
+    allow_findings: bool,
+    templates: str | None,
+    quiet: bool,
+    root: str | None,
+    color: bool | None,
+    config: str | None,
+) -> None:
+    """Generate documents, diagrams and models from designs into OUT/<system>/.
+
+    A design with language errors builds nothing. Design-rule findings do not stop the document and the
+    diagrams (they are the document's last section), but stop `json` unless --allow-findings is given.
+    Files are replaced atomically and only inside OUT; files an earlier build of the same target wrote and this
+    one does not are removed. With --check nothing is written: the exit code says whether OUT is up to date.
+    """
+    from . import render
+    from .output import OutputError, apply, plan
+    from .targets_registry import Build, TargetError, accepts_findings, generate
+
+    chosen = _split_targets(targets)
+    result = _run_check(paths, root, config)
     use = render.use_color(sys.stderr, color)
-    errors = [d for d in result.diagnostics if d.severity.rank >= 3]
-    if result.diagnostics:
-        _echo(render.human(result.diagnostics, result.texts, use), err=True)
-    if errors:
-        _echo(
-            f"build stopped: {len(errors)} error{'s' if len(errors) != 1 else ''}; nothing was written\n",
-            err=True,
-        )
+    language = [d for d in result.diagnostics if d.fingerprint is None and d.severity.rank >= 3]
+    findings = [d for d in result.diagnostics if d.fingerprint is not None]
+    strict = [t for t in chosen if not accepts_findings(t)]
+    blocking = [d for d in findings if d.severity.rank >= 3] if strict and not allow_findings else []
+    if language or blocking:
+        shown = [d for d in result.diagnostics if d.fingerprint is None or d in blocking]
+        _echo(render.human(shown, result.texts, use), err=True)
+        if language:
+            _echo(f"build stopped: {_plural(len(language), 'error')}; nothing was written\n", err=True)
+        else:
+            _echo(
+                f"build stopped: the design rules report {_plural(len(blocking), 'error')}, and "
+                f"{', '.join(strict)} builds only a design without errors; nothing was written\n"
+                "  = help: fix them, or pass --allow-findings to build anyway\n",
+                err=True,
+            )
         sys.exit(1)
+    others = [d for d in result.diagnostics if d.fingerprint is None]
+    if others and not quiet:
+        _echo(render.human(others, result.texts, use), err=True)
+    progress = _Progress(not quiet)
     tree: dict[str, bytes] = {}
+    owners: dict[str, list[str]] = {}
+    problems: list[str] = []
+    notes: list[str] = []
+    systems: list[str] = []
     for d in result.designs:
         if d.model is None or d.model.system is None:
             continue
-        build = Build(d.model, targets=targets)
-        for t in targets:
-            for rel, content in generate(t, build).items():
-                tree[f"{d.model.system.name}/{rel}"] = content
-    if not tree:
+        system = d.model.system.name
+        systems.append(system)
+        build = Build(
+            d.model,
+            findings=[x for x in d.diagnostics if x.fingerprint is not None],
+            suppressed=d.suppressed,
+            targets=tuple(chosen),
+            templates=Path(templates) if templates else None,
+        )
+        for t in chosen:
+            progress.step(f"building {t} for {system} ...")
+            try:
+                files = generate(t, build)
+            except TargetError as e:
+                problems.append(f"{system}: {t}: {e}")
+                continue
+            owners[f"{system}/{t}"] = [f"{system}/{rel}" for rel in files]
+            for rel, content in files.items():
+                tree[f"{system}/{rel}"] = content
+        problems += [f"{system}: {p}" for p in build.problems]
+        notes += [f"{system}: {n}" for n in build.notes]
+    progress.done()
+    if not systems:
         _echo("nothing to build: no design here declares a system\n", err=True)
         sys.exit(1)
+    out_dir = Path(out)
+    p = plan(out_dir, tree, owners)
+    for n in notes:
+        _echo(f"note: {n}\n", err=True)
+    if check_only:
+        for rel in p.create:
+            _echo(f"would create {(out_dir / rel).as_posix()}\n", err=True)
+        for rel in p.change:
+            _echo(f"would change {(out_dir / rel).as_posix()}\n", err=True)
+        for rel in p.remove:
+            _echo(f"would remove {(out_dir / rel).as_posix()}\n", err=True)
+        for prob in problems:
+            _echo(f"designc: error: {prob}\n", err=True)
+        if p.dirty:
+            _echo(
+                f"{out_dir.as_posix()} is out of date: {len(p.create) + len(p.change) + len(p.remove)} of "
+                f"{_plural(len(tree), 'file')} would change; run the same command without --check\n",
+                err=True,
+            )
+        elif not quiet:
+            _echo(f"{out_dir.as_posix()} is up to date ({_plural(len(tree), 'file')})\n", err=True)
+        sys.exit(1 if p.dirty or problems else 0)
     try:
-        written = write_tree(Path(out), tree)
+        apply(out_dir, tree, owners, p)
     except OutputError as e:
         _fail(str(e))
-    for w in written:
-        _echo(f"wrote {w}\n", err=True)
+    if not quiet:
+        for rel in [*p.create, *p.change]:
+            _echo(f"wrote {(out_dir / rel).as_posix()}\n", err=True)
+        for rel in p.remove:
+            _echo(f"removed {(out_dir / rel).as_posix()}\n", err=True)
+        summary = f"{_plural(len(p.create) + len(p.change), 'file')} written"
+        if p.same:
+            summary += f", {len(p.same)} unchanged"
+        if p.remove:
+            summary += f", {len(p.remove)} removed"
+        if findings:
+            errs = sum(1 for x in findings if x.severity.rank >= 3)
+            summary += f"; the design has {_plural(len(findings), 'open finding')}"
+            summary += f" ({errs} error{'s' if errs != 1 else ''})" if errs else ""
+            summary += ", listed at the end of the document" if any(accepts_findings(t) for t in chosen) else ""
+        _echo(f"{summary}\n", err=True)
+    for prob in problems:
+        _echo(f"designc: error: {prob}\n", err=True)
+    sys.exit(1 if problems else 0)
+
+
+@main.command("targets")
+def targets_cmd() -> None:
+    """List what `designc build -t` can generate."""
+    from .targets_registry import describe
+
+    rows = describe()
+    width = max(len(n) for n, _ in rows)
+    _echo("".join(f"{n:<{width}}  {d}\n" for n, d in rows))
 
 
 @main.command("reference")

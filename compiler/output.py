@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -51,3 +53,85 @@ def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
     except OSError as e:
         raise OutputError(f"cannot write to {out}: {e.strerror or e}") from e
     return [shown for _, _, shown in targets]
+
+
+MANIFEST = ".designc-manifest"
+
+
+@dataclass
+class Plan:
+    """What a build would do to the output folder: files to create, to change, to leave, to remove."""
+
+    create: list[str] = field(default_factory=list)
+    change: list[str] = field(default_factory=list)
+    same: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.create or self.change or self.remove)
+
+
+def _manifest(out: Path) -> dict[str, list[str]]:
+    """Which files each target wrote last time, by target (the manifest at the output folder's top)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: [x for x in v if isinstance(x, str)] for k, v in data.items() if isinstance(v, list)}
+
+
+def plan(out: Path, files: dict[str, bytes], owners: dict[str, list[str]]) -> Plan:
+    """Compare the files a build makes with the output folder. ``owners`` maps each target of the build to the
+    files it makes; a file an earlier build of the same target made and this one does not is to be removed."""
+    p = Plan()
+    for rel in sorted(files):
+        dest = out / rel
+        try:
+            old = dest.read_bytes()
+        except FileNotFoundError:
+            p.create.append(rel)
+            continue
+        except OSError:
+            p.change.append(rel)
+            continue
+        (p.same if old == files[rel] else p.change).append(rel)
+    before = _manifest(out)
+    stale = set()
+    for target in owners:
+        stale |= set(before.get(target, [])) - set(files)
+    p.remove = sorted(x for x in stale if _inside(out, x) and (out / x).is_file())
+    return p
+
+
+def _inside(out: Path, rel: str) -> bool:
+    p = Path(rel)
+    if p.is_absolute() or ".." in p.parts:
+        return False
+    try:
+        (out.resolve() / p).resolve().relative_to(out.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def apply(out: Path, files: dict[str, bytes], owners: dict[str, list[str]], p: Plan) -> None:
+    """Carry out a plan: write new and changed files atomically, remove stale ones, and record which target made
+    which files. Unchanged files are left alone (their times too)."""
+    write_tree(out, {rel: files[rel] for rel in [*p.create, *p.change]})
+    for rel in p.remove:
+        with contextlib.suppress(FileNotFoundError):
+            (out / rel).unlink()
+        parent = (out / rel).parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    manifest = _manifest(out)
+    for target, made in owners.items():
+        manifest[target] = sorted(made)
+    try:
+        write_file(out / MANIFEST, (json.dumps(dict(sorted(manifest.items())), indent=1) + "\n").encode("utf-8"))
+    except OSError as e:
+        raise OutputError(f"cannot write to {out}: {e.strerror or e}") from e

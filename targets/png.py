@@ -1,0 +1,25 @@
+"""Every view rendered to PNG by Graphviz's `dot` program: `diagrams/<view>.png`.
+
+When `dot` is missing, the build says how to install it and writes the `.dot` sources instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DESCRIPTION = "architecture diagrams rendered to PNG by Graphviz (diagrams/*.png); needs Graphviz's `dot`"
+ACCEPTS_FINDINGS = True
+
+
+def generate(build: Any) -> dict[str, bytes]:
+    from designc.targets_registry import TargetError
+
+    from ._dot import all_sources, render_all
+
+    sources = all_sources(build)
+    try:
+        rendered = render_all(sources, "png")
+    except TargetError as e:
+        build.problems.append(f"png not rendered: {e}; wrote the .dot sources instead")
+        return {f"diagrams/{name}.dot": text.encode("utf-8") for name, text in sources.items()}
+    return {f"diagrams/{name}.png": data for name, data in rendered.items()}
