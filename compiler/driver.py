@@ -114,9 +114,7 @@ def check(
     return result
 
 
-def _analyse(
-    loaded: LoadedDesign, model: Any, cfg: Any, suppressed: list[tuple[Diagnostic, str]]
-) -> list[Diagnostic]:
+def _analyse(loaded: LoadedDesign, model: Any, cfg: Any, suppressed: list[tuple[Diagnostic, str]]) -> list[Diagnostic]:
     """Run the rules over one design, then honour its inline suppressions (collecting what they silenced, with
     their reasons, into ``suppressed``)."""
     from .analysis import analyze

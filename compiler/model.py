@@ -392,6 +392,33 @@ COMPONENT_CLASSES: dict[str, type[Component]] = {
 }
 
 
+class ViewSelector(_Model):
+    """One `include` or `exclude` of a view: components by name, tag, kind or owner, or all of them."""
+
+    by: Literal["names", "tag", "kind", "owner", "all"]
+    values: list[str] = Field(
+        default_factory=list,
+        description="names: the component names; tag, kind, owner: the one tag, kind or owner; all: empty",
+    )
+
+
+class View(_Model):
+    """A hand-made architecture diagram: the components it shows.
+
+    A view shows the components its `include` selectors match (every component if it has none), less those its
+    `exclude` selectors match; with ``neighbours``, also the direct callers and callees of those, faded, unless
+    `exclude` matches them too.
+    """
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    include: list[ViewSelector] = Field(default_factory=list, description="in order; empty means every component")
+    exclude: list[ViewSelector] = Field(default_factory=list, description="in order")
+    neighbours: bool = Field(False, description="also show the direct callers and callees of what is included")
+    span: Location
+
+
 class System(_Model):
     name: str
     title: str | None = None
@@ -405,6 +432,7 @@ class System(_Model):
     routing: Routing | None = None
     discovery: str | None = None
     observability: Observability | None = None
+    views: list[View] = Field(default_factory=list, description="hand-made architecture diagrams, in order")
     span: Location
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from . import __version__
 from .ast import List, Name, Node, SourceFile, Span, Stmt, Str
 from .diagnostics import (
+    BAD_VALUE,
     DEFINITION_CYCLE,
     DUPLICATE,
     DUPLICATE_PROPERTY,
@@ -35,7 +36,7 @@ from .schema import (
     Prop,
     where_accepted,
 )
-from .values import Bad, Ctx, Kw, Opt, Scalar, Ty, one_of, suggest
+from .values import Bad, Choice, Ctx, Form, Kw, Opt, Scalar, Ty, one_of, suggest
 
 _SCALAR = Scalar()
 DEFINABLE = (*COMPONENT_KINDS, "engine")
@@ -69,7 +70,12 @@ def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
     out: list[Any] = []
     i = 0
     n = len(values)
+    chosen: Form | None = None
     for slot in prop.sig:
+        if isinstance(slot, Choice):
+            chosen, got, i = _choose(stmt, slot, values, i, ctx)
+            out.append((chosen.word, got))
+            continue
         if isinstance(slot, Kw):
             v = values[i] if i < n else None
             if isinstance(v, Name) and v.text == slot.word:
@@ -107,12 +113,20 @@ def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
     if i < n:
         extra = values[i]
         hints = [f"write it as {_usage(prop)}"]
+        head, takes = f"`{stmt.key}`", _count(prop)
+        if chosen is not None:
+            hints = [f"write it as `{stmt.key} {chosen.example}`"]
+            if chosen.word is not None:
+                head = f"`{stmt.key} {chosen.word}`"
+            takes = _NUMBER_OF_VALUES.get(len(chosen.types), f"{len(chosen.types)} values")
+            if chosen.word is not None and not chosen.types:
+                takes = "no more values"
         if isinstance(extra, Name) and extra.text in spec.props:
             hints.insert(0, f"`{extra.text}` starts a new statement: put it on its own line or after `;`")
         raise Bad(
             diag(
                 WRONG_ARITY,
-                f"`{stmt.key}` takes {_count(prop)}; {extra.describe()} is one too many",
+                f"{head} takes {takes}; {extra.describe()} is one too many",
                 extra.span.to(values[-1].span),
                 label="unexpected value",
                 hints=hints,
@@ -121,27 +135,82 @@ def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
     return out
 
 
+_NUMBER_OF_VALUES = {0: "no values", 1: "one value", 2: "two values", 3: "three values"}
+
+
 def _count(prop: Prop) -> str:
     n = sum(1 for s in prop.sig if isinstance(s, Ty))
     opt = any(isinstance(s, Opt) for s in prop.sig)
     if n == 0 and not opt:
         return "no values"
-    words = {1: "one value", 2: "two values", 3: "three values"}.get(n, f"{n} values")
+    words = _NUMBER_OF_VALUES.get(n, f"{n} values")
     return words + (" and an optional part" if opt else "")
 
 
 def _missing(stmt: Stmt, prop: Prop, t: Ty, after: Node | None) -> Bad:
-    span = stmt.key_span if after is None else after.span
-    end = Span(span.file, span.end_line, span.end_column, span.end_line, span.end_column + 1)
+    return _needs(f"`{stmt.key}`", t.what, stmt.key_span if after is None else after.span, _usage(prop))
+
+
+def _needs(head: str, what: str, after: Span, usage: str) -> Bad:
+    """``head`` needs ``what`` just past ``after``."""
+    end = Span(after.file, after.end_line, after.end_column, after.end_line, after.end_column + 1)
     return Bad(
         diag(
             WRONG_ARITY,
-            f"`{stmt.key}` needs {t.what}",
+            f"{head} needs {what}",
             end,
-            label=f"{t.what} expected here",
-            hints=[f"write it as {_usage(prop)}"],
+            label=f"{what} expected here",
+            hints=[f"write it as {usage}"],
         )
     )
+
+
+def _choose(stmt: Stmt, choice: Choice, values: list[Node], i: int, ctx: Ctx) -> tuple[Form, list[Any], int]:
+    """Match one of ``choice``'s forms at ``values[i]``: the form its leading word names, else the form
+    without a word. Returns the form, its converted values, and where the statement goes on."""
+    n = len(values)
+    if i >= n:
+        after = values[i - 1].span if i else stmt.key_span
+        raise _needs(f"`{stmt.key}`", choice.what, after, _forms(stmt, choice))
+    first = values[i]
+    form = choice.forms.get(first.text) if isinstance(first, Name) else None
+    if form is None:
+        form = choice.forms.get(None)
+        # a name followed by more values reads as a misspelt form word, not as the form without one
+        misspelt = isinstance(first, Name) and i + 1 < n
+        if form is None or misspelt or not isinstance(first, (Name, List)):
+            hints = []
+            if isinstance(first, Name):
+                close = suggest(first.text, [w for w in choice.forms if w is not None])
+                if close:
+                    hints.append(f"did you mean `{close}`?")
+                elif misspelt and None in choice.forms and all(isinstance(v, Name) for v in values[i:]):
+                    listed = ", ".join(v.text for v in values[i:] if isinstance(v, Name))
+                    hints.append(f"several names go in a list: `{stmt.key} [{listed}]`")
+            hints.append(f"write it as {_forms(stmt, choice)}")
+            raise Bad(
+                diag(
+                    BAD_VALUE,
+                    f"`{stmt.key}` expects {choice.what}, found {first.describe()}",
+                    first.span,
+                    label=f"should be {choice.what}",
+                    hints=hints,
+                )
+            )
+    else:
+        i += 1
+    head = f"`{stmt.key}`" if form.word is None else f"`{stmt.key} {form.word}`"
+    got = []
+    for t in form.types:
+        if i >= n:
+            raise _needs(head, t.what, values[i - 1].span, f"`{stmt.key} {form.example}`")
+        got.append(t.conv(values[i], ctx))
+        i += 1
+    return form, got, i
+
+
+def _forms(stmt: Stmt, choice: Choice) -> str:
+    return one_of([f"{stmt.key} {f.example}" for f in choice.forms.values()])
 
 
 class Resolver:
@@ -351,6 +420,7 @@ class Design:
         self.definitions: dict[str, _Decl] = {}
         self.network: dict[tuple[str, ...], dict[str, Any]] = {}
         self.network_defaults: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.top_views: list[Stmt] = []  # `view` statements at a file's top level
 
 
 def resolve(
@@ -474,6 +544,12 @@ class _DesignResolver(Resolver):
                 continue
             if k == "network":
                 self._network(stmt, stdlib)
+                continue
+            if k == "view":
+                # a view at a file's top level belongs to the design's system, as if written inside it
+                if not stdlib:
+                    self.d.system_stmts.append(stmt)
+                    self.d.top_views.append(stmt)
                 continue
             if self._element(stmt, stdlib):
                 continue
@@ -699,6 +775,16 @@ class _DesignResolver(Resolver):
                     hints=['add `system NAME "Title" { ... }` to one file of the design'],
                 )
             )
+        if self.d.top_views and not self.d.systems:
+            view = self.d.top_views[0]
+            self.diags.append(
+                diag(
+                    MISSING,
+                    "this design has a `view` but no `system`",
+                    view.values[0].span if view.values else view.key_span,
+                    hints=['add `system NAME "Title" { ... }` to one file of the design'],
+                )
+            )
         self._check_refs()
         self._default_protocols(comps, edges)
         self._check_regions(regions)
@@ -735,7 +821,10 @@ class _DesignResolver(Resolver):
                 )
             )
         s = systems[0]
-        fields = self.block(self.d.system_stmts, SYSTEM_PROPS, f"system `{s.name}`")
+        origins: dict[str, list[Stmt]] = {}
+        fields = self.block(self.d.system_stmts, SYSTEM_PROPS, f"system `{s.name}`", origins)
+        for view, stmt in zip(fields.get("views", []), origins.get("views", []), strict=True):
+            view["span"] = self.loc(stmt.span)
         req = fields.get("requirements")
         if req is not None:
             req["partition"] = {

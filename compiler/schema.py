@@ -16,8 +16,10 @@ from .values import (
     Between,
     Bool,
     CallOf,
+    Choice,
     Duration,
     Enum,
+    Form,
     Int,
     Kw,
     ListOf,
@@ -897,6 +899,52 @@ REGION_SPEC = BlockSpec(
     "A region and its zones.",
 )
 
+VIEW_SELECTOR = Choice(
+    Form(None, ListOf(Ref(*ANY_COMPONENT, role="view", what="a component name")), example="[api_gateway, payments]"),
+    Form("all", example="all"),
+    Form("tag", Word(), example="tag pci"),
+    Form("kind", Enum(*COMPONENT_KINDS, what=f"a component kind ({', '.join(COMPONENT_KINDS)})"), example="kind store"),
+    Form("owner", Text(names=True), example='owner "payments-team"'),
+    what='a list of component names, `all`, `tag NAME`, `kind KIND` or `owner "TEXT"`',
+)
+
+
+def _selector(sel: tuple[str | None, list[Any]], block: Any = None) -> dict[str, Any]:
+    by, values = sel
+    if by is None:
+        return {"by": "names", "values": values[0]}
+    return {"by": by, "values": values}
+
+
+def _selector_prop(key: str, doc: str, ex: str) -> Prop:
+    return P(key, VIEW_SELECTOR, doc=doc, ex=ex, repeat=True, key_arity=0, build=_selector)
+
+
+VIEW = BlockSpec(
+    "view",
+    [
+        P("description", Text(), doc="what the diagram shows", ex='description "What a card payment touches."'),
+        _selector_prop(
+            "include",
+            'components shown: `[a, b]`, `all`, `tag NAME`, `kind KIND` or `owner "TEXT"`; repeat to add more;'
+            " a view without `include` shows every component",
+            "include [api_gateway, payments]",
+        ),
+        _selector_prop(
+            "exclude",
+            "components left out, even as neighbours, in the same forms as `include`",
+            "exclude kind external",
+        ),
+        P(
+            "neighbours",
+            Bool(),
+            doc="also show, faded, the direct callers and callees of the included components",
+            ex="neighbours on",
+        ),
+    ],
+    "A hand-made architecture diagram: which components it shows.",
+)
+
 SYSTEM_PROPS = BlockSpec(
     "system",
     [
@@ -989,8 +1037,19 @@ SYSTEM_PROPS = BlockSpec(
                 ],
             ),
         ),
+        P(
+            "view",
+            Word(),
+            Opt(None, Text()),
+            doc="a hand-made architecture diagram, by name, with a title; may also sit at a file's top level",
+            ex='view checkout "Checkout path" { include tag pci; neighbours on }',
+            field="views",
+            repeat=True,
+            block=VIEW,
+            build=lambda name, title, block=None: {**(block or {}), "name": name, "title": title},
+        ),
     ],
-    "The system: its purpose, requirements, regions and components.",
+    "The system: its purpose, requirements, regions, components and views.",
 )
 
 NETWORK = BlockSpec(
@@ -1014,7 +1073,7 @@ NETWORK = BlockSpec(
 )
 
 # Statements that declare something rather than set a property.
-DECLARATIONS = ("import", "system", "region", "define", "network", *COMPONENT_KINDS)
+DECLARATIONS = ("import", "system", "region", "define", "network", "view", *COMPONENT_KINDS)
 
 
 _ACCEPTED: dict[str, list[str]] | None = None

@@ -393,5 +393,28 @@ class Opt:
         self.types = types
 
 
-Slot = Ty | Kw | Opt
+class Form:
+    """One form of a :class:`Choice`: a leading word (None for the form without one), the values after it, and
+    an example of the form without the statement's key (``tag pci``)."""
+
+    def __init__(self, word: str | None, *types: Ty, example: str) -> None:
+        self.word = word
+        self.types = types
+        self.example = example
+
+
+class Choice:
+    """Alternative forms of the rest of a statement, told apart by their first word.
+
+    ``Choice(Form(None, ListOf(Ref(...))), Form("all"), Form("tag", Word()))`` takes ``[a, b]``, ``all`` or
+    ``tag pci``. The form without a word takes the values when no form's word leads them. The converted value
+    is ``(word, [values])``, with ``word`` None for that form.
+    """
+
+    def __init__(self, *forms: Form, what: str) -> None:
+        self.forms = {f.word: f for f in forms}
+        self.what = what
+
+
+Slot = Ty | Kw | Opt | Choice
 Builder = Callable[..., Any]
