@@ -9,6 +9,7 @@ renderers escape everything else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -51,3 +52,1039 @@ class Document:
     title: str
     subtitle: str
     sections: list[Section] = field(default_factory=list)
+
+
+# --- building the document ---------------------------------------------------------------------------------------
+
+NOT_STATED = "not stated"
+_REF = "\x00"  # brackets a component name in a link until the anchors are known
+
+
+def github_anchor(title: str) -> str:
+    """The anchor GitHub and GitLab give a heading: lower case, punctuation other than `-` and `_` dropped,
+    spaces to hyphens (inline code counts as its text)."""
+    text = title.replace("`", "").replace("**", "").strip().lower()
+    return "".join(ch for ch in text if ch.isalnum() or ch in " -_").replace(" ", "-")
+
+
+def code(x: Any) -> str:
+    """Inline code, safe for any text: a backtick inside is written with a longer fence."""
+    s = str(x)
+    if "`" not in s:
+        return f"`{s}`"
+    return f"`` {s} ``"
+
+
+def cell(x: Any) -> str:
+    """Text for a table cell or a line: no line breaks, and `|` escaped."""
+    return str(x).replace("\n", " ").replace("|", "\\|")
+
+
+def size(n: int | None) -> str:
+    if n is None:
+        return NOT_STATED
+    for unit, k in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= k:
+            v = n / k
+            return f"{v:g} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{n} B"
+
+
+def yes(x: bool | None, on: str = "yes", off: str = "no") -> str:
+    return NOT_STATED if x is None else (on if x else off)
+
+
+def words(x: str | None) -> str:
+    return NOT_STATED if x is None else x.replace("_", " ")
+
+
+CAP_WORDS = {
+    "consistency": "refuses what it cannot serve consistently (CP): during a network partition callers get errors "
+    "rather than divergent data; the cost is availability while the partition lasts",
+    "availability": "keeps answering (AP): during a network partition replicas may diverge and must be reconciled "
+    "afterwards; the cost is stale or conflicting data",
+}
+PACELC_WORDS = {
+    "consistency": "waits for replicas to agree (PACELC: else consistency): every write pays the replication round "
+    "trip in latency",
+    "latency": "answers without waiting for every replica (PACELC: else latency): faster, but reads may be stale",
+}
+
+
+class _Doc:
+    def __init__(self, build: Any) -> None:
+        from ._views import INTERNAL, findings_by_element, views
+
+        self.build = build
+        self.model = build.model
+        self.system = self.model.system
+        self.req = self.system.requirements
+        self.g = build.graph
+        self.views = views(build)
+        self.comps = {c.name: c for c in self.model.components}
+        self.internal = [c for c in self.model.components if c.kind in INTERNAL]
+        self.on_comp, _ = findings_by_element(build)
+        self.section_of: dict[int, str] = {}  # id(section) -> the component it describes
+
+    # --- helpers ----------------------------------------------------------------------------------------------
+
+    def section(self, title: str, level: int) -> Section:
+        """A section; its anchor is given once the whole document exists, in document order, as GitHub does."""
+        return Section(title, "", level)
+
+    def link(self, name: str) -> str:
+        """A link to a component's section (resolved by `anchor_all` once the anchors are known)."""
+        return f"[{code(name)}](#{_REF}{name}{_REF})" if name in self.comps else code(name)
+
+    def anchor_all(self, doc: Document) -> None:
+        """Give every section its GitHub-style anchor in document order (duplicates get -1, -2, ...), then point
+        the component links at their sections."""
+        seen: dict[str, int] = {}
+        targets: dict[str, str] = {}
+
+        def walk(sec: Section) -> None:
+            base = github_anchor(sec.title)
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            sec.anchor = base if n == 0 else f"{base}-{n}"
+            comp = self.section_of.get(id(sec))
+            if comp is not None:
+                targets[comp] = sec.anchor
+            for b in sec.blocks:
+                if isinstance(b, Section):
+                    walk(b)
+
+        for sec in doc.sections:
+            walk(sec)
+
+        def fix(text: str) -> str:
+            if _REF not in text:
+                return text
+            parts = text.split(_REF)
+            return "".join(targets.get(p, p) if i % 2 else p for i, p in enumerate(parts))
+
+        def fix_blocks(sec: Section) -> None:
+            for b in sec.blocks:
+                if isinstance(b, Section):
+                    fix_blocks(b)
+                elif isinstance(b, Para):
+                    b.text = fix(b.text)
+                elif isinstance(b, Bullets):
+                    b.items = [fix(x) for x in b.items]
+                elif isinstance(b, Table):
+                    b.rows = [[fix(x) for x in row] for row in b.rows]
+
+        for sec in doc.sections:
+            fix_blocks(sec)
+
+    def dur(self, s: float | None) -> str:
+        from designc.analysis.graph import duration
+
+        return NOT_STATED if s is None else duration(s)
+
+    def pct(self, a: float | None) -> str:
+        """A percentage with every nine the design wrote: 99.999999999% stays that, not 100%."""
+        if a is None:
+            return NOT_STATED
+        from decimal import Decimal
+
+        text = format(Decimal(repr(a)) * 100, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text + "%"
+
+    def rate(self, r: float | None) -> str:
+        from designc.analysis.graph import rate
+
+        return NOT_STATED if r is None else rate(r)
+
+    def latencies(self, items: list[Any]) -> str:
+        return ", ".join(f"{x.percentile} {self.dur(x.value)}" for x in items) if items else NOT_STATED
+
+    def replicas(self, c: Any) -> str:
+        r = c.replicas
+        if r is None:
+            return NOT_STATED
+        return str(r.min) if r.min == r.max else f"{r.min} to {r.max}"
+
+    def placement(self, name: str) -> str:
+        where = self.g.placement[name]
+        if not where:
+            return NOT_STATED
+        explicit = bool(self.comps[name].placement)
+        text = "; ".join(f"{r} (zones {', '.join(z)})" if z else r for r, z in where.items())
+        return text if explicit else f"{text} (not stated: every region that is not a standby)"
+
+    # --- the document -----------------------------------------------------------------------------------------
+
+    def document(self) -> Document:
+        s = self.system
+        doc = Document(
+            title=f"{s.title or s.name}: design",
+            subtitle=f"System `{s.name}`, generated by designc from {', '.join(code(f) for f in self.model.files)}. "
+            "Edit the design, not this file.",
+        )
+        doc.sections = [
+            self.overview(),
+            self.architecture(),
+            self.components(),
+            self.data(),
+            self.flows(),
+            self.scaling(),
+            self.technology(),
+            self.findings(),
+        ]
+        self.anchor_all(doc)
+        return doc
+
+    def overview(self) -> Section:
+        s, req = self.system, self.req
+        sec = self.section("Overview and requirements", 2)
+        sec.blocks.append(Para(s.description or f"Purpose: {NOT_STATED}."))
+        facts = [
+            f"**Owner**: {s.owner or NOT_STATED}",
+            f"**Components**: {len(self.internal)} inside the system, "
+            + _count(sum(1 for c in self.model.components if c.kind == "client"), "client")
+            + ", "
+            + _count(sum(1 for c in self.model.components if c.kind == "external"), "external dependency")
+            + "; "
+            + _count(len(self.model.regions), "region"),
+        ]
+        if s.tags:
+            facts.append(f"**Tags**: {', '.join(s.tags)}")
+        if s.technology is not None:
+            facts.append(
+                f"**Platform**: {s.technology.name}"
+                + (f" (because {s.technology.reason})" if s.technology.reason else "")
+            )
+        for k, v in s.properties.items():
+            facts.append(f"**{k.replace('_', ' ')}**: {v}")
+        sec.blocks.append(Bullets(facts))
+        from designc.analysis.graph import minutes_per_30_days
+
+        rows = [
+            ["Peak load", self.rate(req.peak_load)],
+            ["Sustained load", self.rate(req.sustained_load)],
+            ["Latency", self.latencies(req.latency)],
+            [
+                "Availability",
+                NOT_STATED
+                if req.availability is None
+                else f"{self.pct(req.availability)} ({minutes_per_30_days(req.availability):.1f} min of downtime "
+                "per 30 days)",
+            ],
+            ["Durability", self.pct(req.durability)],
+            ["RPO (data that may be lost)", self.dur(req.rpo)],
+            ["RTO (time to recover)", self.dur(req.rto)],
+            ["Largest failure to ride through", words(req.survive)],
+            ["Compliance", ", ".join(x.upper().replace("_", " ") for x in req.compliance) or NOT_STATED],
+            [
+                "Data residency",
+                "; ".join(f"{r.data} only in {', '.join(r.regions)}" for r in req.residency) or NOT_STATED,
+            ],
+        ]
+        sub = self.section("Requirements", 3)
+        sub.blocks.append(Table(["Requirement", "Target"], [[a, cell(b)] for a, b in rows]))
+        sec.blocks.append(sub)
+        stance = self.section("Consistency under partition and in normal operation", 3)
+        p = req.partition
+        stance.blocks.append(
+            Para(
+                "Under a network partition (CAP) the system "
+                + (CAP_WORDS[p.prefer] if p.prefer else f"has no stated preference ({NOT_STATED})")
+                + ". In normal operation it "
+                + (PACELC_WORDS[p.normal] if p.normal else f"has no stated preference ({NOT_STATED})")
+                + "."
+            )
+        )
+        overrides = [
+            c
+            for c in self.model.components
+            if getattr(c, "partition", None) is not None and (c.partition.prefer or c.partition.normal)
+        ]
+        if overrides:
+            stance.blocks.append(
+                Bullets(
+                    [
+                        f"{self.link(c.name)}: under partition {words(c.partition.prefer)}, "
+                        f"normally {words(c.partition.normal)}"
+                        for c in overrides
+                    ]
+                )
+            )
+        sec.blocks.append(stance)
+        return sec
+
+    def architecture(self) -> Section:
+        sec = self.section("Architecture", 2)
+        by_id = {v.id: v for v in self.views}
+        svg = "svg" in self.build.targets
+        for vid, caption in (
+            ("context", "Context: who calls the system and what it calls outside."),
+            ("container", "Containers: every component and how they call each other."),
+        ):
+            v = by_id.get(vid)
+            if v is None:
+                continue
+            sec.blocks.append(Diagram(vid, caption))
+            if svg:
+                sec.blocks.append(Para(f"[{v.title} as SVG](diagrams/{vid}.svg)"))
+            for fact in v.facts:
+                sec.blocks.append(Para(fact))
+        rest = [v for v in self.views if v.id not in ("context", "container")]
+        if rest:
+            ext = "svg" if svg else ("mmd" if "mermaid" in self.build.targets else None)
+            items = []
+            for v in rest:
+                name = f"[{cell(v.title)}](diagrams/{v.id}.{ext})" if ext else f"{cell(v.title)} ({code(v.id)})"
+                items.append(f"{name}: {cell(v.description)}")
+            sub = self.section("Other views", 3)
+            if ext is None:
+                sub.blocks.append(Para("Build with `-t svg` or `-t mermaid` to write these as files."))
+            sub.blocks.append(Bullets(items))
+            sec.blocks.append(sub)
+        return sec
+
+    def components(self) -> Section:
+        sec = self.section("Components", 2)
+        subs = []
+        for c in self.model.components:
+            sub = self.section(f"{c.name}" + (f": {c.title}" if c.title else ""), 3)
+            self.section_of[id(sub)] = c.name
+            subs.append((c, sub))
+        rows = []
+        for c, _ in subs:
+            tech = c.technology.name if c.technology else (c.engine or "")
+            rows.append(
+                [
+                    self.link(c.name),
+                    c.kind,
+                    cell(c.description or NOT_STATED),
+                    cell(tech or NOT_STATED),
+                    cell(c.owner or NOT_STATED),
+                ]
+            )
+        sec.blocks.append(Table(["Component", "Kind", "Responsibility", "Technology", "Owner"], rows))
+        for c, sub in subs:
+            sub.blocks.append(Para(c.description or f"Responsibility: {NOT_STATED}."))
+            sub.blocks.append(Bullets(self.component_facts(c)))
+            sec.blocks.append(sub)
+        return sec
+
+    def component_facts(self, c: Any) -> list[str]:
+        facts = [f"**Kind**: {c.kind}" + (f", based on {', '.join(code(b) for b in c.based_on)}" if c.based_on else "")]
+        if c.technology is not None:
+            facts.append(
+                f"**Technology**: {cell(c.technology.name)}"
+                + (f", because {cell(c.technology.reason)}" if c.technology.reason else " (no reason given)")
+            )
+        else:
+            facts.append(f"**Technology**: {NOT_STATED}")
+        if c.engine:
+            facts.append(f"**Engine**: {code(c.engine)}" + (f", managed by {c.managed}" if c.managed else ""))
+        if c.kind == "service":
+            rep = f"**Replicas**: {self.replicas(c)}"
+            auto = getattr(c, "autoscale", None)
+            if auto is not None:
+                rep += f", autoscaled on {auto.signal} at {self.autoscale_target(auto)}"
+            facts.append(rep)
+        elif c.kind not in ("client", "external"):
+            facts.append(f"**Copies**: {self.g.instances(c.name)} (see [its data section](#{_REF}data:{c.name}{_REF}))")
+        if c.kind not in ("client", "external"):
+            facts.append(f"**State**: {words(c.state)}")
+            facts.append(f"**Placement**: {cell(self.placement(c.name))}")
+        facts.append(
+            f"**Exposure**: {c.exposure}"
+            + (f", trust boundary {code(c.trust_boundary)}" if c.trust_boundary else "")
+            + (f"; only {', '.join(self.link(x) for x in c.allowed_callers)} may call it" if c.allowed_callers else "")
+        )
+        facts.append(f"**Owner**: {cell(c.owner or NOT_STATED)}")
+        a = self.g.own_availability(c.name)
+        if a.value is not None:
+            facts.append(f"**Own availability**: {self.pct(a.value)} ({cell(a.detail)})")
+        if c.latency:
+            facts.append(f"**Own latency**: {self.latencies(c.latency)}")
+        if c.slo is not None:
+            facts.append(f"**SLO**: {self.slo_text(c.slo)}")
+        elif c.kind == "service":
+            facts.append(f"**SLO**: {NOT_STATED}")
+        if c.kind == "service":
+            facts.append(f"**Degrades to**: {cell(c.degrades or NOT_STATED)}")
+            if c.api:
+                facts.append(
+                    "**API**: "
+                    + "; ".join(
+                        f"{a.version}"
+                        + (f" (compatible with {', '.join(a.compatible)})" if a.compatible else "")
+                        + (f", {a.style}" if a.style else "")
+                        + (f", contract {code(a.spec)}" if a.spec else "")
+                        for a in c.api
+                    )
+                )
+        if c.data:
+            facts.append(f"**Data held**: {', '.join(c.data)}")
+        calls = [e for e in self.model.edges if e.source == c.name]
+        called = [e for e in self.model.edges if e.target == c.name]
+        if calls:
+            facts.append("**Depends on**: " + ", ".join(f"{self.link(e.target)} ({e.kind}, {e.mode})" for e in calls))
+        if called:
+            facts.append("**Used by**: " + ", ".join(f"{self.link(e.source)} ({e.kind})" for e in called))
+        for k, v in c.properties.items():
+            facts.append(f"**{k.replace('_', ' ')}**: {cell(v)}")
+        found = self.on_comp.get(c.name, [])
+        if found:
+            facts.append(
+                "**Findings**: "
+                + ", ".join(f"[{code(f.code)}](#{self.finding_anchor()}) {f.severity.value}" for f in found)
+            )
+        return facts
+
+    def finding_anchor(self) -> str:
+        return "open-findings"
+
+    def autoscale_target(self, a: Any) -> str:
+        if a.signal in ("cpu", "memory"):
+            return self.pct(a.target)
+        if a.signal == "rps":
+            return self.rate(a.target) + " per replica"
+        if a.signal == "latency":
+            return self.dur(a.target)
+        return f"{a.target:g}"
+
+    def slo_text(self, slo: Any) -> str:
+        from designc.analysis.graph import minutes_per_30_days
+
+        parts = []
+        if slo.availability is not None:
+            budget = minutes_per_30_days(slo.availability) * slo.window / (30 * 86400)
+            parts.append(
+                f"availability {self.pct(slo.availability)} over {self.dur(slo.window)} (error budget {budget:.1f} min)"
+            )
+        if slo.latency:
+            parts.append(f"latency {self.latencies(slo.latency)}")
+        if slo.sli:
+            parts.append(f"measured as {cell(slo.sli)}")
+        if slo.alerts:
+            parts.append(
+                "alerts "
+                + ", ".join(
+                    f"{a.name} at {a.burn_rate:g}x burn over {self.dur(a.long_window)}"
+                    + (f"/{self.dur(a.short_window)}" if a.short_window else "")
+                    + f" ({a.severity})"
+                    for a in slo.alerts
+                )
+            )
+        return "; ".join(parts) or NOT_STATED
+
+    def data(self) -> Section:
+        sec = self.section("Data architecture", 2)
+        held = [c for c in self.model.components if c.kind in ("store", "stream", "queue", "cache")]
+        if not held:
+            sec.blocks.append(Para(f"Stores, streams, queues and caches: {NOT_STATED} (the design has none)."))
+            return sec
+        rows = []
+        for c in held:
+            rows.append(
+                [
+                    self.link(c.name),
+                    c.kind,
+                    cell(c.technology.name if c.technology else (c.engine or NOT_STATED)),
+                    cell(getattr(c, "consistency", None) or NOT_STATED),
+                    cell(self.replication(c)),
+                    cell(", ".join(c.data) or NOT_STATED),
+                ]
+            )
+        sec.blocks.append(Table(["Data", "Kind", "Technology", "Consistency", "Replication", "Data classes"], rows))
+        for c in held:
+            sub = self.section(f"Data: {c.name}", 3)
+            self.section_of[id(sub)] = f"data:{c.name}"
+            facts = []
+            if c.kind == "store":
+                facts.append(f"**Data model**: {words(c.model)}")
+            if c.kind in ("store", "cache"):
+                facts.append(f"**Consistency**: {words(getattr(c, 'consistency', None))}")
+            if c.kind == "store":
+                p = c.partition
+                if p.prefer or p.normal:
+                    facts.append(f"**Under partition**: {words(p.prefer)}; **normally**: {words(p.normal)}")
+            facts.append(f"**Replication**: {cell(self.replication(c))}")
+            if c.kind == "store":
+                sh = c.sharding
+                facts.append(
+                    "**Sharding**: "
+                    + (
+                        NOT_STATED
+                        if sh is None
+                        else f"{sh.strategy.replace('_', ' ')} on {', '.join(sh.key) or 'an unstated key'}"
+                        + (f", {sh.shards} shards" if sh.shards else "")
+                        + (f", routed by {sh.routing}" if sh.routing else "")
+                    )
+                )
+                facts.append(f"**Size**: {size(c.size)}")
+            if c.kind == "stream":
+                facts.append(
+                    f"**Partitions**: {c.partitions or NOT_STATED}; **replication factor**: "
+                    f"{c.replication_factor or NOT_STATED}; **min in-sync**: {c.min_insync or NOT_STATED}; "
+                    f"**acks**: {c.acks or NOT_STATED}; **ordering**: {c.ordering or NOT_STATED}"
+                )
+            if c.kind == "queue":
+                facts.append(
+                    f"**FIFO**: {yes(c.fifo)}; **max length**: {c.max_length or NOT_STATED}; "
+                    f"**overflow**: {words(c.overflow)}; **visibility timeout**: {self.dur(c.visibility_timeout)}; "
+                    f"**dead letters**: {yes(c.dead_letter)}"
+                )
+            if c.kind == "cache":
+                facts.append(f"**Holds**: {cell(c.holds or NOT_STATED)}")
+                facts.append(
+                    f"**TTL**: {self.dur(c.ttl)}; **invalidation**: {words(c.invalidation)}; "
+                    f"**eviction**: {words(c.eviction)}; **stampede protection**: {words(c.stampede_protection)}; "
+                    f"**memory**: {size(c.max_memory)}"
+                )
+                readers = [e for e in self.model.edges if e.target == c.name]
+                miss = [
+                    f"{self.link(e.source)} falls back to {e.fallback}" if e.fallback else f"{self.link(e.source)}"
+                    for e in readers
+                ]
+                facts.append(f"**Read by**: {', '.join(miss) or NOT_STATED}")
+            if c.kind != "cache":
+                facts.append(f"**Backup**: {cell(self.backup(c))}")
+                facts.append(f"**Retention**: {self.dur(getattr(c, 'retention', None))}")
+            sv = getattr(c, "schema_version", None)
+            if c.kind in ("store", "stream"):
+                facts.append(
+                    "**Schema**: "
+                    + (
+                        NOT_STATED
+                        if sv is None
+                        else f"{sv.version}"
+                        + (f", {sv.compatibility} compatible" if sv.compatibility else "")
+                        + (f", registry {sv.registry}" if sv.registry else "")
+                        + (f", migrations {words(sv.migrations)}" if sv.migrations else "")
+                    )
+                )
+            facts.append(
+                f"**Data classes**: {', '.join(c.data) or NOT_STATED}; **encrypted at rest**: "
+                f"{yes(c.encryption_at_rest)}" + (f" (keys in {c.kms})" if c.kms else "")
+            )
+            sub.blocks.append(Bullets(facts))
+            sec.blocks.append(sub)
+        return sec
+
+    def replication(self, c: Any) -> str:
+        if c.kind == "stream":
+            return f"replication factor {c.replication_factor}" if c.replication_factor else NOT_STATED
+        r = getattr(c, "replication", None)
+        if r is None:
+            return NOT_STATED
+        parts = [r.mode.replace("_", " ")]
+        if r.mode == "quorum" and r.n:
+            parts.append(f"N={r.n}, R={r.r or '?'}, W={r.w or '?'}")
+        if r.replicas:
+            parts.append(f"{r.replicas} copies")
+        if r.spread:
+            parts.append(f"spread over {r.spread}")
+        if r.regions:
+            parts.append(f"in {', '.join(r.regions)}")
+        if r.failover:
+            parts.append(f"{r.failover} failover")
+        if r.writers:
+            parts.append(f"{r.writers} writer{'s' if r.writers == 'multi' else ''}")
+        return ", ".join(parts)
+
+    def backup(self, c: Any) -> str:
+        b = getattr(c, "backup", None)
+        if b is None:
+            if getattr(c, "reproducible", None):
+                return "none needed: it can be rebuilt from other data"
+            return NOT_STATED
+        parts = []
+        if b.pitr:
+            parts.append("point-in-time recovery")
+        if b.interval is not None:
+            parts.append(f"every {self.dur(b.interval)}")
+        if b.rpo is not None:
+            parts.append(f"RPO {self.dur(b.rpo)}")
+        if b.retention is not None:
+            parts.append(f"kept {self.dur(b.retention)}")
+        if b.cross_region:
+            parts.append("copied to another region")
+        if b.encrypted:
+            parts.append("encrypted")
+        parts.append(f"restores tested {b.tested}" if b.tested else "restore testing not stated")
+        return ", ".join(parts)
+
+    def flows(self) -> Section:
+        from designc.analysis.graph import minutes_per_30_days
+
+        g = self.g
+        sec = self.section("Data flow and communication", 2)
+        if not g.entrypoints:
+            sec.blocks.append(
+                Para(f"Entrypoints: {NOT_STATED} (no component is public and no client calls one), so no request path.")
+            )
+        for ep in g.entrypoints:
+            sub = self.section(f"Entrypoint {ep}", 3)
+            allowed, unknown_bits = g.composite(ep)
+            goal = g.availability_objective(ep)
+            chain = g.chains[ep]
+            lat_goal = g.latency_objective(ep)
+            rows = [
+                [
+                    "Availability its hard dependencies allow",
+                    f"{self.pct(allowed)} ({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)",
+                ],
+                [
+                    "Availability objective",
+                    NOT_STATED
+                    if goal is None
+                    else f"{self.pct(goal[0])} ({goal[1]}): " + ("met" if allowed >= goal[0] else "**not met**"),
+                ],
+                ["Worst latency chain", " → ".join(self.link(n) for n in g.chain_path(ep))],
+                ["Its p99", self.dur(chain.latency)],
+                [
+                    "Latency objective (p99)",
+                    NOT_STATED
+                    if lat_goal is None
+                    else f"{self.dur(lat_goal[0])} ({lat_goal[1]}): "
+                    + ("met" if chain.latency <= lat_goal[0] else "**not met**"),
+                ],
+                ["Longest wait the timeouts allow", self.dur(chain.timeouts)],
+                ["Retry amplification", f"{chain.amplification}x"],
+            ]
+            unknown = g.members(unknown_bits)
+            if unknown:
+                rows.append(["No availability figure (counted as 100%)", ", ".join(self.link(n) for n in unknown)])
+            lat_unknown = g.chain_unknown(ep)
+            if lat_unknown:
+                rows.append(["No latency figure (counted as 0)", ", ".join(self.link(n) for n in lat_unknown)])
+            sub.blocks.append(Table(["Budget", "Figure"], rows))
+            deps = [self.link(n) for n in g.members(g.closure[ep])]
+            sub.blocks.append(Para(f"Hard synchronous dependencies: {', '.join(deps) if deps else 'none'}."))
+            sec.blocks.append(sub)
+        sync = [e for e in self.model.edges if e.mode == "sync"]
+        asyn = [e for e in self.model.edges if e.mode == "async"]
+        sub = self.section("Synchronous calls", 3)
+        if sync:
+            sub.blocks.append(
+                Table(
+                    ["From", "To", "Protocol", "Timeout and retries", "Resilience", "Security", "Limits"],
+                    [
+                        [
+                            self.link(e.source),
+                            f"{e.kind} {self.link(e.target)}",
+                            cell(e.protocol or NOT_STATED),
+                            cell(self.retries(e)),
+                            cell(self.resilience(e)),
+                            cell(self.security(e)),
+                            cell(self.limits(e)),
+                        ]
+                        for e in sync
+                    ],
+                )
+            )
+        else:
+            sub.blocks.append(Para("None."))
+        sec.blocks.append(sub)
+        sub = self.section("Asynchronous messages", 3)
+        if asyn:
+            sub.blocks.append(
+                Table(
+                    ["From", "To", "Delivery", "Idempotency", "Failures", "Ordering and schema", "Security"],
+                    [
+                        [
+                            self.link(e.source),
+                            f"{e.kind} {self.link(e.target)}" + (f" (group {code(e.group)})" if e.group else ""),
+                            words(e.delivery),
+                            cell(self.idempotency(e)),
+                            cell(
+                                f"dead letters {yes(e.dead_letter)}; retries {e.retries}"
+                                if e.retries is not None
+                                else f"dead letters {yes(e.dead_letter)}"
+                            ),
+                            cell(
+                                ", ".join(
+                                    x
+                                    for x in (
+                                        f"ordered by {e.ordering}" if e.ordering else "",
+                                        f"schema {e.schema_version}" if e.schema_version else "",
+                                    )
+                                    if x
+                                )
+                                or NOT_STATED
+                            ),
+                            cell(self.security(e)),
+                        ]
+                        for e in asyn
+                    ],
+                )
+            )
+        else:
+            sub.blocks.append(Para("None."))
+        sec.blocks.append(sub)
+        why = [e for e in self.model.edges if e.reason or e.description]
+        if why:
+            sub = self.section("Why these edges are as they are", 3)
+            sub.blocks.append(
+                Bullets(
+                    [
+                        f"{self.link(e.source)} {e.kind} {self.link(e.target)} ({e.mode})"
+                        + (f": {cell(e.description)}" if e.description else "")
+                        + (f"; because {cell(e.reason)}" if e.reason else "")
+                        for e in why
+                    ]
+                )
+            )
+            sec.blocks.append(sub)
+        s = self.system
+        facts = [f"**Service discovery**: {cell(s.discovery or NOT_STATED)}"]
+        sec.blocks.append(Bullets(facts))
+        return sec
+
+    def retries(self, e: Any) -> str:
+        parts = [f"timeout {self.dur(e.timeout)}"]
+        if e.retries is None:
+            parts.append(f"retries {NOT_STATED}")
+        elif e.retries == 0:
+            parts.append("no retries")
+        else:
+            r = f"{e.retries} retr{'y' if e.retries == 1 else 'ies'}"
+            if e.backoff:
+                r += f", {e.backoff} backoff"
+                if e.backoff_base is not None:
+                    r += f" {self.dur(e.backoff_base)}"
+                    if e.backoff_max is not None:
+                        r += f"..{self.dur(e.backoff_max)}"
+            if e.jitter:
+                r += " with jitter"
+            if e.retry_budget is not None:
+                r += f", budget {self.pct(e.retry_budget)}"
+            parts.append(r)
+        return "; ".join(parts)
+
+    def resilience(self, e: Any) -> str:
+        parts = []
+        if e.circuit_breaker:
+            parts.append("circuit breaker")
+        if e.fallback:
+            parts.append(f"fallback {e.fallback}" + (f" via {e.fallback_via}" if e.fallback_via else ""))
+        if e.bulkhead:
+            parts.append(f"bulkhead {e.bulkhead}")
+        if e.criticality:
+            parts.append(e.criticality)
+        elif e.mode == "sync":
+            parts.append("hard" if self.g.is_hard(e) else "soft")
+        if e.idempotency_key:
+            parts.append("idempotency key")
+        return ", ".join(parts) or NOT_STATED
+
+    def security(self, e: Any) -> str:
+        parts = [f"auth {e.auth}" if e.auth else f"auth {NOT_STATED}"]
+        parts.append(f"encryption {e.encryption}" if e.encryption else f"encryption {NOT_STATED}")
+        if e.data:
+            parts.append(f"carries {', '.join(e.data)}")
+        return ", ".join(parts)
+
+    def limits(self, e: Any) -> str:
+        parts = []
+        if e.rate_limit is not None:
+            parts.append(self.rate_limit(e.rate_limit))
+        t = self.comps.get(e.target)
+        api = getattr(t, "api", None) if t is not None else None
+        if api:
+            parts.append("API " + ", ".join(a.version for a in api))
+        return ", ".join(parts) or "none"
+
+    def rate_limit(self, r: Any) -> str:
+        return f"{self.rate(r.rate)} " + ("in total" if r.per == "total" else f"per {r.per}")
+
+    def idempotency(self, e: Any) -> str:
+        if e.idempotent is None and e.idempotency_key is None:
+            return NOT_STATED
+        parts = []
+        if e.idempotent is not None:
+            parts.append("idempotent consumer" if e.idempotent else "not idempotent")
+        if e.idempotency_key:
+            parts.append("idempotency key")
+        return ", ".join(parts)
+
+    def scaling(self) -> Section:
+        sec = self.section("Scaling and reliability", 2)
+        services = [c for c in self.model.components if c.kind == "service"]
+        sub = self.section("Capacity and autoscaling", 3)
+        peak = self.req.peak_load
+        rows = []
+        for c in services:
+            cap = c.capacity
+            top = None
+            if cap is not None and c.replicas is not None:
+                top = cap * c.replicas.max
+            rows.append(
+                [
+                    self.link(c.name),
+                    self.replicas(c),
+                    cell(
+                        f"{c.autoscale.signal} at {self.autoscale_target(c.autoscale)}" if c.autoscale else NOT_STATED
+                    ),
+                    self.rate(cap) + (" per replica" if cap is not None else ""),
+                    NOT_STATED if top is None else self.rate(top),
+                    self.pct(c.headroom),
+                    words(c.scaling),
+                ]
+            )
+        if rows:
+            sub.blocks.append(
+                Table(
+                    ["Service", "Replicas", "Autoscaling", "Capacity", "At most replicas", "Headroom", "Scaling"],
+                    rows,
+                )
+            )
+            sub.blocks.append(
+                Para(
+                    f"The system's peak is {self.rate(peak)}."
+                    if peak is not None
+                    else f"The system's peak load: {NOT_STATED}."
+                )
+            )
+        else:
+            sub.blocks.append(Para("No services."))
+        sec.blocks.append(sub)
+
+        sub = self.section("Backpressure, load shedding and rate limits", 3)
+        items = []
+        for c in services:
+            parts = []
+            if c.backpressure is not None:
+                b = c.backpressure
+                parts.append(
+                    "backpressure "
+                    + ", ".join(
+                        x
+                        for x in (
+                            f"at most {b.max_in_flight} in flight" if b.max_in_flight else "",
+                            f"queue {b.queue}" if b.queue is not None else "",
+                            f"overflow {b.overflow}" if b.overflow else "",
+                        )
+                        if x
+                    )
+                )
+            if c.load_shedding:
+                parts.append(f"sheds {', '.join(c.load_shedding)} first")
+            if c.rate_limit:
+                parts.append("rate limits " + ", ".join(self.rate_limit(r) for r in c.rate_limit))
+            if parts:
+                items.append(f"{self.link(c.name)}: {cell('; '.join(parts))}")
+        sub.blocks.append(Bullets(items) if items else Para(f"Backpressure and load shedding: {NOT_STATED}."))
+        sec.blocks.append(sub)
+
+        sub = self.section("Fault isolation: zones, regions and cells", 3)
+        rows = [
+            [code(r.name), r.role, ", ".join(r.zones), cell(r.location or NOT_STATED), cell(r.provider or NOT_STATED)]
+            for r in self.model.regions
+        ]
+        sub.blocks.append(Table(["Region", "Role", "Zones", "Location", "Provider"], rows))
+        cells = [c for c in services if c.cells is not None or c.cell]
+        if cells:
+            sub.blocks.append(
+                Bullets(
+                    [
+                        f"{self.link(c.name)}: "
+                        + (
+                            f"{c.cells.count} cells" + (f" by {c.cells.key}" if c.cells.key else "")
+                            if c.cells
+                            else f"in cell {c.cell}"
+                        )
+                        for c in cells
+                    ]
+                )
+            )
+        else:
+            sub.blocks.append(Para(f"Cells: {NOT_STATED}."))
+        sec.blocks.append(sub)
+
+        sub = self.section("Deployment and rollback", 3)
+        items = []
+        for c in services:
+            d = c.deploy
+            if d is None:
+                items.append(f"{self.link(c.name)}: {NOT_STATED}")
+                continue
+            text = d.strategy.replace("_", "-")
+            if d.steps:
+                text += " " + " → ".join(self.pct(x) for x in d.steps)
+            if d.bake_time is not None:
+                text += f", {self.dur(d.bake_time)} bake time"
+            text += f", rollback {d.rollback}" if d.rollback else ", rollback not stated"
+            items.append(f"{self.link(c.name)}: {text}")
+        sub.blocks.append(Bullets(items) if items else Para("No services."))
+        sec.blocks.append(sub)
+
+        sub = self.section("Disaster recovery", 3)
+        dr, routing = self.system.disaster_recovery, self.system.routing
+        facts = [
+            f"**Strategy**: {words(dr.strategy if dr else None)}",
+            f"**Failover**: {words(dr.failover if dr else None)}",
+            f"**Tested**: {cell((dr.tested if dr else None) or NOT_STATED)}",
+            f"**Runbook**: {cell((dr.runbook if dr else None) or NOT_STATED)}",
+            f"**RPO / RTO**: {self.dur(self.req.rpo)} / {self.dur(self.req.rto)}",
+            "**Traffic between regions**: "
+            + (
+                NOT_STATED
+                if routing is None
+                else ", ".join(
+                    x
+                    for x in (
+                        f"policy {routing.policy}" if routing.policy else "",
+                        ", ".join(f"{r} {self.pct(w)}" for r, w in routing.weights.items()),
+                        f"through {routing.ingress}" if routing.ingress else "",
+                    )
+                    if x
+                )
+            ),
+        ]
+        sub.blocks.append(Bullets([cell(f) for f in facts]))
+        sec.blocks.append(sub)
+
+        sub = self.section("Observability, error budgets and alerts", 3)
+        o = self.system.observability
+        facts = [
+            f"**{k}**: {cell(getattr(o, k) or NOT_STATED) if o else NOT_STATED}"
+            for k in ("metrics", "tracing", "logs", "dashboards", "alerting")
+        ]
+        sub.blocks.append(Bullets(facts))
+        with_slo = [c for c in self.model.components if c.slo is not None]
+        if with_slo:
+            sub.blocks.append(
+                Table(
+                    ["Component", "Objective", "Error budget", "Burn-rate alerts"],
+                    [[self.link(c.name), *self.slo_row(c.slo)] for c in with_slo],
+                )
+            )
+        else:
+            sub.blocks.append(Para(f"SLOs: {NOT_STATED}."))
+        health = [c for c in services if c.health_check is not None]
+        missing = [c for c in services if c.health_check is None]
+        items = [
+            f"{self.link(c.name)}: {c.health_check.kind}"
+            + (f" {code(c.health_check.path)}" if c.health_check.path else "")
+            + (f" every {self.dur(c.health_check.interval)}" if c.health_check.interval is not None else "")
+            for c in health
+        ]
+        items += [f"{self.link(c.name)}: health check {NOT_STATED}" for c in missing]
+        if items:
+            sub.blocks.append(Bullets(items))
+        sec.blocks.append(sub)
+        return sec
+
+    def slo_row(self, slo: Any) -> list[str]:
+        from designc.analysis.graph import minutes_per_30_days
+
+        objective = []
+        if slo.availability is not None:
+            objective.append(f"availability {self.pct(slo.availability)}")
+        if slo.latency:
+            objective.append(f"latency {self.latencies(slo.latency)}")
+        budget = (
+            f"{minutes_per_30_days(slo.availability) * slo.window / (30 * 86400):.1f} min per {self.dur(slo.window)}"
+            if slo.availability is not None
+            else "none (no availability objective)"
+        )
+        alerts = (
+            ", ".join(
+                f"{a.name}: {a.burn_rate:g}x over {self.dur(a.long_window)}"
+                + (f"/{self.dur(a.short_window)}" if a.short_window else "")
+                + f", {a.severity}"
+                for a in slo.alerts
+            )
+            or NOT_STATED
+        )
+        return [cell(", ".join(objective) or NOT_STATED), cell(budget), cell(alerts)]
+
+    def technology(self) -> Section:
+        sec = self.section("Technology choices", 2)
+        rows = []
+        s = self.system
+        if s.technology is not None:
+            rows.append([f"the system ({code(s.name)})", cell(s.technology.name), cell(s.technology.reason or "")])
+        for c in self.model.components:
+            if c.technology is not None:
+                rows.append([self.link(c.name), cell(c.technology.name), cell(c.technology.reason or "")])
+        for e in self.model.edges:
+            if e.reason:
+                rows.append(
+                    [
+                        f"{self.link(e.source)} {e.kind} {self.link(e.target)}",
+                        f"{e.mode}hronous",
+                        cell(e.reason),
+                    ]
+                )
+        if rows:
+            for r in rows:
+                if not r[2]:
+                    r[2] = "no reason given"
+            sec.blocks.append(Table(["Where", "Choice", "Because"], rows))
+        without = [c for c in self.internal if c.technology is None and not c.engine]
+        if without:
+            sec.blocks.append(Para(f"Technology {NOT_STATED} for {', '.join(self.link(c.name) for c in without)}."))
+        if not rows and not without:
+            sec.blocks.append(Para(f"Technology choices: {NOT_STATED}."))
+        return sec
+
+    def findings(self) -> Section:
+        sec = self.section("Open findings", 2)
+        found = sorted(
+            self.build.findings,
+            key=lambda f: (-f.severity.rank, f.code, f.span.file if f.span else "", f.span.line if f.span else 0),
+        )
+        if found:
+            counts = {}
+            for f in found:
+                counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+            sec.blocks.append(
+                Para(
+                    "What `designc check` reports for this design: "
+                    + ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items())
+                    + ". `designc explain CODE` says what each rule checks and how to fix it."
+                )
+            )
+            sec.blocks.append(
+                Table(["Code", "Severity", "Where", "Finding", "Fix"], [self.finding_row(f) for f in found])
+            )
+        else:
+            sec.blocks.append(Para("None: `designc check` reports nothing for this design."))
+        if self.build.suppressed:
+            sub = self.section("Suppressed findings", 3)
+            sub.blocks.append(
+                Table(
+                    ["Code", "Where", "Finding", "Suppressed because"],
+                    [
+                        [code(f.code), self.where(f), cell(f.message), cell(reason)]
+                        for f, reason in sorted(
+                            self.build.suppressed, key=lambda x: (x[0].code, x[0].span.line if x[0].span else 0)
+                        )
+                    ],
+                )
+            )
+            sec.blocks.append(sub)
+        return sec
+
+    def where(self, f: Any) -> str:
+        path = (f.fingerprint or "").partition("/")[2]
+        name = path.split("/")[0].partition(":")[2]
+        at = f"{f.span.file}:{f.span.line}" if f.span else ""
+        if name in self.comps:
+            return f"{self.link(name)} ({at})" if at else self.link(name)
+        return code(at) if at else "the system"
+
+    def finding_row(self, f: Any) -> list[str]:
+        return [code(f.code), f.severity.value, self.where(f), cell(f.message), cell("; ".join(f.hints) or "")]
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
+
+
+def document(build: Any) -> Document:
+    """The design document of one design; shared between the markdown and html targets of one build."""
+    return build.shared("document", lambda: _Doc(build).document())

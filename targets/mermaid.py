@@ -48,7 +48,7 @@ def text(s: str) -> str:
     characters of its own markup are safest as entities too."""
     out = []
     for ch in s:
-        if ch in '"#<>&`|{}[]()':
+        if ch in '"#<>&`|':
             out.append(f"#{ord(ch)};")
         elif ch == "\n":
             out.append("<br>")
