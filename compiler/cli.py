@@ -401,7 +401,8 @@ def build_cmd(
     progress = _Progress(not quiet)
     tree: dict[str, bytes] = {}
     owners: dict[str, list[str]] = {}
-    problems: list[str] = []
+    problems: list[str] = []  # a target did less than asked (no `dot`: .dot files instead); the build exits 1
+    failed: list[str] = []  # a target could not run (a broken template): nothing is written
     notes: list[str] = []
     systems: list[str] = []
     for d in result.designs:
@@ -421,7 +422,7 @@ def build_cmd(
             try:
                 files = generate(t, build)
             except TargetError as e:
-                problems.append(f"{system}: {t}: {e}")
+                failed.append(f"{system}: {t}: {e}")
                 continue
             owners[f"{system}/{t}"] = [f"{system}/{rel}" for rel in files]
             for rel, content in files.items():
@@ -429,6 +430,11 @@ def build_cmd(
         problems += [f"{system}: {p}" for p in build.problems]
         notes += [f"{system}: {n}" for n in build.notes]
     progress.done()
+    if failed:
+        for f in failed:
+            _echo(f"designc: error: {f}\n", err=True)
+        _echo("build stopped; nothing was written\n", err=True)
+        sys.exit(1)
     if not systems:
         _echo("nothing to build: no design here declares a system\n", err=True)
         sys.exit(1)

@@ -116,7 +116,7 @@ def source(view: View) -> str:
                 n.id,
                 label=label,
                 tooltip=_tooltip(n.tooltip or n.label),
-                id=f"node-{n.id}",
+                id=f"node_{n.id}",
                 **{"class": " ".join(classes)},
                 **attrs,
             )

@@ -469,10 +469,11 @@ class _Builder:
             v.nodes.append(self.node(name, cluster="system" if self.comps[name].kind in INTERNAL else None))
             ids[name] = name
         if getattr(spec, "neighbours", False):
+            excluded = set().union(*(self.matches(sel) for sel in spec.exclude)) if spec.exclude else set()
             near: list[str] = []
             for e in self.model.edges:
                 for a, b in ((e.source, e.target), (e.target, e.source)):
-                    if a in chosen and b not in chosen and b not in near:
+                    if a in chosen and b not in chosen and b not in near and b not in excluded:
                         near.append(b)
             for name in sorted(near, key=self.order.__getitem__):
                 v.nodes.append(self.node(name, outside=True))
@@ -482,29 +483,31 @@ class _Builder:
             v.facts.append("The view's selectors match no component.")
         return v
 
-    def select(self, spec: Any) -> list[str]:
-        def matches(sel: Any) -> set[str]:
-            by, values = sel.by, set(sel.values)
-            out = set()
-            for c in self.model.components:
-                if (
-                    by == "all"
-                    or (by == "names" and c.name in values)
-                    or (by == "tag" and values & set(c.tags))
-                    or (by == "kind" and c.kind in values)
-                    or (by == "owner" and c.owner in values)
-                ):
-                    out.add(c.name)
-            return out
+    def matches(self, sel: Any) -> set[str]:
+        """The components a `view` selector picks."""
+        by, values = sel.by, set(sel.values)
+        out = set()
+        for c in self.model.components:
+            if (
+                by == "all"
+                or (by == "names" and c.name in values)
+                or (by == "tag" and values & set(c.tags))
+                or (by == "kind" and c.kind in values)
+                or (by == "owner" and c.owner in values)
+            ):
+                out.add(c.name)
+        return out
 
+    def select(self, spec: Any) -> list[str]:
+        """What a `view` shows: what its includes pick (everything without one), less what its excludes pick."""
         chosen: set[str] = set()
         if spec.include:
             for sel in spec.include:
-                chosen |= matches(sel)
+                chosen |= self.matches(sel)
         else:
             chosen = set(self.comps)
         for sel in spec.exclude:
-            chosen -= matches(sel)
+            chosen -= self.matches(sel)
         return sorted(chosen, key=self.order.__getitem__)
 
     # --- large views --------------------------------------------------------------------------------------------

@@ -1,13 +1,31 @@
-"""Write the expected findings of examples/flawed/*.design: `python tests/update_goldens.py`.
+"""Write the golden files: `python tests/update_goldens.py`.
 
-Review the result by reading it: each line is a finding the design is meant to show.
+* the expected findings of examples/flawed/*.design (`.expected` beside each);
+* what the document and diagram targets write for each example (tests/golden/targets/<example>/): the
+  Markdown document, the Mermaid flowcharts and the Graphviz DOT sources. (SVG and PNG depend on the installed
+  Graphviz, and HTML embeds the layout, so they are checked by validators rather than byte for byte.)
+
+Review the result by reading it (`git diff`): each line is something the design is meant to show.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-FLAWED = Path(__file__).resolve().parent.parent / "examples" / "flawed"
+ROOT = Path(__file__).resolve().parent.parent
+FLAWED = ROOT / "examples" / "flawed"
+GOLDEN = ROOT / "tests" / "golden" / "targets"
+GOLDEN_TARGETS = "markdown,mermaid,dot"
+GOLDEN_DESIGNS = [
+    ROOT / "examples" / "payments.design",
+    ROOT / "examples" / "url_shortener.design",
+    ROOT / "examples" / "chat.design",
+    FLAWED / "single_points.design",
+]
 
 
 def render(design: Path) -> str:
@@ -22,6 +40,37 @@ def render(design: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def build_targets(design: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`designc build` of the golden targets, run from the design's folder so that paths are relative."""
+    return subprocess.run(
+        [sys.executable, "-m", "designc", "build", design.name, "-t", GOLDEN_TARGETS, "-o", str(out), "-q"],
+        cwd=design.parent,
+        capture_output=True,
+        text=True,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
+        check=False,
+    )
+
+
+def golden_files(out: Path) -> dict[str, bytes]:
+    """The files of a build, by path below the system's folder, manifest left out."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".designc-manifest"
+    }
+
+
 if __name__ == "__main__":
     for design in sorted(FLAWED.glob("*.design")):
         design.with_suffix(".expected").write_text(render(design), encoding="utf-8")
+    shutil.rmtree(GOLDEN, ignore_errors=True)
+    for design in GOLDEN_DESIGNS:
+        with tempfile.TemporaryDirectory() as tmp:
+            r = build_targets(design, Path(tmp))
+            if r.returncode != 0:
+                sys.exit(f"{design}: {r.stderr}")
+            for rel, data in golden_files(Path(tmp)).items():
+                dest = GOLDEN / design.stem / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)

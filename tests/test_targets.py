@@ -1,0 +1,320 @@
+"""The document and diagram targets as a user meets them: `designc build -t markdown,dot,svg,png,mermaid`.
+
+Golden files (tests/golden/targets, written by `python tests/update_goldens.py` and reviewed by reading them)
+pin the Markdown, Mermaid and DOT of every example; the ecosystem's own tools check the rest: CommonMark with
+no broken links (markdown-it-py), well-formed SVG (rendered by Graphviz), Mermaid's own parser under Node.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, MINIMAL, run_designc
+from update_goldens import GOLDEN, GOLDEN_DESIGNS, build_targets, golden_files
+from validators import dot_available, markdown_problems, mermaid_errors, require, svg_problems
+
+EXAMPLE_DESIGNS = [EXAMPLES / "payments.design", EXAMPLES / "url_shortener.design", EXAMPLES / "chat.design"]
+
+
+@pytest.mark.parametrize("design", GOLDEN_DESIGNS, ids=lambda p: p.stem)
+def test_markdown_mermaid_and_dot_match_the_reviewed_goldens(design: Path, tmp_path: Path):
+    r = build_targets(design, tmp_path)
+    assert r.returncode == 0, r.stderr
+    got = golden_files(tmp_path)
+    want = {
+        p.relative_to(GOLDEN / design.stem).as_posix(): p.read_bytes()
+        for p in sorted((GOLDEN / design.stem).rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(got) == sorted(want)
+    for rel in want:
+        assert got[rel] == want[rel], f"{rel} differs from its golden; run tests/update_goldens.py and read the diff"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example built with every document and diagram target."""
+    if not dot_available():
+        require("dot", "the svg and png targets render with Graphviz's dot")
+    out = tmp_path_factory.mktemp("built")
+    r = run_designc("build", *map(str, EXAMPLE_DESIGNS), "-t", "markdown,dot,svg,png,mermaid", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_every_view_is_written_by_every_diagram_target(built: Path):
+    for system in ("payments", "shortener", "chat"):
+        diagrams = built / system / "diagrams"
+        stems = {p.stem for p in diagrams.glob("*.dot")}
+        assert {"context", "container"} <= stems
+        assert any(s.startswith("deployment-") for s in stems)
+        assert any(s.startswith("entrypoint-") for s in stems)
+        for ext in ("svg", "png", "mmd"):
+            assert {p.stem for p in diagrams.glob(f"*.{ext}")} == stems, (system, ext)
+    assert (built / "payments" / "diagrams" / "view-checkout.svg").is_file()  # the design's own view
+
+
+def test_markdown_is_commonmark_with_no_broken_links(built: Path):
+    for system in ("payments", "shortener", "chat"):
+        doc = built / system / "design.md"
+        problems = markdown_problems(doc.read_text(encoding="utf-8"), folder=doc.parent)
+        assert problems == [], (system, problems)
+
+
+def test_document_follows_the_review_order_and_says_what_is_not_stated(built: Path):
+    text = (built / "payments" / "design.md").read_text(encoding="utf-8")
+    order = [
+        "## Overview and requirements",
+        "## Architecture",
+        "## Components",
+        "## Data architecture",
+        "## Data flow and communication",
+        "## Scaling and reliability",
+        "## Technology choices",
+        "## Open findings",
+    ]
+    positions = [text.index(h) for h in order]
+    assert positions == sorted(positions)
+    assert "```mermaid" in text and "(diagrams/container.svg)" in text
+    # what the payments design leaves out is said, not skipped: no degradation is declared for `auth`
+    auth = text[text.index("### auth: Merchant authentication") :]
+    assert "**Degrades to**: not stated" in auth[: auth.index("\n### ")]
+    assert "| Durability | 99.999999999% |" in text  # every nine the design wrote
+    assert "mature L7 proxy with native circuit breaking" in text.split("## Technology choices")[1]
+
+
+def test_svgs_are_well_formed_and_mark_findings(tmp_path: Path):
+    if not dot_available():
+        require("dot", "the svg target renders with Graphviz's dot")
+    design = EXAMPLES / "flawed" / "single_points.design"
+    r = run_designc("build", str(design), "-t", "svg", "-o", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    svgs = sorted((tmp_path / "shop" / "diagrams").glob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        assert svg_problems(svg.read_bytes()) == [], svg.name
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(tmp_path / "shop" / "diagrams" / "container.svg").getroot()
+    node = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == "node_products")
+    # the store that loses its data with its region is drawn in the error colour, its code in the tooltip
+    assert any(el.get("stroke") == "#dc2626" for el in node.iter())
+    titles = [v for el in node.iter() for k, v in el.attrib.items() if k.endswith("title")]
+    assert any("DR001" in t for t in titles)
+    assert "severity-error" in (node.get("class") or "")
+
+
+def test_mermaid_parses_with_mermaids_own_parser(built: Path):
+    files = sorted(built.rglob("*.mmd"))
+    assert len(files) >= 15
+    assert mermaid_errors(files) == {}
+
+
+def test_mermaid_escapes_labels_and_keyword_names(tmp_path: Path):
+    design = tmp_path / "odd.design"
+    design.write_text(
+        'system odd "Quotes \\" and #hash; <b>tags</b> & [brackets] | pipes" {\n'
+        "  region eu { zones [a, b] }\n"
+        '  service end "end; graph TD" { replicas 2; exposure public; calls graph { timeout 100ms } }\n'
+        '  service graph "style" { replicas 2; calls subgraph { timeout 50ms } }\n'
+        '  store subgraph "class \\"x\\"" { engine postgres }\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    r = run_designc("build", str(design), "-t", "mermaid,markdown", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    files = sorted((tmp_path / "out").rglob("*.mmd"))
+    text = (tmp_path / "out" / "odd" / "diagrams" / "container.mmd").read_text(encoding="utf-8")
+    assert "n_end" in text and "#34;" in text
+    assert mermaid_errors(files) == {}
+    doc = (tmp_path / "out" / "odd" / "design.md").read_text(encoding="utf-8")
+    assert markdown_problems(doc, folder=tmp_path / "out" / "odd") == []
+
+
+def test_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path):
+    targets = "markdown,dot,mermaid,json" + (",svg" if dot_available() else "")
+    outs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / seed
+        r = run_designc(
+            "build", *map(str, EXAMPLE_DESIGNS), "-t", targets, "-o", str(out), env={"PYTHONHASHSEED": seed}
+        )
+        assert r.returncode == 0, r.stderr
+        outs.append(golden_files(out))
+    assert sorted(outs[0]) == sorted(outs[1])
+    for rel in outs[0]:
+        assert outs[0][rel] == outs[1][rel], rel
+
+
+def test_check_writes_nothing_and_says_what_would_change(tmp_path: Path):
+    design = tmp_path / "src" / "shop.design"
+    design.parent.mkdir()
+    design.write_text(MINIMAL, encoding="utf-8")
+    out = tmp_path / "docs"
+    r = run_designc("build", str(design), "-t", "markdown,mermaid", "-o", str(out), "--check")
+    assert r.returncode == 1 and "would create" in r.stderr and not out.exists()
+    assert run_designc("build", str(design), "-t", "markdown,mermaid", "-o", str(out)).returncode == 0
+    r = run_designc("build", str(design), "-t", "markdown,mermaid", "-o", str(out), "--check")
+    assert r.returncode == 0 and "up to date" in r.stderr
+    before = golden_files(out)
+    design.write_text(MINIMAL.replace("replicas 2", "replicas 3"), encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "markdown,mermaid", "-o", str(out), "--check")
+    assert r.returncode == 1
+    assert f"would change {(out / 'shop' / 'design.md').as_posix()}" in r.stderr
+    assert golden_files(out) == before  # nothing written
+
+
+def test_files_a_build_no_longer_makes_are_removed_and_nothing_else(tmp_path: Path):
+    design = tmp_path / "shop.design"
+    with_view = MINIMAL.replace("  store db", "  view data { include kind store }\n  store db")
+    design.write_text(with_view, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_designc("build", str(design), "-t", "mermaid", "-o", str(out)).returncode == 0
+    assert run_designc("build", str(design), "-t", "json", "-o", str(out)).returncode == 0
+    mine = out / "shop" / "diagrams" / "notes.mmd"
+    mine.write_text("flowchart LR\n  a --> b\n", encoding="utf-8")  # the user's own file
+    assert (out / "shop" / "diagrams" / "view-data.mmd").is_file()
+    design.write_text(MINIMAL, encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "mermaid", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "removed" in r.stderr and not (out / "shop" / "diagrams" / "view-data.mmd").exists()
+    assert mine.is_file() and (out / "shop" / "model.json").is_file()  # not made by this target: kept
+
+
+def test_language_errors_build_nothing(tmp_path: Path):
+    design = tmp_path / "shop.design"
+    design.write_text(MINIMAL.replace("calls db", "calls dbx"), encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "markdown,mermaid", "-o", str(tmp_path / "out"))
+    assert r.returncode == 1 and "nothing was written" in r.stderr and "REF001" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_findings_are_documented_but_stop_json_unless_allowed(tmp_path: Path):
+    design = EXAMPLES / "flawed" / "single_points.design"
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "a"))
+    assert r.returncode == 0, r.stderr
+    assert "open findings (2 errors)" in r.stderr
+    doc = (tmp_path / "a" / "shop" / "design.md").read_text(encoding="utf-8")
+    assert "| `SPOF005` | error |" in doc
+    r = run_designc("build", str(design), "-t", "markdown,json", "-o", str(tmp_path / "b"))
+    assert r.returncode == 1 and "--allow-findings" in r.stderr and not (tmp_path / "b").exists()
+    r = run_designc("build", str(design), "-t", "json", "-o", str(tmp_path / "c"), "--allow-findings")
+    assert r.returncode == 0 and (tmp_path / "c" / "shop" / "model.json").is_file()
+
+
+def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):
+    design = tmp_path / "shop.design"
+    text = MINIMAL.replace("replicas 2", "replicas 1; exposure public").replace(
+        "  service api {", "  service api {  # designc: ignore[SPOF001] a demo shop; an outage is fine"
+    )
+    design.write_text(text, encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "shop" / "design.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Suppressed findings") :]
+    assert "`SPOF001`" in section and "a demo shop; an outage is fine" in section
+
+
+def test_without_dot_svg_says_how_to_install_it_and_writes_the_dot_files(tmp_path: Path):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    os.symlink(sys.executable, bindir / "python")
+    r = subprocess.run(
+        [
+            str(bindir / "python"),
+            "-m",
+            "designc",
+            "build",
+            str(EXAMPLES / "payments.design"),
+            "-t",
+            "svg",
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        env={"PATH": str(bindir), "NO_COLOR": "1", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 1
+    assert "apt-get install graphviz" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "out" / "payments" / "diagrams" / "container.dot").is_file()
+    assert not list((tmp_path / "out").rglob("*.svg"))
+
+
+def test_templates_can_be_overridden_and_their_mistakes_are_located(tmp_path: Path):
+    tdir = tmp_path / "templates" / "markdown"
+    tdir.mkdir(parents=True)
+    (tdir / "document.md.j2").write_text(
+        "# {{ doc.title }}\n{% for s in doc.sections %}- {{ s.title }}\n{% endfor %}", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    r = run_designc(
+        "build",
+        str(EXAMPLES / "payments.design"),
+        "-t",
+        "markdown",
+        "-o",
+        str(out),
+        "--templates",
+        str(tmp_path / "templates"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert (
+        (out / "payments" / "design.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Card payment processing: design\n- Overview and requirements\n")
+    )
+    before = golden_files(out)
+    (tdir / "document.md.j2").write_text("# {{ doc.title }}\n\n{% for s in doc.sections %}\n", encoding="utf-8")
+    r = run_designc(
+        "build",
+        str(EXAMPLES / "payments.design"),
+        "-t",
+        "markdown",
+        "-o",
+        str(out),
+        "--templates",
+        str(tmp_path / "templates"),
+    )
+    assert r.returncode == 1 and "document.md.j2:3" in r.stderr and "Traceback" not in r.stderr
+    assert golden_files(out) == before  # a failed build leaves earlier output intact
+    (tdir / "document.md.j2").write_text("{{ doc.no_such_field }}", encoding="utf-8")
+    r = run_designc(
+        "build",
+        str(EXAMPLES / "payments.design"),
+        "-t",
+        "markdown",
+        "-o",
+        str(out),
+        "--templates",
+        str(tmp_path / "templates"),
+    )
+    assert r.returncode == 1 and "no_such_field" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_targets_command_lists_every_target():
+    r = run_designc("targets")
+    assert r.returncode == 0
+    names = [line.split()[0] for line in r.stdout.splitlines()]
+    assert {"markdown", "dot", "svg", "png", "mermaid", "json"} <= set(names)
+
+
+def test_unknown_target_in_a_comma_list():
+    r = run_designc("build", "examples/payments.design", "-t", "markdown,mermad", "-o", "/tmp/never")
+    assert r.returncode == 2 and "did you mean `mermaid`?" in r.stderr
+
+
+def test_dot_sources_render_with_graphviz(built: Path):
+    dot = shutil.which("dot")
+    assert dot is not None
+    for src in sorted((built / "payments" / "diagrams").glob("*.dot")):
+        proc = subprocess.run([dot, "-Tsvg", str(src)], capture_output=True, check=False)
+        assert proc.returncode == 0, (src.name, proc.stderr)
+        assert svg_problems(proc.stdout) == []
