@@ -29,6 +29,7 @@ def test_wheel_installs_and_checks_the_examples(tmp_path: Path):
     assert "designc/grammar/design.lark" in names
     assert "designc/stdlib/prelude.design" in names and "designc/stdlib/aws.design" in names
     assert "designc/targets/json.py" in names
+    assert "designc/targets/templates/markdown/document.md.j2" in names
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -58,6 +59,17 @@ def test_wheel_installs_and_checks_the_examples(tmp_path: Path):
         [str(py), "-c", "import designc, sys; print(designc.__file__)"], cwd=work, capture_output=True, text=True
     )
     assert str(env_dir) in where.stdout
+    # the document targets find their packaged templates in the installed wheel
+    targets = "markdown,mermaid" + (",html" if "designc/targets/html.py" in names else "")
+    r = subprocess.run(
+        [str(designc), "build", clean[0], "-t", targets, "-o", str(work / "out")],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (work / "out" / "payments" / "design.md").read_text(encoding="utf-8").startswith("# Card payment")
 
 
 def test_every_source_package_is_packaged():
