@@ -423,12 +423,12 @@ class _Doc:
                 )
         if c.data:
             facts.append(f"**Data held**: {', '.join(c.data)}")
-        calls = [e for e in self.model.edges if e.source == c.name]
-        called = [e for e in self.model.edges if e.target == c.name]
+        calls = self.g.out[c.name]
+        called = self.g.inc[c.name]
         if calls:
-            facts.append("**Depends on**: " + ", ".join(f"{self.link(e.target)} ({e.kind}, {e.mode})" for e in calls))
+            facts.append("**Depends on**: " + few([f"{self.link(e.target)} ({e.kind}, {e.mode})" for e in calls]))
         if called:
-            facts.append("**Used by**: " + ", ".join(f"{self.link(e.source)} ({e.kind})" for e in called))
+            facts.append("**Used by**: " + few([f"{self.link(e.source)} ({e.kind})" for e in called]))
         for k, v in c.properties.items():
             facts.append(f"**{k.replace('_', ' ')}**: {cell(v)}")
         found = self.on_comp.get(c.name, [])
@@ -651,15 +651,23 @@ class _Doc:
                 ["Longest wait the timeouts allow", self.dur(chain.timeouts)],
                 ["Retry amplification", f"{chain.amplification}x"],
             ]
-            unknown = g.members(unknown_bits)
+            unknown = g.members(unknown_bits, limit=FEW)
             if unknown:
-                rows.append(["No availability figure (counted as 100%)", ", ".join(self.link(n) for n in unknown)])
+                rows.append(
+                    [
+                        "No availability figure (counted as 100%)",
+                        few([self.link(n) for n in unknown], unknown_bits.bit_count()),
+                    ]
+                )
             lat_unknown = g.chain_unknown(ep)
             if lat_unknown:
-                rows.append(["No latency figure (counted as 0)", ", ".join(self.link(n) for n in lat_unknown)])
+                rows.append(["No latency figure (counted as 0)", few([self.link(n) for n in lat_unknown])])
             sub.blocks.append(Table(["Budget", "Figure"], rows))
-            deps = [self.link(n) for n in g.members(g.closure[ep])]
-            sub.blocks.append(Para(f"Hard synchronous dependencies: {', '.join(deps) if deps else 'none'}."))
+            closure = g.closure[ep]
+            deps = [self.link(n) for n in g.members(closure, limit=FEW)]
+            sub.blocks.append(
+                Para(f"Hard synchronous dependencies: {few(deps, closure.bit_count()) if deps else 'none'}.")
+            )
             sec.blocks.append(sub)
         sync = [e for e in self.model.edges if e.mode == "sync"]
         asyn = [e for e in self.model.edges if e.mode == "async"]
@@ -1077,6 +1085,17 @@ class _Doc:
 
     def finding_row(self, f: Any) -> list[str]:
         return [code(f.code), f.severity.value, self.where(f), cell(f.message), cell("; ".join(f.hints) or "")]
+
+
+FEW = 12  # lists of names in the document stop here and say how many more
+
+
+def few(items: list[str], total: int | None = None) -> str:
+    """At most FEW items, joined, then "and N more"."""
+    total = len(items) if total is None else total
+    shown = items[:FEW]
+    more = total - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _count(n: int, noun: str) -> str:

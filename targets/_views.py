@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_NODES = 40  # a view with more components than this is collapsed into groups
+MAX_EDGES = 120  # a collapsed view draws at most this many links between groups: the heaviest
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
@@ -43,6 +44,7 @@ class Node:
     codes: list[str] = field(default_factory=list)  # the finding codes on it, sorted, unique
     tooltip: str = ""  # plain text: what hovering shows
     badge: str = ""  # a short figure drawn under the label in entrypoint views: "99.95% · p99 120ms"
+    link: str | None = None  # the id of the view that shows what this node stands for (a group's own view)
 
 
 @dataclass
@@ -83,6 +85,7 @@ class View:
     clusters: list[Cluster] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)  # figures printed with the view (budgets, what was collapsed)
     collapsed: bool = False  # the view shows groups, each with a view of its own
+    chain: list[str] = field(default_factory=list)  # an entrypoint view's worst latency chain, first to last
 
     def node(self, node_id: str) -> Node | None:
         for n in self.nodes:
@@ -182,8 +185,11 @@ class _Builder:
         p = _p99(c.latency)
         if p is not None:
             tip.append(f"latency p99 {duration(p)}")
-        for f in sorted(found, key=lambda f: (f.code, f.message)):
+        ordered = sorted(found, key=lambda f: (-f.severity.rank, f.code, f.message))
+        for f in ordered[:3]:
             tip.append(f"{f.code} {f.severity.value}: {f.message}")
+        if len(ordered) > 3:
+            tip.append(f"and {len(ordered) - 3} more: {', '.join(codes_of(ordered[3:]))}")
         return Node(
             id=name,
             label=c.title or name,
@@ -197,79 +203,131 @@ class _Builder:
             tooltip="\n".join(tip),
         )
 
-    def edge(self, e: Any, ids: dict[str, str]) -> Edge | None:
-        """A model edge between two nodes of the view (by the map from component to node id), arrows following
-        the data for `consumes` (stream -> consumer). None when either end is not in the view."""
+    def edge_facts(self) -> list[tuple[str, str, Edge]]:
+        """Per model edge, in declaration order: its (source, target) components in drawing order (arrows follow
+        the data for `consumes`: stream -> consumer) and the drawn edge with its label, tooltip and findings.
+        Computed once; views copy them."""
+        cached = self.build.cache.get("edge_facts")
+        if cached is not None:
+            return cached
         from designc.analysis.graph import duration
 
-        src, dst = ids.get(e.source), ids.get(e.target)
-        if src is None or dst is None:
-            return None
-        if e.kind == "consumes":
-            src, dst = dst, src
-        parts = []
-        if e.mode == "sync":
-            parts.append(e.protocol or e.kind)
-            if e.timeout is not None:
-                parts.append(duration(e.timeout))
-        else:
-            parts.append(e.kind if not e.protocol or e.kind in ("publishes", "consumes") else e.protocol)
-            if e.delivery:
-                parts.append(e.delivery.replace("_", " "))
-        found = self.on_edge.get((e.source, e.kind, e.target), [])
-        tip = [f"{e.source} {e.kind} {e.target} ({e.mode})"]
-        for k, v in (
-            ("protocol", e.protocol),
-            ("timeout", duration(e.timeout) if e.timeout is not None else None),
-            ("retries", e.retries),
-            ("circuit breaker", "on" if e.circuit_breaker else None),
-            ("fallback", e.fallback),
-            ("delivery", e.delivery),
-        ):
-            if v is not None:
-                tip.append(f"{k} {v}")
-        for f in sorted(found, key=lambda f: (f.code, f.message)):
-            tip.append(f"{f.code} {f.severity.value}: {f.message}")
-        return Edge(
-            source=src,
-            target=dst,
-            mode=e.mode,
-            kind=e.kind,
-            label=" ".join(parts),
-            soft=e.mode == "sync" and not self.g.is_hard(e),
-            severity=worst(found),
-            codes=codes_of(found),
-            tooltip="\n".join(tip),
-        )
-
-    def edges_among(self, ids: dict[str, str]) -> list[Edge]:
-        """The model's edges between nodes of a view, parallel ones merged, in declaration order."""
-        merged: dict[tuple[str, str], Edge] = {}
+        out = []
         for e in self.model.edges:
-            v = self.edge(e, ids)
-            if v is None or (v.source == v.target and ids.get(e.source) != e.source):
-                continue  # an edge inside a collapsed group is not drawn
-            key = (v.source, v.target)
-            have = merged.get(key)
-            if have is None:
-                merged[key] = v
+            src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
+            parts = []
+            if e.mode == "sync":
+                parts.append(e.protocol or e.kind)
+                if e.timeout is not None:
+                    parts.append(duration(e.timeout))
+            else:
+                parts.append(e.kind if not e.protocol or e.kind in ("publishes", "consumes") else e.protocol)
+                if e.delivery:
+                    parts.append(e.delivery.replace("_", " "))
+            found = self.on_edge.get((e.source, e.kind, e.target), [])
+            tip = [f"{e.source} {e.kind} {e.target} ({e.mode})"]
+            for k, v in (
+                ("protocol", e.protocol),
+                ("timeout", duration(e.timeout) if e.timeout is not None else None),
+                ("retries", e.retries),
+                ("circuit breaker", "on" if e.circuit_breaker else None),
+                ("fallback", e.fallback),
+                ("delivery", e.delivery),
+            ):
+                if v is not None:
+                    tip.append(f"{k} {v}")
+            for f in sorted(found, key=lambda f: (f.code, f.message)):
+                tip.append(f"{f.code} {f.severity.value}: {f.message}")
+            drawn = Edge(
+                source=src,
+                target=dst,
+                mode=e.mode,
+                kind=e.kind,
+                label=" ".join(parts),
+                soft=e.mode == "sync" and not self.g.is_hard(e),
+                severity=worst(found),
+                codes=codes_of(found),
+                tooltip="\n".join(tip),
+            )
+            out.append((src, dst, drawn))
+        self.build.cache["edge_facts"] = out
+        return out
+
+    @property
+    def edges_by_comp(self) -> dict[str, list[int]]:
+        """The indexes of the model edges that touch each component."""
+        cached = self.build.cache.get("edges_by_comp")
+        if cached is None:
+            cached = {}
+            for i, e in enumerate(self.model.edges):
+                cached.setdefault(e.source, []).append(i)
+                if e.target != e.source:
+                    cached.setdefault(e.target, []).append(i)
+            self.build.cache["edges_by_comp"] = cached
+        return cached
+
+    def edges_among(self, ids: dict[str, str], sync_only: bool = False) -> list[Edge]:
+        """The model's edges between nodes of a view (``ids`` maps a component to its node: itself, or the group
+        that stands for it), parallel ones merged, in declaration order. An edge inside a group is not drawn."""
+        facts = self.edge_facts()
+        if len(ids) * 4 > len(self.comps):  # most of the design: walking every edge is cheaper than picking
+            chosen: Any = facts
+        else:
+            by_comp = self.edges_by_comp
+            picked: set[int] = set()
+            for name in ids:
+                picked.update(by_comp.get(name, ()))
+            chosen = [facts[i] for i in sorted(picked)]
+        merged: dict[tuple[str, str], list[Edge]] = {}
+        get = ids.get
+        for src, dst, drawn in chosen:
+            if sync_only and drawn.mode != "sync":
                 continue
-            have.count += 1
-            if have.kind != v.kind:
-                have.kind = "mixed"
-            if have.mode != v.mode:
-                have.mode = "sync" if "sync" in (have.mode, v.mode) else have.mode
-            if v.label and v.label not in have.label.split(", "):
-                have.label = f"{have.label}, {v.label}" if have.label else v.label
-            have.soft = have.soft and v.soft
-            have.codes = sorted({*have.codes, *v.codes})
-            if SEVERITY_RANK.get(v.severity or "", 0) > SEVERITY_RANK.get(have.severity or "", 0):
-                have.severity = v.severity
-            have.tooltip = f"{have.tooltip}\n{v.tooltip}"
-        for v in merged.values():
-            if v.count > 1 and len(v.label) > 40:
-                v.label = f"{v.count} dependencies"
-        return list(merged.values())
+            a = get(src)
+            if a is None:
+                continue
+            b = get(dst)
+            if b is None or (a == b and a != src):
+                continue
+            key = (a, b)
+            found = merged.get(key)
+            if found is None:
+                merged[key] = [drawn]
+            else:
+                found.append(drawn)
+        out = []
+        for (a, b), group in merged.items():
+            first = group[0]
+            if len(group) == 1:
+                out.append(Edge(**{**first.__dict__, "source": a, "target": b, "codes": list(first.codes)}))
+                continue
+            kinds = {x.kind for x in group}
+            labels = list(dict.fromkeys(x.label for x in group if x.label))
+            label = ", ".join(labels)
+            if len(label) > 40:
+                label = f"{len(group)} dependencies"
+            worst_sev = max((x.severity for x in group if x.severity), key=SEVERITY_RANK.get, default=None)
+            tips = [f"{len(group)} dependencies:"] + [x.tooltip.split("\n", 1)[0] for x in group[:6]]
+            if len(group) > 6:
+                tips.append(f"... and {len(group) - 6} more")
+            codes = sorted({c for x in group for c in x.codes})
+            if codes:
+                tips.append(f"findings: {', '.join(codes)}")
+            out.append(
+                Edge(
+                    source=a,
+                    target=b,
+                    mode="sync" if any(x.mode == "sync" for x in group) else "async",
+                    kind=first.kind if len(kinds) == 1 else "mixed",
+                    label=label,
+                    count=len(group),
+                    soft=all(x.soft for x in group),
+                    severity=worst_sev,
+                    codes=sorted({c for x in group for c in x.codes}),
+                    tooltip="\n".join(tips),
+                )
+            )
+        return out
 
     def internal(self) -> list[str]:
         return [c.name for c in self.model.components if c.kind in INTERNAL]
@@ -281,26 +339,41 @@ class _Builder:
     # --- views ------------------------------------------------------------------------------------------------
 
     def all(self) -> list[View]:
-        out = [self.context()]
-        container = self.container()
-        out.append(container)
-        groups: list[View] = []
-        if len([n for n in container.nodes if n.component and n.kind in INTERNAL]) > MAX_NODES:
-            container, groups = self.collapse(container, "container")
-            out[-1] = container
+        """Context, container, deployments, entrypoints, the design's own views, then the group views. Only a
+        design of more than MAX_NODES components has group views: one set, made with the container view, that
+        every collapsed view's group nodes link to."""
+        out = [self.context(), self.container()]
         for r in self.model.regions:
-            out.extend(self.maybe_collapse(self.deployment(r.name)))
+            out.append(self.deployment(r.name))
         for ep in self.g.entrypoints:
-            out.extend(self.maybe_collapse(self.entrypoint(ep)))
+            out.append(self.entrypoint(ep))
         for v in getattr(self.system, "views", None) or []:
-            out.extend(self.maybe_collapse(self.custom(v)))
-        return out + groups
+            out.append(self.custom(v))
+        return out + (self.groups() if out[1].collapsed else [])
 
-    def maybe_collapse(self, view: View) -> list[View]:
-        if len([n for n in view.nodes if n.component and not n.outside]) <= MAX_NODES:
-            return [view]
-        collapsed, groups = self.collapse(view, view.id)
-        return [collapsed, *groups]
+    def finish(
+        self,
+        v: View,
+        entries: list[tuple[str, str | None, bool, str]],
+        sync_only: bool = False,
+        decorate: Any = None,
+        pinned: set[str] | frozenset[str] = frozenset(),
+    ) -> View:
+        """Fill a view with its components ((name, cluster, outside, note) each, in order) and the edges between
+        them; a view of more than MAX_NODES components shows groups instead (see `collapse`), but for the
+        ``pinned`` components, which stay as they are."""
+        inside = sum(1 for name, _, outside, _ in entries if not outside and self.comps[name].kind in INTERNAL)
+        if inside > MAX_NODES:
+            return self.collapse(v, entries, sync_only, pinned, decorate)
+        ids = {}
+        for name, cluster, outside, note in entries:
+            n = self.node(name, cluster=cluster, outside=outside, note=note)
+            if decorate is not None:
+                decorate(n)
+            v.nodes.append(n)
+            ids[name] = name
+        v.edges = self.edges_among(ids, sync_only)
+        return v
 
     def context(self) -> View:
         s = self.system
@@ -317,7 +390,7 @@ class _Builder:
                 id="system",
                 label=s.title or s.name,
                 kind="system",
-                detail=f"{len(internal)} components",
+                detail=_count(len(internal), "component"),
                 severity=worst(found),
                 codes=codes_of(found),
                 tooltip=(s.description or s.name) + (f"\nowner {s.owner}" if s.owner else ""),
@@ -340,13 +413,21 @@ class _Builder:
             description="Every component of the system, its clients and the external services it calls.",
             clusters=[self.system_cluster()],
         )
-        ids = {}
-        for c in self.model.components:
-            inside = c.kind in INTERNAL
-            v.nodes.append(self.node(c.name, cluster="system" if inside else None))
-            ids[c.name] = c.name
-        v.edges = self.edges_among(ids)
-        return v
+        entries = [(c.name, "system" if c.kind in INTERNAL else None, False, "") for c in self.model.components]
+        return self.finish(v, entries)
+
+    def neighbours(self, chosen: set[str], skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """The components outside ``chosen`` that an edge joins to one inside it, in declaration order."""
+        near: set[str] = set()
+        by_comp = self.edges_by_comp
+        edges = self.model.edges
+        for name in chosen:
+            for i in by_comp.get(name, ()):
+                e = edges[i]
+                other = e.target if e.source == name else e.source
+                if other not in chosen and other not in skip:
+                    near.add(other)
+        return sorted(near, key=self.order.__getitem__)
 
     def deployment(self, region: str) -> View:
         r = next(x for x in self.model.regions if x.name == region)
@@ -368,6 +449,7 @@ class _Builder:
             if zones is not None:
                 here[c.name] = zones
         zone_sets: dict[tuple[str, ...], str] = {}
+        entries: list[tuple[str, str | None, bool, str]] = []
         for name, zones in here.items():
             key = tuple(z for z in r.zones if z in zones) or tuple(zones)
             if key not in zone_sets:
@@ -375,23 +457,15 @@ class _Builder:
                 zone_sets[key] = cid
                 label = f"zone {key[0]}" if len(key) == 1 else f"zones {', '.join(key)}"
                 v.clusters.append(Cluster(id=cid, label=label, kind="zones", parent=f"region:{region}"))
-            v.nodes.append(self.node(name, cluster=zone_sets[key]))
-        ids = {n: n for n in here}
+            entries.append((name, zone_sets[key], False, ""))
         # what in-region components depend on or are used by outside the region, faded
-        near: list[str] = []
-        for e in self.model.edges:
-            for a, b in ((e.source, e.target), (e.target, e.source)):
-                if a in here and b not in here and b not in near:
-                    near.append(b)
-        for name in sorted(near, key=self.order.__getitem__):
+        for name in self.neighbours(set(here)):
             c = self.comps[name]
             where = ", ".join(self.g.placement[name]) if c.kind in INTERNAL else ""
-            v.nodes.append(self.node(name, outside=c.kind in INTERNAL, note=f"in {where}" if where else ""))
-            ids[name] = name
-        v.edges = self.edges_among(ids)
+            entries.append((name, None, c.kind in INTERNAL, f"in {where}" if where else ""))
         if not here:
             v.facts.append(f"Nothing is placed in {region}.")
-        return v
+        return self.finish(v, entries)
 
     def entrypoint(self, ep: str) -> View:
         from designc.analysis.graph import duration, minutes_per_30_days, pct
@@ -418,19 +492,26 @@ class _Builder:
             "availability and p99 latency; the worst latency chain is bold, soft dependencies are grey.",
             clusters=[self.system_cluster()],
         )
-        ids = {}
-        callers = [x.source for x in g.inc[ep] if self.comps[x.source].kind == "client" and x.source not in seen]
-        for name in [*dict.fromkeys(callers), *reach]:
-            n = self.node(name, cluster="system" if self.comps[name].kind in INTERNAL else None)
-            a = g.own_availability(name).value
-            p = _p99(self.comps[name].latency)
-            if name not in callers:
-                n.badge = " · ".join(
-                    x for x in (pct(a) if a is not None else "", f"p99 {duration(p)}" if p is not None else "") if x
-                )
-            v.nodes.append(n)
-            ids[name] = name
-        v.edges = [x for x in self.edges_among(ids) if x.mode == "sync"]
+        callers = list(
+            dict.fromkeys(x.source for x in g.inc[ep] if self.comps[x.source].kind == "client" and x.source not in seen)
+        )
+        entries = [(name, None, False, "") for name in callers]
+        entries += [(name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in reach]
+        caller_set = set(callers)
+
+        def badge(n: Node) -> None:
+            if n.id in caller_set:
+                return
+            a = g.own_availability(n.id).value
+            p = _p99(self.comps[n.id].latency)
+            n.badge = " · ".join(
+                x for x in (pct(a) if a is not None else "", f"p99 {duration(p)}" if p is not None else "") if x
+            )
+
+        v.chain = chain
+        direct = {e.target for e in g.sync_out[ep]}
+        pinned = set(list(dict.fromkeys([ep, *chain, *sorted(direct, key=self.order.__getitem__)]))[: MAX_NODES // 2])
+        self.finish(v, entries, sync_only=True, decorate=badge, pinned=pinned)
         for x in v.edges:
             x.bold = (x.source, x.target) in on_chain
         allowed, unknown_bits = g.composite(ep)
@@ -439,18 +520,27 @@ class _Builder:
         line += f" ({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)"
         if goal is not None:
             line += f"; objective {pct(goal[0])} ({goal[1]}): {'met' if allowed >= goal[0] else 'NOT met'}"
-        v.facts.append(line)
-        unknown = g.members(unknown_bits)
+        v.facts.insert(0, line)
+        unknown = g.members(unknown_bits, limit=8)
         if unknown:
-            v.facts.append(f"No availability figure for {', '.join(unknown)} (counted as 100%).")
+            more = unknown_bits.bit_count() - len(unknown)
+            v.facts.insert(
+                1,
+                f"No availability figure for {', '.join(unknown)}"
+                + (f" and {more} more" if more > 0 else "")
+                + " (counted as 100%).",
+            )
         ch = g.chains[ep]
-        lat = f"Worst p99 latency chain: {' → '.join(chain)}: {duration(ch.latency)}"
+        shown = chain if len(chain) <= 8 else [*chain[:4], "…", *chain[-3:]]
+        lat = f"Worst p99 latency chain: {' → '.join(shown)}: {duration(ch.latency)}"
         lg = g.latency_objective(ep)
         if lg is not None:
             lat += f"; objective {duration(lg[0])} ({lg[1]}): {'met' if ch.latency <= lg[0] else 'NOT met'}"
-        v.facts.append(lat)
-        v.facts.append(
-            f"Longest wait the timeouts allow: {duration(ch.timeouts)}; retry amplification {ch.amplification}x."
+        at = 2 if unknown else 1
+        v.facts.insert(at, lat)
+        v.facts.insert(
+            at + 1,
+            f"Longest wait the timeouts allow: {duration(ch.timeouts)}; retry amplification {ch.amplification}x.",
         )
         return v
 
@@ -463,25 +553,13 @@ class _Builder:
             description=spec.description or f"The design's own view `{spec.name}`.",
             clusters=[self.system_cluster()],
         )
-        chosen = set(names)
-        ids = {}
-        for name in names:
-            v.nodes.append(self.node(name, cluster="system" if self.comps[name].kind in INTERNAL else None))
-            ids[name] = name
+        entries = [(name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in names]
         if getattr(spec, "neighbours", False):
             excluded = set().union(*(self.matches(sel) for sel in spec.exclude)) if spec.exclude else set()
-            near: list[str] = []
-            for e in self.model.edges:
-                for a, b in ((e.source, e.target), (e.target, e.source)):
-                    if a in chosen and b not in chosen and b not in near and b not in excluded:
-                        near.append(b)
-            for name in sorted(near, key=self.order.__getitem__):
-                v.nodes.append(self.node(name, outside=True))
-                ids[name] = name
-        v.edges = self.edges_among(ids)
+            entries += [(name, None, True, "") for name in self.neighbours(set(names), excluded)]
         if not names:
             v.facts.append("The view's selectors match no component.")
-        return v
+        return self.finish(v, entries)
 
     def matches(self, sel: Any) -> set[str]:
         """The components a `view` selector picks."""
@@ -522,99 +600,130 @@ class _Builder:
             return f"tag-{c.tags[0]}", f"tag {c.tags[0]}"
         return f"kind-{c.kind}", f"{c.kind}s"
 
-    def collapse(self, view: View, stem: str) -> tuple[View, list[View]]:
-        """The view with its components replaced by one node per group (per cluster), and one view per group
-        (split into parts when a group alone is over the limit)."""
+    def group_view_ids(self) -> dict[str, list[str]]:
+        """The ids of each group's view (parts when a group is over the limit), by group key, and its members."""
+
+        def make() -> dict[str, tuple[str, list[list[str]], list[str]]]:
+            members: dict[str, list[str]] = {}
+            for name in self.internal():
+                members.setdefault(self.group_key(name)[0], []).append(name)
+            out = {}
+            for key, names in members.items():
+                chunks = [names[i : i + MAX_NODES] for i in range(0, len(names), MAX_NODES)]
+                stem = f"container-group-{slug(key)}"
+                ids = [stem if len(chunks) == 1 else f"{stem}-{i + 1}" for i in range(len(chunks))]
+                out[key] = (ids, chunks, names)
+            return out
+
+        return self.build.shared("group_views", make)
+
+    def collapse(
+        self,
+        v: View,
+        entries: list[tuple[str, str | None, bool, str]],
+        sync_only: bool = False,
+        pinned: set[str] | frozenset[str] = frozenset(),
+        decorate: Any = None,
+    ) -> View:
+        """The view with its components shown as one node per group (per cluster), each linking to the group's
+        own view; clients, externals, faded neighbours and the ``pinned`` components stay as they are. Of the
+        links between groups, the MAX_EDGES heaviest are drawn."""
         groups: dict[str, list[str]] = {}
-        labels: dict[str, str] = {}
+        where: dict[str, tuple[str, str, str | None]] = {}
         ids: dict[str, str] = {}
-        out = View(
-            id=view.id,
-            title=view.title,
-            kind=view.kind,
-            description=view.description,
-            clusters=list(view.clusters),
-            facts=list(view.facts),
-            collapsed=True,
-        )
-        kept_outside: list[Node] = []
-        for n in view.nodes:
-            if n.component is None or n.kind not in INTERNAL or n.outside:
-                ids[n.component or n.id] = n.id
-                kept_outside.append(n)
+        kept: list[Node] = []
+        for name, cluster, outside, note in entries:
+            if outside or self.comps[name].kind not in INTERNAL or name in pinned:
+                n = self.node(name, cluster=cluster, outside=outside, note=note)
+                if decorate is not None:
+                    decorate(n)
+                kept.append(n)
+                ids[name] = name
                 continue
-            key, label = self.group_key(n.component)
-            gid = f"group:{n.cluster or ''}:{key}"
+            key, label = self.group_key(name)
+            gid = f"group:{cluster or ''}:{key}"
             if gid not in groups:
                 groups[gid] = []
-                labels[gid] = label
-            groups[gid].append(n.component)
-            ids[n.component] = gid
-        parts: list[View] = []
-        node_of = {n.id: n for n in view.nodes}
+                where[gid] = (key, label, cluster)
+            groups[gid].append(name)
+            ids[name] = gid
+        views = self.group_view_ids()
         for gid, members in groups.items():
+            key, label, cluster = where[gid]
             found = [f for m in members for f in self.on_comp.get(m, [])]
-            key = gid.rsplit(":", 1)[1]
-            cluster = node_of[members[0]].cluster
-            sub_id = f"{stem}-group-{slug(key)}" + (
-                f"-{slug(cluster.split(':', 1)[1])}" if cluster and ":" in cluster else ""
-            )
-            chunks = [members[i : i + MAX_NODES] for i in range(0, len(members), MAX_NODES)]
-            part_ids = [sub_id if len(chunks) == 1 else f"{sub_id}-{i + 1}" for i in range(len(chunks))]
-            out.nodes.append(
+            part_ids = views[key][0]
+            v.nodes.append(
                 Node(
                     id=gid,
-                    label=labels[gid],
+                    label=label,
                     kind="group",
-                    detail=f"{len(members)} components",
+                    detail=_count(len(members), "component"),
                     cluster=cluster,
                     severity=worst(found),
                     codes=codes_of(found),
-                    tooltip=f"{labels[gid]}: {', '.join(members[:12])}"
+                    tooltip=f"{label}: {', '.join(members[:12])}"
                     + (f" and {len(members) - 12} more" if len(members) > 12 else "")
                     + f"\nsee the view {part_ids[0]}",
+                    link=part_ids[0],
                 )
             )
-            for i, chunk in enumerate(chunks):
-                title = f"{view.title}: {labels[gid]}"
-                if len(chunks) > 1:
-                    title += f" (part {i + 1} of {len(chunks)})"
-                parts.append(self.group_view(part_ids[i], title, chunk, view))
-        out.nodes.extend(kept_outside)
-        out.edges = self.edges_among(ids)
-        out.facts.append(
+        v.nodes.extend(kept)
+        edges = self.edges_among(ids, sync_only)
+        v.collapsed = True
+        v.facts.append(
             f"{sum(len(m) for m in groups.values())} components are shown as {len(groups)} groups (by owner, else "
             f"tag, else kind), because a readable diagram holds at most {MAX_NODES}; each group has a view of its own."
         )
-        return out, parts
+        if len(edges) > MAX_EDGES:
+            chain = {(a, b) for a, b in itertools.pairwise(v.chain)} if v.chain else set()
+            ranked = sorted(
+                range(len(edges)),
+                key=lambda i: (
+                    (edges[i].source, edges[i].target) not in chain,
+                    not (edges[i].source in pinned or edges[i].target in pinned),
+                    -edges[i].count,
+                    i,
+                ),
+            )
+            keep = set(ranked[:MAX_EDGES])
+            dropped = sum(edges[i].count for i in range(len(edges)) if i not in keep)
+            v.facts.append(
+                f"{len(edges) - MAX_EDGES} of the {len(edges)} links between groups ({dropped} dependencies) are not "
+                "drawn: the heaviest are; each group's own view has them all."
+            )
+            edges = [e for i, e in enumerate(edges) if i in keep]
+        v.edges = edges
+        return v
 
-    def group_view(self, view_id: str, title: str, members: list[str], parent: View) -> View:
+    def groups(self) -> list[View]:
+        """One view per group of components (in parts when a group alone is over the limit)."""
+        out = []
+        title = f"Containers: {self.system.title or self.system.name}"
+        for part_ids, chunks, names in self.group_view_ids().values():
+            label = self.group_key(names[0])[1]
+            for i, chunk in enumerate(chunks):
+                t = f"{title}: {label}" + (f" (part {i + 1} of {len(chunks)})" if len(chunks) > 1 else "")
+                out.append(self.group_view(part_ids[i], t, chunk))
+        return out
+
+    def group_view(self, view_id: str, title: str, members: list[str]) -> View:
         v = View(
             id=view_id,
             title=title,
             kind="group",
-            description=f"Part of the view `{parent.id}`: these components, with what they call and what calls them "
-            "faded.",
+            description="Part of the container view: these components, with what they call and what calls them faded.",
             clusters=[self.system_cluster()],
         )
-        chosen = set(members)
-        ids = {}
-        for name in members:
-            v.nodes.append(self.node(name, cluster="system"))
-            ids[name] = name
-        near: list[str] = []
-        for e in self.model.edges:
-            for a, b in ((e.source, e.target), (e.target, e.source)):
-                if a in chosen and b not in chosen and b not in ids and b not in near:
-                    near.append(b)
+        near = self.neighbours(set(members))
         if len(near) > MAX_NODES:
             v.facts.append(f"{len(near) - MAX_NODES} more neighbours are not drawn.")
             near = near[:MAX_NODES]
-        for name in sorted(near, key=self.order.__getitem__):
-            v.nodes.append(self.node(name, outside=True))
-            ids[name] = name
-        v.edges = self.edges_among(ids)
-        return v
+        entries = [(name, "system", False, "") for name in members] + [(name, None, True, "") for name in near]
+        return self.finish(v, entries)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _p99(items: list[Any]) -> float | None:

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from validators import browser_page, dot_available, markdown_problems, mermaid_errors, require, svg_problems
 
 # ---------------------------------------------------------------------------------------------- require
