@@ -85,6 +85,20 @@ def source(view: View) -> str:
     g.attr("node", fontname=FONT, fontsize="11", margin="0.15,0.08")
     g.attr("edge", fontname=FONT, fontsize="9", color="#475569", fontcolor="#334155", arrowsize="0.7")
 
+    # DOT identifiers: a view's node ids as they are when plain (component names), else made plain and unique
+    # (the graphviz package reads `a:b` in an edge as node `a`, port `b`)
+    did: dict[str, str] = {}
+    taken: set[str] = set()
+    for n in view.nodes:
+        base = "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else "_" for ch in n.id) or "n"
+        if base[0].isdigit():
+            base = "n_" + base
+        name, i = base, 2
+        while name in taken or name == "designc_legend":
+            name, i = f"{base}_{i}", i + 1
+        taken.add(name)
+        did[n.id] = name
+
     children: dict[str | None, list[Any]] = {}
     for c in view.clusters:
         children.setdefault(c.parent, []).append(c)
@@ -113,10 +127,10 @@ def source(view: View) -> str:
                 attrs["penwidth"] = "2.5" if n.severity == "error" else "1.8"
             classes = [f"kind-{n.kind}"] + ([f"severity-{n.severity}"] if n.severity else [])
             graph.node(
-                n.id,
+                did[n.id],
                 label=label,
                 tooltip=_tooltip(n.tooltip or n.label),
-                id=f"node_{n.id}",
+                id=f"node_{did[n.id]}",
                 **{"class": " ".join(classes)},
                 **attrs,
             )
@@ -145,7 +159,7 @@ def source(view: View) -> str:
         if e.severity in SEVERITY_COLOR:
             attrs["color"] = SEVERITY_COLOR[e.severity]
         label = e.label + (f" ({e.count}×)" if e.count > 1 and not e.label.endswith("dependencies") else "")
-        g.edge(e.source, e.target, label=label, tooltip=_tooltip(e.tooltip or label), **attrs)
+        g.edge(did[e.source], did[e.target], label=label, tooltip=_tooltip(e.tooltip or label), **attrs)
 
     _legend(g, view)
     return g.source
