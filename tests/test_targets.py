@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, MINIMAL, run_designc
+from conftest import EXAMPLES, MINIMAL, ROOT, run_designc
 from update_goldens import GOLDEN, GOLDEN_DESIGNS, build_targets, golden_files
 from validators import dot_available, markdown_problems, mermaid_errors, require, svg_problems
 
@@ -318,3 +318,10 @@ def test_dot_sources_render_with_graphviz(built: Path):
         proc = subprocess.run([dot, "-Tsvg", str(src)], capture_output=True, check=False)
         assert proc.returncode == 0, (src.name, proc.stderr)
         assert svg_problems(proc.stdout) == []
+
+
+def test_readme_links_and_pictures_resolve():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_problems(text, folder=ROOT) == []
+    assert "](docs/payments-container.svg)" in text and "](docs/payments-html.png)" in text
+    assert svg_problems((ROOT / "docs" / "payments-container.svg").read_bytes()) == []
