@@ -303,15 +303,8 @@ class _Doc:
             if getattr(c, "partition", None) is not None and (c.partition.prefer or c.partition.normal)
         ]
         if overrides:
-            stance.blocks.append(
-                Bullets(
-                    [
-                        f"{self.link(c.name)}: under partition {words(c.partition.prefer)}, "
-                        f"normally {words(c.partition.normal)}"
-                        for c in overrides
-                    ]
-                )
-            )
+            stance.blocks.append(Para("Stores that state their own stance:"))
+            stance.blocks.append(Bullets([f"{self.link(c.name)}: {stance_words(c.partition)}" for c in overrides]))
         sec.blocks.append(stance)
         return sec
 
@@ -506,7 +499,7 @@ class _Doc:
             if c.kind == "store":
                 p = c.partition
                 if p.prefer or p.normal:
-                    facts.append(f"**Under partition**: {words(p.prefer)}; **normally**: {words(p.normal)}")
+                    facts.append(f"**Stance**: {stance_words(p)}")
             facts.append(f"**Replication**: {cell(self.replication(c))}")
             if c.kind == "store":
                 sh = c.sharding
@@ -1096,6 +1089,16 @@ def few(items: list[str], total: int | None = None) -> str:
     shown = items[:FEW]
     more = total - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def stance_words(p: Any) -> str:
+    """A store's CAP and PACELC stance in a few words."""
+    cap = f"prefers {p.prefer} under a partition" if p.prefer else "partition stance not stated"
+    pacelc = {
+        "consistency": "waits for replicas in normal operation",
+        "latency": "answers without waiting for replicas",
+    }
+    return f"{cap}; {pacelc.get(p.normal or '', 'normal-operation stance not stated')}"
 
 
 def _count(n: int, noun: str) -> str:
