@@ -332,8 +332,6 @@ class _Doc:
                 name = f"[{cell(v.title)}](diagrams/{v.id}.{ext})" if ext else f"{cell(v.title)} ({code(v.id)})"
                 items.append(f"{name}: {cell(v.description)}")
             sub = self.section("Other views", 3)
-            if ext is None:
-                sub.blocks.append(Para("Build with `-t svg` or `-t mermaid` to write these as files."))
             sub.blocks.append(Bullets(items))
             sec.blocks.append(sub)
         return sec

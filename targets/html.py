@@ -521,32 +521,44 @@ def edge_row(e: Any, other: str) -> dict[str, Any]:
 # --- the design document -------------------------------------------------------------------------------------------
 
 _CODE = re.compile(r"`([^`]+)`")
+_SPAN = re.compile(r"(`+)(.+?)\1")  # a code span, fenced with one or more backticks
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^()\s]+)\)")
+_LINK = re.compile(r"\[((?:`[^`]*`|[^\]`])+)\]\(([^()\s]+)\)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+def _spans(text: str) -> str:
+    """`code` and **bold** as HTML, everything else escaped."""
+    from markupsafe import escape
+
+    out = []
+    last = 0
+    for m in _SPAN.finditer(text):
+        out.append(_BOLD.sub(r"<strong>\1</strong>", str(escape(text[last : m.start()]))))
+        out.append(f"<code>{escape(m.group(2).strip() if m.group(1) != '`' else m.group(2))}</code>")
+        last = m.end()
+    out.append(_BOLD.sub(r"<strong>\1</strong>", str(escape(text[last:]))))
+    return "".join(out)
+
+
 def inline(text: str) -> Any:
-    """The document's inline subset as HTML: escape everything, then `code`, **bold** and [text](link), where a
-    link is an anchor in the page or a relative path (never a scheme: no javascript:, no network)."""
+    """The document's inline subset as HTML: escape everything, then `code`, **bold** and [text](link) (whose
+    text may be code), where a link is an anchor in the page or a relative path (never a scheme: no
+    javascript:, no network)."""
     from markupsafe import Markup, escape
 
-    pieces = _CODE.split(str(text))
+    text = str(text)
     out = []
-    for i, piece in enumerate(pieces):
-        if i % 2:
-            out.append(f"<code>{escape(piece)}</code>")
-            continue
-        s = str(escape(piece))
-        s = _BOLD.sub(r"<strong>\1</strong>", s)
-
-        def link(m: re.Match[str]) -> str:
-            href = m.group(2)
-            if _SCHEME.match(href) or href.startswith("//"):
-                return m.group(0)
-            return f'<a href="{href}">{m.group(1)}</a>'
-
-        out.append(_LINK.sub(link, s))
+    last = 0
+    for m in _LINK.finditer(text):
+        out.append(_spans(text[last : m.start()]))
+        href = m.group(2)
+        if _SCHEME.match(href) or href.startswith("//"):
+            out.append(_spans(m.group(0)))
+        else:
+            out.append(f'<a href="{escape(href)}">{_spans(m.group(1))}</a>')
+        last = m.end()
+    out.append(_spans(text[last:]))
     return Markup("".join(out))
 
 
