@@ -369,3 +369,12 @@ def test_layout_of_empty_and_tiny_views() -> None:
     one = View("one", "One", "custom", nodes=[Node("a", "A", "service")], edges=[Edge("a", "a", "sync", "calls")])
     lay = check_layout(one)
     assert len(lay.edges) == 1
+
+
+def test_document_links_are_links_not_markdown(pages: dict[str, Path]) -> None:
+    html = pages["payments"].read_text(encoding="utf-8")
+    assert "](#" not in html and "`ledger`" not in html
+    assert '<a href="#ledger-payments-ledger"><code>ledger</code></a>' in html
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    for target in set(re.findall(r'href="#([^"]+)"', html)):
+        assert target in ids, target  # every in-page link lands somewhere
