@@ -188,6 +188,10 @@ class _Doc:
             return NOT_STATED
         from decimal import Decimal
 
+        if len(repr(a)) > 15:  # a computed figure, not one the design wrote: six decimals say enough
+            from designc.analysis.graph import pct
+
+            return pct(a)
         text = format(Decimal(repr(a)) * 100, "f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")
@@ -213,7 +217,7 @@ class _Doc:
             return NOT_STATED
         explicit = bool(self.comps[name].placement)
         text = "; ".join(f"{r} (zones {', '.join(z)})" if z else r for r, z in where.items())
-        return text if explicit else f"{text} (not stated: every region that is not a standby)"
+        return text if explicit else f"{text}: every region that is not a standby (no placement stated)"
 
     # --- the document -----------------------------------------------------------------------------------------
 
@@ -345,7 +349,7 @@ class _Doc:
             subs.append((c, sub))
         rows = []
         for c, _ in subs:
-            tech = c.technology.name if c.technology else (c.engine or "")
+            tech = c.technology.name if c.technology else (c.engine or getattr(c, "provider", None) or "")
             rows.append(
                 [
                     self.link(c.name),
@@ -369,7 +373,9 @@ class _Doc:
                 f"**Technology**: {cell(c.technology.name)}"
                 + (f", because {cell(c.technology.reason)}" if c.technology.reason else " (no reason given)")
             )
-        else:
+        elif c.kind == "external" and getattr(c, "provider", None):
+            facts.append(f"**Provider**: {cell(c.provider)}")
+        elif c.kind != "client":
             facts.append(f"**Technology**: {NOT_STATED}")
         if c.engine:
             facts.append(f"**Engine**: {code(c.engine)}" + (f", managed by {c.managed}" if c.managed else ""))
@@ -384,11 +390,19 @@ class _Doc:
         if c.kind not in ("client", "external"):
             facts.append(f"**State**: {words(c.state)}")
             facts.append(f"**Placement**: {cell(self.placement(c.name))}")
-        facts.append(
-            f"**Exposure**: {c.exposure}"
-            + (f", trust boundary {code(c.trust_boundary)}" if c.trust_boundary else "")
-            + (f"; only {', '.join(self.link(x) for x in c.allowed_callers)} may call it" if c.allowed_callers else "")
-        )
+        if c.kind == "external":
+            if c.trust_boundary:
+                facts.append(f"**Trust boundary**: {code(c.trust_boundary)}")
+        else:
+            facts.append(
+                f"**Exposure**: {c.exposure}"
+                + (f", trust boundary {code(c.trust_boundary)}" if c.trust_boundary else "")
+                + (
+                    f"; only {', '.join(self.link(x) for x in c.allowed_callers)} may call it"
+                    if c.allowed_callers
+                    else ""
+                )
+            )
         facts.append(f"**Owner**: {cell(c.owner or NOT_STATED)}")
         a = self.g.own_availability(c.name)
         if a.value is not None:
@@ -424,14 +438,14 @@ class _Doc:
             facts.append(f"**{k.replace('_', ' ')}**: {cell(v)}")
         found = self.on_comp.get(c.name, [])
         if found:
+            counted: dict[tuple[str, str], int] = {}
+            for f in sorted(found, key=lambda f: (-f.severity.rank, f.code)):
+                counted[(f.code, f.severity.value)] = counted.get((f.code, f.severity.value), 0) + 1
             facts.append(
-                "**Findings**: "
-                + ", ".join(f"[{code(f.code)}](#{self.finding_anchor()}) {f.severity.value}" for f in found)
+                "**Findings** (see [Open findings](#open-findings)): "
+                + ", ".join(f"{code(k)} {sev}" + (f" ×{n}" if n > 1 else "") for (k, sev), n in counted.items())
             )
         return facts
-
-    def finding_anchor(self) -> str:
-        return "open-findings"
 
     def autoscale_target(self, a: Any) -> str:
         if a.signal in ("cpu", "memory"):
@@ -498,7 +512,8 @@ class _Doc:
                 p = c.partition
                 if p.prefer or p.normal:
                     facts.append(f"**Stance**: {stance_words(p)}")
-            facts.append(f"**Replication**: {cell(self.replication(c))}")
+            if c.kind != "stream":
+                facts.append(f"**Replication**: {cell(self.replication(c))}")
             if c.kind == "store":
                 sh = c.sharding
                 facts.append(
@@ -531,12 +546,15 @@ class _Doc:
                     f"**eviction**: {words(c.eviction)}; **stampede protection**: {words(c.stampede_protection)}; "
                     f"**memory**: {size(c.max_memory)}"
                 )
-                readers = [e for e in self.model.edges if e.target == c.name]
+                readers = [e for e in self.g.inc[c.name] if e.kind in ("reads", "calls")]
+                writers = [e for e in self.g.inc[c.name] if e.kind in ("writes", "publishes")]
                 miss = [
-                    f"{self.link(e.source)} falls back to {e.fallback}" if e.fallback else f"{self.link(e.source)}"
+                    f"{self.link(e.source)} (on a miss or outage: {e.fallback})" if e.fallback else self.link(e.source)
                     for e in readers
                 ]
-                facts.append(f"**Read by**: {', '.join(miss) or NOT_STATED}")
+                facts.append(f"**Read by**: {few(miss) or 'nothing'}")
+                if writers:
+                    facts.append(f"**Written by**: {few([self.link(e.source) for e in writers])}")
             if c.kind != "cache":
                 facts.append(f"**Backup**: {cell(self.backup(c))}")
                 facts.append(f"**Retention**: {self.dur(getattr(c, 'retention', None))}")
@@ -609,6 +627,7 @@ class _Doc:
 
         g = self.g
         sec = self.section("Data flow and communication", 2)
+        sec.blocks.append(Para(f"Service discovery: {cell(self.system.discovery or NOT_STATED)}."))
         if not g.entrypoints:
             sec.blocks.append(
                 Para(f"Entrypoints: {NOT_STATED} (no component is public and no client calls one), so no request path.")
@@ -689,32 +708,7 @@ class _Doc:
             sub.blocks.append(
                 Table(
                     ["From", "To", "Delivery", "Idempotency", "Failures", "Ordering and schema", "Security"],
-                    [
-                        [
-                            self.link(e.source),
-                            f"{e.kind} {self.link(e.target)}" + (f" (group {code(e.group)})" if e.group else ""),
-                            words(e.delivery),
-                            cell(self.idempotency(e)),
-                            cell(
-                                f"dead letters {yes(e.dead_letter)}; retries {e.retries}"
-                                if e.retries is not None
-                                else f"dead letters {yes(e.dead_letter)}"
-                            ),
-                            cell(
-                                ", ".join(
-                                    x
-                                    for x in (
-                                        f"ordered by {e.ordering}" if e.ordering else "",
-                                        f"schema {e.schema_version}" if e.schema_version else "",
-                                    )
-                                    if x
-                                )
-                                or NOT_STATED
-                            ),
-                            cell(self.security(e)),
-                        ]
-                        for e in asyn
-                    ],
+                    [self.async_row(e) for e in asyn],
                 )
             )
         else:
@@ -722,7 +716,7 @@ class _Doc:
         sec.blocks.append(sub)
         why = [e for e in self.model.edges if e.reason or e.description]
         if why:
-            sub = self.section("Why these edges are as they are", 3)
+            sub = self.section("What the design says about its edges", 3)
             sub.blocks.append(
                 Bullets(
                     [
@@ -734,10 +728,38 @@ class _Doc:
                 )
             )
             sec.blocks.append(sub)
-        s = self.system
-        facts = [f"**Service discovery**: {cell(s.discovery or NOT_STATED)}"]
-        sec.blocks.append(Bullets(facts))
         return sec
+
+    def async_row(self, e: Any) -> list[str]:
+        """A row of the asynchronous messages table. Delivery, idempotency and dead letters belong to the
+        consumer; a producer's row says what it asks of the log (acks) instead, and ordering and schema fall back
+        to the stream's own."""
+        target = self.comps.get(e.target)
+        ordering = e.ordering or getattr(target, "ordering", None)
+        schema = e.schema_version or (getattr(getattr(target, "schema_version", None), "version", None))
+        order = ", ".join(
+            x for x in (f"ordered by {ordering}" if ordering else "", f"schema {schema}" if schema else "") if x
+        )
+        if e.kind == "consumes":
+            delivery = words(e.delivery)
+            idem = self.idempotency(e)
+            failures = f"dead letters {yes(e.dead_letter)}" + (
+                f"; retries {e.retries}" if e.retries is not None else ""
+            )
+        else:
+            acks = getattr(target, "acks", None)
+            delivery = words(e.delivery) if e.delivery else (f"acks {acks}" if acks else "—")
+            idem = "idempotency key" if e.idempotency_key else "—"
+            failures = f"retries {e.retries}" if e.retries is not None else "—"
+        return [
+            self.link(e.source),
+            f"{e.kind} {self.link(e.target)}" + (f" (group {code(e.group)})" if e.group else ""),
+            cell(delivery),
+            cell(idem),
+            cell(failures),
+            cell(order or NOT_STATED),
+            cell(self.security(e)),
+        ]
 
     def retries(self, e: Any) -> str:
         parts = [f"timeout {self.dur(e.timeout)}"]
@@ -833,7 +855,7 @@ class _Doc:
         if rows:
             sub.blocks.append(
                 Table(
-                    ["Service", "Replicas", "Autoscaling", "Capacity", "At most replicas", "Headroom", "Scaling"],
+                    ["Service", "Replicas", "Autoscaling", "Capacity", "At the most replicas", "Headroom", "Scaling"],
                     rows,
                 )
             )
@@ -919,8 +941,9 @@ class _Doc:
 
         sub = self.section("Disaster recovery", 3)
         dr, routing = self.system.disaster_recovery, self.system.routing
+        strategy = dr.strategy if dr else None
         facts = [
-            f"**Strategy**: {words(dr.strategy if dr else None)}",
+            f"**Strategy**: {words(strategy.replace('active_active', 'active-active') if strategy else None)}",
             f"**Failover**: {words(dr.failover if dr else None)}",
             f"**Tested**: {cell((dr.tested if dr else None) or NOT_STATED)}",
             f"**Runbook**: {cell((dr.runbook if dr else None) or NOT_STATED)}",
@@ -946,7 +969,7 @@ class _Doc:
         sub = self.section("Observability, error budgets and alerts", 3)
         o = self.system.observability
         facts = [
-            f"**{k}**: {cell(getattr(o, k) or NOT_STATED) if o else NOT_STATED}"
+            f"**{k.capitalize()}**: {cell(getattr(o, k) or NOT_STATED) if o else NOT_STATED}"
             for k in ("metrics", "tracing", "logs", "dashboards", "alerting")
         ]
         sub.blocks.append(Bullets(facts))
@@ -970,6 +993,7 @@ class _Doc:
         ]
         items += [f"{self.link(c.name)}: health check {NOT_STATED}" for c in missing]
         if items:
+            sub.blocks.append(Para("Health checks:"))
             sub.blocks.append(Bullets(items))
         sec.blocks.append(sub)
         return sec
@@ -1041,7 +1065,9 @@ class _Doc:
             sec.blocks.append(
                 Para(
                     "What `designc check` reports for this design: "
-                    + ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items())
+                    + ", ".join(
+                        f"{n} {'note' if sev == 'info' else sev}{'s' if n != 1 else ''}" for sev, n in counts.items()
+                    )
                     + ". `designc explain CODE` says what each rule checks and how to fix it."
                 )
             )

@@ -29,10 +29,10 @@ KIND_STYLE: dict[str, dict[str, str]] = {
 KIND_NAME = {
     "service": "service",
     "store": "data store",
-    "stream": "stream",
+    "stream": "stream (a log)",
     "queue": "queue",
     "cache": "cache",
-    "external": "external system",
+    "external": "external system (dashed)",
     "client": "client",
     "group": "group of components",
     "system": "the system",
@@ -115,8 +115,9 @@ def source(view: View) -> str:
             if n.badge:
                 label += f'<BR/><FONT POINT-SIZE="9" COLOR="#1e3a8a">{html(n.badge)}</FONT>'
             if n.codes:
+                shown = " ".join(n.codes[:4]) + (f" +{len(n.codes) - 4}" if len(n.codes) > 4 else "")
                 label += f'<BR/><FONT POINT-SIZE="9" COLOR="{SEVERITY_COLOR.get(n.severity or "", "#334155")}">'
-                label += f"{html(' '.join(n.codes))}</FONT>"
+                label += f"{html(shown)}</FONT>"
             label += ">"
             if n.outside:
                 attrs.update(style=attrs["style"].replace("filled", "dashed,filled"), fillcolor="#ffffff")
@@ -153,12 +154,13 @@ def source(view: View) -> str:
             attrs["style"] = "dashed"
         if e.soft:
             attrs["color"] = "#94a3b8"
+            attrs["arrowhead"] = "empty"
         if e.bold:
             attrs["penwidth"] = "2.5"
             attrs["color"] = "#1e3a8a"
         if e.severity in SEVERITY_COLOR:
             attrs["color"] = SEVERITY_COLOR[e.severity]
-        label = e.label + (f" ({e.count}×)" if e.count > 1 and not e.label.endswith("dependencies") else "")
+        label = e.label + (f" ({e.count} dependencies)" if e.count > 1 and not e.label.endswith("dependencies") else "")
         g.edge(did[e.source], did[e.target], label=label, tooltip=_tooltip(e.tooltip or label), **attrs)
 
     _legend(g, view)
@@ -172,7 +174,7 @@ def _legend(g: Any, view: View) -> None:
         s = KIND_STYLE[k]
         rows.append(
             f'<TR><TD BGCOLOR="{s["fillcolor"]}" COLOR="{s["color"]}" BORDER="1" WIDTH="18"> </TD>'
-            f'<TD ALIGN="LEFT">{html(KIND_NAME[k])} ({html(s["shape"])})</TD></TR>'
+            f'<TD ALIGN="LEFT">{html(KIND_NAME[k])}</TD></TR>'
         )
     rows.append('<TR><TD>──</TD><TD ALIGN="LEFT">synchronous call</TD></TR>')
     if any(e.mode == "async" for e in view.edges):
@@ -180,10 +182,12 @@ def _legend(g: Any, view: View) -> None:
     if any(e.bold for e in view.edges):
         rows.append('<TR><TD><B>━━</B></TD><TD ALIGN="LEFT">the worst latency chain</TD></TR>')
     if any(e.soft for e in view.edges):
-        rows.append('<TR><TD><FONT COLOR="#94a3b8">──</FONT></TD><TD ALIGN="LEFT">soft dependency</TD></TR>')
+        rows.append('<TR><TD>─▷</TD><TD ALIGN="LEFT">soft dependency (hollow arrow: the caller degrades)</TD></TR>')
     for sev, color in SEVERITY_COLOR.items():
         if any(n.severity == sev for n in view.nodes) or any(e.severity == sev for e in view.edges):
-            rows.append(f'<TR><TD><FONT COLOR="{color}">■</FONT></TD><TD ALIGN="LEFT">{sev} finding</TD></TR>')
+            rows.append(
+                f'<TR><TD><FONT COLOR="{color}">■</FONT></TD><TD ALIGN="LEFT">{sev} finding (box or arrow)</TD></TR>'
+            )
     if any(n.outside for n in view.nodes):
         rows.append('<TR><TD><FONT COLOR="#94a3b8">▭</FONT></TD><TD ALIGN="LEFT">outside this view</TD></TR>')
     label = (

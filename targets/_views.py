@@ -19,12 +19,15 @@ design always gives the same views.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 MAX_NODES = 40  # a view with more components than this is collapsed into groups
 MAX_EDGES = 120  # a collapsed view draws at most this many links between groups: the heaviest
+MERGE_DETAIL = 16  # a link standing for more model edges than this is described from its first ones
+VECTOR_FROM = 400  # views and designs this large group their edges with numpy
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
@@ -92,6 +95,20 @@ class View:
             if n.id == node_id:
                 return n
         return None
+
+
+@dataclass
+class _Pair:
+    """The model edges between two nodes of a view: the first MERGE_DETAIL of them (indexes), how many, the
+    worst severity's rank, every finding code (a bitmask), and whether any is synchronous."""
+
+    a: str
+    b: str
+    shown: list[int]
+    count: int
+    rank: int
+    codes: int
+    sync: bool
 
 
 # --- building the views ------------------------------------------------------------------------------------------
@@ -268,19 +285,78 @@ class _Builder:
 
     def edges_among(self, ids: dict[str, str], sync_only: bool = False) -> list[Edge]:
         """The model's edges between nodes of a view (``ids`` maps a component to its node: itself, or the group
-        that stands for it), parallel ones merged, in declaration order. An edge inside a group is not drawn."""
+        that stands for it), parallel ones merged, in declaration order. An edge inside a group is not drawn.
+
+        On large views the grouping is done with numpy (`_pairs_numpy`), in pure Python otherwise; both give the
+        same pairs in the same order (a test compares them)."""
+        return self.materialize(self.pairs_among(ids, sync_only)[0])
+
+    def pairs_among(
+        self,
+        ids: dict[str, str],
+        sync_only: bool = False,
+        limit: int | None = None,
+        chain: set[tuple[str, str]] | None = None,
+        pinned: set[str] | frozenset[str] = frozenset(),
+    ) -> tuple[list[_Pair], int, int]:
+        """The node pairs of `edges_among`, before they are drawn, in order; with a ``limit``, only that many:
+        those on the ``chain`` first, then those touching a ``pinned`` node, then the heaviest. Returns the
+        pairs, how many there were in all, and how many model edges the left-out ones stand for."""
+        chain = chain or set()
+        if len(ids) > VECTOR_FROM and len(self.model.edges) > VECTOR_FROM and len(self._codes()[0]) < 63:
+            return self._pairs_numpy(ids, sync_only, limit, chain, pinned)
+        pairs = self._pairs_python(ids, sync_only)
+        if limit is None or len(pairs) <= limit:
+            return pairs, len(pairs), 0
+        keep = set(
+            heapq.nsmallest(
+                limit,
+                range(len(pairs)),
+                key=lambda i: (
+                    (pairs[i].a, pairs[i].b) not in chain,
+                    not (pairs[i].a in pinned or pairs[i].b in pinned),
+                    -pairs[i].count,
+                    i,
+                ),
+            )
+        )
+        dropped = sum(p.count for i, p in enumerate(pairs) if i not in keep)
+        return [p for i, p in enumerate(pairs) if i in keep], len(pairs), dropped
+
+    def materialize(self, pairs: list[_Pair]) -> list[Edge]:
         facts = self.edge_facts()
+        return [self._merged(p, [facts[i][2] for i in p.shown]) for p in pairs]
+
+    def _codes(self) -> tuple[dict[str, int], list[int], list[int]]:
+        """Every finding code on an edge, numbered; and per model edge, its codes as a bitmask and the rank of
+        its worst severity."""
+        cached = self.build.cache.get("edge_codes")
+        if cached is None:
+            facts = self.edge_facts()
+            numbered: dict[str, int] = {}
+            for _, _, f in facts:
+                for c in f.codes:
+                    numbered.setdefault(c, len(numbered))
+            masks = [sum(1 << numbered[c] for c in f.codes) for _, _, f in facts]
+            ranks = [SEVERITY_RANK.get(f.severity or "", 0) for _, _, f in facts]
+            cached = self.build.cache["edge_codes"] = (numbered, masks, ranks)
+        return cached
+
+    def _pairs_python(self, ids: dict[str, str], sync_only: bool) -> list[_Pair]:
+        facts = self.edge_facts()
+        _, masks, ranks = self._codes()
         if len(ids) * 4 > len(self.comps):  # most of the design: walking every edge is cheaper than picking
-            chosen: Any = facts
+            chosen: Any = range(len(facts))
         else:
             by_comp = self.edges_by_comp
             picked: set[int] = set()
             for name in ids:
                 picked.update(by_comp.get(name, ()))
-            chosen = [facts[i] for i in sorted(picked)]
-        merged: dict[tuple[str, str], list[Edge]] = {}
+            chosen = sorted(picked)
+        merged: dict[tuple[str, str], _Pair] = {}
         get = ids.get
-        for src, dst, drawn in chosen:
+        for i in chosen:
+            src, dst, drawn = facts[i]
             if sync_only and drawn.mode != "sync":
                 continue
             a = get(src)
@@ -290,44 +366,140 @@ class _Builder:
             if b is None or (a == b and a != src):
                 continue
             key = (a, b)
-            found = merged.get(key)
-            if found is None:
-                merged[key] = [drawn]
-            else:
-                found.append(drawn)
-        out = []
-        for (a, b), group in merged.items():
-            first = group[0]
-            if len(group) == 1:
-                out.append(Edge(**{**first.__dict__, "source": a, "target": b, "codes": list(first.codes)}))
+            p = merged.get(key)
+            if p is None:
+                merged[key] = _Pair(a, b, [i], 1, ranks[i], masks[i], drawn.mode == "sync")
                 continue
-            kinds = {x.kind for x in group}
-            labels = list(dict.fromkeys(x.label for x in group if x.label))
-            label = ", ".join(labels)
-            if len(label) > 40:
-                label = f"{len(group)} dependencies"
-            worst_sev = max((x.severity for x in group if x.severity), key=SEVERITY_RANK.get, default=None)
-            tips = [f"{len(group)} dependencies:"] + [x.tooltip.split("\n", 1)[0] for x in group[:6]]
-            if len(group) > 6:
-                tips.append(f"... and {len(group) - 6} more")
-            codes = sorted({c for x in group for c in x.codes})
-            if codes:
-                tips.append(f"findings: {', '.join(codes)}")
+            p.count += 1
+            if len(p.shown) < MERGE_DETAIL:
+                p.shown.append(i)
+            p.rank = max(p.rank, ranks[i])
+            p.codes |= masks[i]
+            p.sync = p.sync or drawn.mode == "sync"
+        return list(merged.values())
+
+    def _pairs_numpy(
+        self,
+        ids: dict[str, str],
+        sync_only: bool,
+        limit: int | None,
+        chain: set[tuple[str, str]],
+        pinned: set[str] | frozenset[str],
+    ) -> tuple[list[_Pair], int, int]:
+        import numpy as np
+
+        src, dst, sync, masks, ranks = self._edge_arrays()
+        index = self._comp_index()
+        node_ids = list(dict.fromkeys(ids.values()))
+        node_at = {n: k for k, n in enumerate(node_ids)}
+        node_of = np.full(len(index) + 1, -1, dtype=np.int64)  # the last slot stays -1 for edges to nowhere
+        grouped = np.zeros(len(node_ids), dtype=bool)
+        for comp, nid in ids.items():
+            ci = index.get(comp)
+            if ci is not None:
+                node_of[ci] = node_at[nid]
+                if nid != comp:
+                    grouped[node_at[nid]] = True
+        a, b = node_of[src], node_of[dst]
+        keep = (a >= 0) & (b >= 0)
+        if sync_only:
+            keep &= sync
+        same = keep & (a == b)
+        keep[same] = ~grouped[a[same]]
+        edges = np.nonzero(keep)[0]
+        if not len(edges):
+            return [], 0, 0
+        width = len(node_ids)
+        key = a[edges] * width + b[edges]
+        uniq, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+        order = np.argsort(inverse, kind="stable")
+        grouped_edges = edges[order]  # the edges of each pair together, each pair's in declaration order
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        chosen = np.argsort(first, kind="stable")  # pairs in the order their first edge is declared
+        total = len(uniq)
+        dropped = 0
+        if limit is not None and total > limit:
+            on_chain = np.isin(
+                uniq, [node_at[x] * width + node_at[y] for x, y in chain if x in node_at and y in node_at]
+            )
+            pins = np.array([node_at[p] for p in pinned if p in node_at], dtype=np.int64)
+            touches = np.isin(uniq // width, pins) | np.isin(uniq % width, pins)
+            best = np.lexsort((first, -counts, ~touches, ~on_chain))[:limit]
+            dropped = int(counts.sum() - counts[best].sum())
+            chosen = best[np.argsort(first[best], kind="stable")]
+        out = []
+        for k in chosen.tolist():
+            lo = int(starts[k])
+            n = int(counts[k])
+            shown = grouped_edges[lo : lo + min(n, MERGE_DETAIL)]
             out.append(
-                Edge(
-                    source=a,
-                    target=b,
-                    mode="sync" if any(x.mode == "sync" for x in group) else "async",
-                    kind=first.kind if len(kinds) == 1 else "mixed",
-                    label=label,
-                    count=len(group),
-                    soft=all(x.soft for x in group),
-                    severity=worst_sev,
-                    codes=sorted({c for x in group for c in x.codes}),
-                    tooltip="\n".join(tips),
+                _Pair(
+                    node_ids[int(uniq[k] // width)],
+                    node_ids[int(uniq[k] % width)],
+                    shown.tolist(),
+                    n,
+                    int(ranks[grouped_edges[lo : lo + n]].max()),
+                    int(np.bitwise_or.reduce(masks[grouped_edges[lo : lo + n]])),
+                    bool(sync[grouped_edges[lo : lo + n]].any()),
                 )
             )
-        return out
+        return out, total, dropped
+
+    def _edge_arrays(self) -> Any:
+        cached = self.build.cache.get("edge_arrays")
+        if cached is None:
+            import numpy as np
+
+            index = self._comp_index()
+            facts = self.edge_facts()
+            _, masks, ranks = self._codes()
+            nowhere = len(index)
+            cached = (
+                np.array([index.get(s, nowhere) for s, _, _ in facts], dtype=np.int64),
+                np.array([index.get(d, nowhere) for _, d, _ in facts], dtype=np.int64),
+                np.array([f.mode == "sync" for _, _, f in facts], dtype=bool),
+                np.array(masks, dtype=np.int64),
+                np.array(ranks, dtype=np.int64),
+            )
+            self.build.cache["edge_arrays"] = cached
+        return cached
+
+    def _comp_index(self) -> dict[str, int]:
+        cached = self.build.cache.get("comp_index")
+        if cached is None:
+            cached = self.build.cache["comp_index"] = {c.name: i for i, c in enumerate(self.model.components)}
+        return cached
+
+    def _merged(self, p: _Pair, known: list[Edge]) -> Edge:
+        """One drawn edge for the model edges between two nodes: ``known`` are the first MERGE_DETAIL of them;
+        the pair carries the count, the worst severity and every finding code of all of them."""
+        first = known[0]
+        if p.count == 1:
+            return Edge(**{**first.__dict__, "source": p.a, "target": p.b, "codes": list(first.codes)})
+        numbered = self._codes()[0]
+        codes = sorted(c for c, bit in numbered.items() if p.codes >> bit & 1)
+        kinds = {x.kind for x in known}
+        labels = list(dict.fromkeys(x.label for x in known if x.label))
+        label = ", ".join(labels)
+        if len(label) > 40 or p.count > len(known):
+            label = f"{p.count} dependencies"
+        tips = [f"{p.count} dependencies:"] + [x.tooltip.split("\n", 1)[0] for x in known[:6]]
+        if p.count > 6:
+            tips.append(f"... and {p.count - 6} more")
+        if codes:
+            tips.append(f"findings: {', '.join(codes)}")
+        return Edge(
+            source=p.a,
+            target=p.b,
+            mode="sync" if p.sync else "async",
+            kind=first.kind if len(kinds) == 1 and p.count == len(known) else "mixed",
+            label=label,
+            count=p.count,
+            soft=all(x.soft for x in known),
+            severity={v: k for k, v in SEVERITY_RANK.items()}.get(p.rank),
+            codes=codes,
+            tooltip="\n".join(tips),
+        )
 
     def internal(self) -> list[str]:
         return [c.name for c in self.model.components if c.kind in INTERNAL]
@@ -372,7 +544,8 @@ class _Builder:
                 decorate(n)
             v.nodes.append(n)
             ids[name] = name
-        v.edges = self.edges_among(ids, sync_only)
+        faded = {name for name, _, outside, _ in entries if outside}
+        v.edges = [e for e in self.edges_among(ids, sync_only) if not (e.source in faded and e.target in faded)]
         return v
 
     def context(self) -> View:
@@ -550,16 +723,32 @@ class _Builder:
             id=f"view-{slug(spec.name)}",
             title=spec.title or spec.name,
             kind="custom",
-            description=spec.description or f"The design's own view `{spec.name}`.",
+            description=spec.description or f"The design's view `{spec.name}`: " + self.describe_selectors(spec),
             clusters=[self.system_cluster()],
         )
         entries = [(name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in names]
         if getattr(spec, "neighbours", False):
             excluded = set().union(*(self.matches(sel) for sel in spec.exclude)) if spec.exclude else set()
-            entries += [(name, None, True, "") for name in self.neighbours(set(names), excluded)]
+            entries += [
+                (name, "system" if self.comps[name].kind in INTERNAL else None, True, "")
+                for name in self.neighbours(set(names), excluded)
+            ]
         if not names:
             v.facts.append("The view's selectors match no component.")
         return self.finish(v, entries)
+
+    def describe_selectors(self, spec: Any) -> str:
+        def one(sel: Any) -> str:
+            if sel.by == "all":
+                return "every component"
+            if sel.by == "names":
+                return ", ".join(sel.values)
+            return f"{sel.by} {', '.join(sel.values)}"
+
+        text = "; ".join(one(x) for x in spec.include) or "every component"
+        if spec.exclude:
+            text += ", less " + "; ".join(one(x) for x in spec.exclude)
+        return text + (", with their neighbours faded." if getattr(spec, "neighbours", False) else ".")
 
     def matches(self, sel: Any) -> set[str]:
         """The components a `view` selector picks."""
@@ -668,31 +857,19 @@ class _Builder:
                 )
             )
         v.nodes.extend(kept)
-        edges = self.edges_among(ids, sync_only)
+        pairs, total, dropped = self.pairs_among(ids, sync_only, MAX_EDGES, set(itertools.pairwise(v.chain)), pinned)
         v.collapsed = True
         v.facts.append(
             f"{sum(len(m) for m in groups.values())} components are shown as {len(groups)} groups (by owner, else "
             f"tag, else kind), because a readable diagram holds at most {MAX_NODES}; each group has a view of its own."
         )
-        if len(edges) > MAX_EDGES:
-            chain = {(a, b) for a, b in itertools.pairwise(v.chain)} if v.chain else set()
-            ranked = sorted(
-                range(len(edges)),
-                key=lambda i: (
-                    (edges[i].source, edges[i].target) not in chain,
-                    not (edges[i].source in pinned or edges[i].target in pinned),
-                    -edges[i].count,
-                    i,
-                ),
-            )
-            keep = set(ranked[:MAX_EDGES])
-            dropped = sum(edges[i].count for i in range(len(edges)) if i not in keep)
+        if total > len(pairs):
             v.facts.append(
-                f"{len(edges) - MAX_EDGES} of the {len(edges)} links between groups ({dropped} dependencies) are not "
-                "drawn: the heaviest are; each group's own view has them all."
+                f"{total - len(pairs)} of the {total} links between groups ({dropped} dependencies) are not drawn: "
+                "the heaviest are; each group's own view has them all."
             )
-            edges = [e for i, e in enumerate(edges) if i in keep]
-        v.edges = edges
+        faded = {name for name, _, outside, _ in entries if outside}
+        v.edges = [e for e in self.materialize(pairs) if not (e.source in faded and e.target in faded)]
         return v
 
     def groups(self) -> list[View]:
@@ -718,7 +895,9 @@ class _Builder:
         if len(near) > MAX_NODES:
             v.facts.append(f"{len(near) - MAX_NODES} more neighbours are not drawn.")
             near = near[:MAX_NODES]
-        entries = [(name, "system", False, "") for name in members] + [(name, None, True, "") for name in near]
+        entries = [(name, "system", False, "") for name in members] + [
+            (name, "system" if self.comps[name].kind in INTERNAL else None, True, "") for name in near
+        ]
         return self.finish(v, entries)
 
 

@@ -19,6 +19,7 @@ example ``TEMPLATES/html/style.css``) replaces the packaged one; the others stay
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -332,7 +333,9 @@ SKIP = {
     "replicas",
     "placement",
     "slo",
+    "availability",
     "availability_source",
+    "instance_availability",
     "instance_availability_source",
     "properties",
     "tags",
@@ -430,7 +433,12 @@ def component_props(c: Any) -> list[list[str]]:
         rows.append(["technology", c.technology.name + (f": {c.technology.reason}" if c.technology.reason else "")])
     if c.engine:
         rows.append(["engine", c.engine])
-    rows.append(["exposure", c.exposure])
+    if c.kind not in ("external", "client"):
+        rows.append(["exposure", c.exposure])
+    if c.kind == "service" and getattr(c, "capacity", None) is not None:
+        from designc.analysis.graph import rate
+
+        rows.append(["capacity", f"{rate(c.capacity)} per replica"])
     if c.replicas is not None:
         rows.append(["replicas", fmt("replicas", c.replicas)])
     if c.placement:
@@ -458,7 +466,7 @@ def component_props(c: Any) -> list[list[str]]:
         rows.append(["SLO", "; ".join(slo)])
     for field in type(c).model_fields:
         v = getattr(c, field, None)
-        if field in SKIP or v is None or v == [] or v == {}:
+        if field in SKIP or v is None or v == [] or v == {} or (field == "capacity" and c.kind == "service"):
             continue
         if field == "partition" and not (v.prefer or v.normal):
             continue
@@ -531,6 +539,8 @@ def _spans(text: str) -> str:
     """`code` and **bold** as HTML, everything else escaped."""
     from markupsafe import escape
 
+    if "`" not in text and "*" not in text:
+        return str(escape(text))
     out = []
     last = 0
     for m in _SPAN.finditer(text):
@@ -541,13 +551,12 @@ def _spans(text: str) -> str:
     return "".join(out)
 
 
-def inline(text: str) -> Any:
-    """The document's inline subset as HTML: escape everything, then `code`, **bold** and [text](link) (whose
-    text may be code), where a link is an anchor in the page or a relative path (never a scheme: no
-    javascript:, no network)."""
-    from markupsafe import Markup, escape
+@functools.lru_cache(maxsize=65536)
+def _inline(text: str) -> str:
+    if "[" not in text:
+        return _spans(text)
+    from markupsafe import escape
 
-    text = str(text)
     out = []
     last = 0
     for m in _LINK.finditer(text):
@@ -559,7 +568,16 @@ def inline(text: str) -> Any:
             out.append(f'<a href="{escape(href)}">{_spans(m.group(1))}</a>')
         last = m.end()
     out.append(_spans(text[last:]))
-    return Markup("".join(out))
+    return "".join(out)
+
+
+def inline(text: str) -> Any:
+    """The document's inline subset as HTML: escape everything, then `code`, **bold** and [text](link) (whose
+    text may be code), where a link is an anchor in the page or a relative path (never a scheme: no
+    javascript:, no network)."""
+    from markupsafe import Markup
+
+    return Markup(_inline(str(text)))
 
 
 def ticks(text: str) -> Any:

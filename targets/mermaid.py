@@ -96,7 +96,8 @@ def render(view: View, title: bool = True) -> str:
         for n in members.get(cluster, []):
             o, c = SHAPES.get(n.kind, SHAPES["service"])
             label = f"<b>{text(n.label)}</b>"
-            for extra in (n.detail, n.badge, " ".join(n.codes)):
+            codes = " ".join(n.codes[:4]) + (f" +{len(n.codes) - 4}" if len(n.codes) > 4 else "")
+            for extra in (n.detail, n.badge, codes):
                 if extra:
                     label += f"<br><small>{text(extra)}</small>"
             nid = ids(n.id)
@@ -117,7 +118,7 @@ def render(view: View, title: bool = True) -> str:
         add_cluster(c, "  ")
     for e in view.edges:
         arrow = "==>" if e.bold else ("-.->" if e.mode == "async" else "-->")
-        label = e.label + (f" ({e.count}×)" if e.count > 1 and not e.label.endswith("dependencies") else "")
+        label = e.label + (f" ({e.count} dependencies)" if e.count > 1 and not e.label.endswith("dependencies") else "")
         lines.append(f"  {ids(e.source)} {arrow}" + (f'|"{text(label)}"|' if label else "") + f" {ids(e.target)}")
     for name, style in CLASSES.items():
         if name in used:

@@ -196,7 +196,7 @@
     }).reduce(function (a, b) { return a.concat(b); }, [])));
     panelBody.appendChild(h("h4", { text: "Depends on (" + c.out.length + ")" }));
     panelBody.appendChild(edgeList(c.out, "out"));
-    panelBody.appendChild(h("h4", { text: "Used by (" + c["in"].length + ")" }));
+    panelBody.appendChild(h("h4", { text: "Used by (" + c["in"].length + "): who depends on it" }));
     panelBody.appendChild(edgeList(c["in"], "in"));
     if (c.views.length) {
       panelBody.appendChild(h("h4", { text: "In views" }));
