@@ -325,3 +325,28 @@ def test_readme_links_and_pictures_resolve():
     assert markdown_problems(text, folder=ROOT) == []
     assert "](docs/payments-container.svg)" in text and "](docs/payments-html.png)" in text
     assert svg_problems((ROOT / "docs" / "payments-container.svg").read_bytes()) == []
+
+
+def test_large_views_group_edges_the_same_with_and_without_numpy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Large views group their edges with numpy, small ones in pure Python: both ways give the same views."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    from designc.driver import check
+    from designc.targets import _views
+    from designc.targets_registry import Build
+
+    design = tmp_path / "big.design"
+    design.write_text("\n".join(generate.services(300)) + "\n", encoding="utf-8")
+    d = check([design]).designs[0]
+    made = []
+    for vector_from in (10**9, 0):
+        monkeypatch.setattr(_views, "VECTOR_FROM", vector_from)
+        made.append(_views.views(Build(d.model, findings=[x for x in d.diagnostics if x.fingerprint])))
+    python_views, numpy_views = made
+    assert len(python_views) > 20 and any(v.collapsed for v in python_views)
+    assert any(len(v.edges) == _views.MAX_EDGES for v in python_views)  # the heaviest links only
+    assert python_views == numpy_views
+    # every component of the design is in exactly one group view
+    grouped = [n.component for v in python_views if v.kind == "group" for n in v.nodes if not n.outside]
+    assert sorted(grouped) == sorted(c.name for c in d.model.components if c.kind in _views.INTERNAL)
