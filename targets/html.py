@@ -94,7 +94,7 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
                 "id": v.id,
                 "title": v.title,
                 "kind": v.kind,
-                "description": v.description,
+                "description": v.description.replace("`", ""),
                 "facts": list(v.facts),
                 "svg": Markup(_layout.render_svg(v, layouts[v.id], id_prefix="v")),
             }
@@ -255,7 +255,7 @@ def page_data(build: Any, views: list[Any], findings: list[dict[str, Any]]) -> d
                 "id": v.id,
                 "title": v.title,
                 "kind": v.kind,
-                "description": v.description,
+                "description": v.description.replace("`", ""),
                 "facts": list(v.facts),
                 "nodes": {
                     n.id: {"label": n.label, "kind": n.kind, "detail": n.detail, "tooltip": n.tooltip}
