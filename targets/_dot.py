@@ -65,10 +65,11 @@ def source(view: View) -> str:
     import graphviz
 
     g = graphviz.Digraph(name=view.id, format="svg")
-    title = f'<<B>{html(view.title)}</B><BR ALIGN="LEFT"/>'
-    for fact in view.facts:
-        title += f'<FONT POINT-SIZE="10">{html(fact)}</FONT><BR ALIGN="LEFT"/>'
-    title += ">"
+    # the title, the view's figures and the legend, above the diagram
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{html(view.title)}</B></TD></TR>']
+    rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{html(fact)}</FONT></TD></TR>' for fact in view.facts]
+    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{_legend(view)}</FONT></TD></TR>')
+    title = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
     g.attr(
         rankdir="LR",
         label=title,
@@ -94,7 +95,7 @@ def source(view: View) -> str:
         if base[0].isdigit():
             base = "n_" + base
         name, i = base, 2
-        while name in taken or name == "designc_legend":
+        while name in taken:
             name, i = f"{base}_{i}", i + 1
         taken.add(name)
         did[n.id] = name
@@ -163,42 +164,32 @@ def source(view: View) -> str:
         label = e.label + (f" ({e.count} dependencies)" if e.count > 1 and not e.label.endswith("dependencies") else "")
         g.edge(did[e.source], did[e.target], label=label, tooltip=_tooltip(e.tooltip or label), **attrs)
 
-    _legend(g, view)
     return g.source
 
 
-def _legend(g: Any, view: View) -> None:
-    kinds = [k for k in KIND_STYLE if any(n.kind == k for n in view.nodes)]
-    rows = []
-    for k in kinds:
-        s = KIND_STYLE[k]
-        rows.append(
-            f'<TR><TD BGCOLOR="{s["fillcolor"]}" COLOR="{s["color"]}" BORDER="1" WIDTH="18"> </TD>'
-            f'<TD ALIGN="LEFT">{html(KIND_NAME[k])}</TD></TR>'
-        )
-    rows.append('<TR><TD>──</TD><TD ALIGN="LEFT">synchronous call</TD></TR>')
+def _legend(view: View) -> str:
+    """The legend as one row of an HTML-like table: a swatch and a word per kind and style the view uses."""
+    cells = []
+    for k in KIND_STYLE:
+        if any(n.kind == k for n in view.nodes):
+            s = KIND_STYLE[k]
+            cells.append(
+                f'<TD BGCOLOR="{s["fillcolor"]}" COLOR="{s["color"]}" BORDER="1" WIDTH="14"> </TD>'
+                f'<TD ALIGN="LEFT">{html(KIND_NAME[k])}  </TD>'
+            )
+    cells.append('<TD>──▶</TD><TD ALIGN="LEFT">synchronous call  </TD>')
     if any(e.mode == "async" for e in view.edges):
-        rows.append('<TR><TD>- -</TD><TD ALIGN="LEFT">asynchronous (arrows follow the data)</TD></TR>')
+        cells.append('<TD>- -▶</TD><TD ALIGN="LEFT">asynchronous, following the data  </TD>')
     if any(e.bold for e in view.edges):
-        rows.append('<TR><TD><B>━━</B></TD><TD ALIGN="LEFT">the worst latency chain</TD></TR>')
+        cells.append('<TD><B>━━▶</B></TD><TD ALIGN="LEFT">worst latency chain  </TD>')
     if any(e.soft for e in view.edges):
-        rows.append('<TR><TD>─▷</TD><TD ALIGN="LEFT">soft dependency (hollow arrow: the caller degrades)</TD></TR>')
+        cells.append('<TD><FONT COLOR="#94a3b8">──▷</FONT></TD><TD ALIGN="LEFT">soft: the caller degrades  </TD>')
     for sev, color in SEVERITY_COLOR.items():
         if any(n.severity == sev for n in view.nodes) or any(e.severity == sev for e in view.edges):
-            rows.append(
-                f'<TR><TD><FONT COLOR="{color}">■</FONT></TD><TD ALIGN="LEFT">{sev} finding (box or arrow)</TD></TR>'
-            )
+            cells.append(f'<TD><FONT COLOR="{color}">■</FONT></TD><TD ALIGN="LEFT">{sev} finding  </TD>')
     if any(n.outside for n in view.nodes):
-        rows.append('<TR><TD><FONT COLOR="#94a3b8">▭</FONT></TD><TD ALIGN="LEFT">outside this view</TD></TR>')
-    label = (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
-        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>>"
-    )
-    with g.subgraph(name="legend") as sub:
-        sub.attr(rank="sink")
-        sub.node(
-            "designc_legend", label=label, shape="box", style="rounded", color="#cbd5e1", fontsize="9", id="legend"
-        )
+        cells.append('<TD><FONT COLOR="#94a3b8">┄┄</FONT></TD><TD ALIGN="LEFT">shown for context  </TD>')
+    return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1"><TR>' + "".join(cells) + "</TR></TABLE>"
 
 
 def dot_program() -> str | None:
