@@ -200,6 +200,7 @@ def test_findings_are_documented_but_stop_json_unless_allowed(tmp_path: Path):
     r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "a"))
     assert r.returncode == 0, r.stderr
     assert "open findings (2 errors)" in r.stderr
+    assert "\r" not in r.stderr and "\x1b" not in r.stderr  # piped: no progress line, no colour
     doc = (tmp_path / "a" / "shop" / "design.md").read_text(encoding="utf-8")
     assert "| `SPOF005` | error |" in doc
     r = run_designc("build", str(design), "-t", "markdown,json", "-o", str(tmp_path / "b"))
