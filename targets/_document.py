@@ -659,7 +659,7 @@ class _Doc:
                     + ("met" if chain.latency <= lat_goal[0] else "**not met**"),
                 ],
                 ["Longest wait the timeouts allow", self.dur(chain.timeouts)],
-                ["Retry amplification", f"{chain.amplification}x"],
+                ["Retry amplification (attempts multiplied down the chain from here)", f"{chain.amplification}x"],
             ]
             unknown = g.members(unknown_bits, limit=FEW)
             if unknown:

@@ -638,7 +638,23 @@ class _Builder:
             entries.append((name, None, c.kind in INTERNAL, f"in {where}" if where else ""))
         if not here:
             v.facts.append(f"Nothing is placed in {region}.")
-        return self.finish(v, entries)
+
+        def role(n: Node) -> None:
+            """Where a replicated store takes its writes: here, or a replica of another region's writer."""
+            if n.component not in here:
+                return
+            rep = getattr(self.comps[n.component], "replication", None)
+            regions = list(self.g.placement[n.component])
+            if rep is None or len(regions) < 2:
+                return
+            if rep.writers != "single":  # multi-writer, or not stated: no claim about where writes go
+                n.badge = "takes writes here (multi-writer)" if rep.writers == "multi" else f"{rep.mode} copy"
+            elif regions[0] == region:
+                n.badge = "the writer"
+            else:
+                n.badge = f"{rep.mode.replace('_', '-')} replica of {regions[0]}"
+
+        return self.finish(v, entries, decorate=role)
 
     def entrypoint(self, ep: str) -> View:
         from designc.analysis.graph import duration, minutes_per_30_days, pct
