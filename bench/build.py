@@ -24,7 +24,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from run import machine, run_once  # noqa: E402
+from run import machine, run_once, write_block  # noqa: E402
 
 
 def measure(label: str, args: list[str], repeat: int) -> dict[str, object]:
@@ -90,16 +90,9 @@ def main() -> None:
     print(machine())
     print(text)
     if not a.no_write:
-        bench = ROOT / "BENCHMARKS.md"
-        current = bench.read_text()
-        start, end = "<!-- build:start -->", "<!-- build:end -->"
-        block = f"{start}\nMachine: {machine()}\n\n{text}\n{end}"
-        if start in current:
-            head, rest = current.split(start, 1)
-            current = head + block + rest.split(end, 1)[1]
-        else:
-            current += f"\n## designc build\n\n`python bench/build.py` times `designc build` the same way.\n\n{block}\n"
-        bench.write_text(current)
+        write_block(
+            "build", text, "## designc build\n\n`python bench/build.py` times `designc build` the same way.\n\n"
+        )
 
 
 if __name__ == "__main__":

@@ -125,16 +125,22 @@ def main() -> None:
     print(machine())
     print(text)
     if not a.no_write:
-        bench = ROOT / "BENCHMARKS.md"
-        current = bench.read_text() if bench.exists() else ""
-        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-        block = f"{start}\nMachine: {machine()}\n\n{text}\n{end}"
-        if start in current:
-            head, rest = current.split(start, 1)
-            current = head + block + rest.split(end, 1)[1]
-        else:
-            current = current + "\n" + block + "\n"
-        bench.write_text(current)
+        write_block("bench", text)
+
+
+def write_block(name: str, text: str, heading: str = "") -> None:
+    """Replace the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in BENCHMARKS.md with the
+    machine line and ``text`` (appended, after ``heading``, when the file has no such block yet)."""
+    bench = ROOT / "BENCHMARKS.md"
+    current = bench.read_text() if bench.exists() else ""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\nMachine: {machine()}\n\n{text}\n{end}"
+    if start in current:
+        head, rest = current.split(start, 1)
+        current = head + block + rest.split(end, 1)[1]
+    else:
+        current = current + "\n" + heading + block + "\n"
+    bench.write_text(current)
 
 
 if __name__ == "__main__":

@@ -226,3 +226,17 @@ def all_sources(build: Any) -> dict[str, str]:
 
 
 __all__ = ["INSTALL_HINT", "INTERNAL", "all_sources", "render_all", "source"]
+
+
+def rendered(build: Any, fmt: str) -> dict[str, bytes]:
+    """Every view rendered to ``fmt`` by `dot` (the svg and png targets); without `dot`, the `.dot` sources and a
+    problem saying how to install Graphviz."""
+    from designc.targets_registry import TargetError
+
+    sources = all_sources(build)
+    try:
+        out = render_all(sources, fmt)
+    except TargetError as e:
+        build.problems.append(f"{fmt} not rendered: {e}; wrote the .dot sources instead")
+        return {f"diagrams/{name}.dot": text.encode("utf-8") for name, text in sources.items()}
+    return {f"diagrams/{name}.{fmt}": data for name, data in out.items()}

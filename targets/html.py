@@ -22,13 +22,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 DESCRIPTION = "one self-contained interactive page per system (design.html): views, search, findings, document"
 ACCEPTS_FINDINGS = True
 
-PACKAGED = Path(__file__).resolve().parent / "templates"
 PAGE = "html/page.html.j2"
 STYLE = "html/style.css"
 SCRIPT = "html/app.js"
@@ -63,19 +61,9 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
     from designc.targets_registry import TargetError
 
     from . import _layout
+    from ._templates import environment, render
 
-    loaders: list[jinja2.BaseLoader] = []
-    if build.templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(build.templates)))
-    loaders.append(jinja2.FileSystemLoader(str(PACKAGED)))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(build, autoescape=True, trim=True)
 
     env.filters["ticks"] = ticks
 
@@ -127,32 +115,30 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
     system = model.system
     data = page_data(build, views, findings)
     data_json = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-    try:
-        template = env.get_template(PAGE)
-        html = template.render(
-            system={
-                "name": system.name if system else "",
-                "title": (system.title or system.name) if system else "",
-                "description": (system.description or "") if system else "",
-                "owner": (system.owner or "") if system else "",
-            },
-            view_groups=groups,
-            views=rendered,
-            start=next((r for r in rendered if r["start"]), None),
-            document=render_document(document, figure),
-            document_title=document.title,
-            document_subtitle=document.subtitle,
-            toc=[{"title": s.title, "anchor": s.anchor} for s in document.sections],
-            findings=findings,
-            suppressed=suppressed,
-            counts=counts,
-            data_json=Markup(data_json),
-            style=raw(STYLE, "style"),
-            script=raw(SCRIPT, "script"),
-            generator=f"designc {getattr(model, 'designc_version', '')}".strip(),
-        )
-    except jinja2.TemplateError as e:
-        raise TargetError(f"html: template error: {e}") from e
+    html = render(
+        env,
+        PAGE,
+        system={
+            "name": system.name if system else "",
+            "title": (system.title or system.name) if system else "",
+            "description": (system.description or "") if system else "",
+            "owner": (system.owner or "") if system else "",
+        },
+        view_groups=groups,
+        views=rendered,
+        start=next((r for r in rendered if r["start"]), None),
+        document=render_document(document, figure),
+        document_title=document.title,
+        document_subtitle=document.subtitle,
+        toc=[{"title": s.title, "anchor": s.anchor} for s in document.sections],
+        findings=findings,
+        suppressed=suppressed,
+        counts=counts,
+        data_json=Markup(data_json),
+        style=raw(STYLE, "style"),
+        script=raw(SCRIPT, "script"),
+        generator=f"designc {getattr(model, 'designc_version', '')}".strip(),
+    )
     return html.encode("utf-8")
 
 

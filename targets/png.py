@@ -12,14 +12,6 @@ ACCEPTS_FINDINGS = True
 
 
 def generate(build: Any) -> dict[str, bytes]:
-    from designc.targets_registry import TargetError
+    from ._dot import rendered
 
-    from ._dot import all_sources, render_all
-
-    sources = all_sources(build)
-    try:
-        rendered = render_all(sources, "png")
-    except TargetError as e:
-        build.problems.append(f"png not rendered: {e}; wrote the .dot sources instead")
-        return {f"diagrams/{name}.dot": text.encode("utf-8") for name, text in sources.items()}
-    return {f"diagrams/{name}.png": data for name, data in rendered.items()}
+    return rendered(build, "png")
