@@ -228,7 +228,7 @@ def test_pre_commit_hooks_run_as_declared(tmp_path):
     import yaml
 
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    assert set(hooks) == {"designc-check", "designc-fmt"}
+    assert set(hooks) == {"designc-check", "designc-fmt", "designc-docs"}
     for h in hooks.values():
         assert h["language"] == "python" and h["files"] == r"\.design$"
     check_hook = hooks["designc-check"]
@@ -244,3 +244,12 @@ def test_pre_commit_hooks_run_as_declared(tmp_path):
     bad = tmp_path / "bad.design"
     bad.write_text("system s {\nservice a {}\n}\n")
     assert run_designc(*fmt_argv, str(bad)).returncode == 1
+    # the docs hook fails until the docs are built, then passes, then fails again when a design changes
+    docs_argv = shlex.split(hooks["designc-docs"]["entry"])[1:] + hooks["designc-docs"]["args"]
+    assert run_designc(*docs_argv, cwd=clean).returncode == 1
+    assert run_designc(*[a for a in docs_argv if a != "--check"], cwd=clean).returncode == 0
+    assert run_designc(*docs_argv, cwd=clean).returncode == 0
+    design = clean / "payments.design"
+    design.write_text(design.read_text().replace("partitions 48", "partitions 64"))
+    r = run_designc(*docs_argv, cwd=clean)
+    assert r.returncode == 1 and "would change docs/design/payments/design.md" in r.stderr
