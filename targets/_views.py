@@ -677,7 +677,7 @@ class _Builder:
             id=f"entrypoint-{slug(ep)}",
             title=f"Entrypoint: {c.title or ep}",
             kind="entrypoint",
-            description=f"What a request to `{ep}` waits on: its synchronous dependencies, with each one's "
+            description=f"What a request to {ep} waits on: its synchronous dependencies, with each one's "
             "availability and p99 latency; the worst latency chain is bold, soft dependencies are grey.",
             clusters=[self.system_cluster()],
         )
@@ -739,7 +739,7 @@ class _Builder:
             id=f"view-{slug(spec.name)}",
             title=spec.title or spec.name,
             kind="custom",
-            description=spec.description or f"The design's view `{spec.name}`: " + self.describe_selectors(spec),
+            description=spec.description or f"The design's view {spec.name}: " + self.describe_selectors(spec),
             clusters=[self.system_cluster()],
         )
         entries = [(name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in names]

@@ -82,7 +82,7 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
                 "id": v.id,
                 "title": v.title,
                 "kind": v.kind,
-                "description": v.description.replace("`", ""),
+                "description": v.description,
                 "facts": list(v.facts),
                 "svg": Markup(_layout.render_svg(v, layouts[v.id], id_prefix="v")),
             }
@@ -114,7 +114,8 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
     model = build.model
     system = model.system
     data = page_data(build, views, findings)
-    data_json = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    # `<` as \u003c: the design's text can neither close the script nor open an HTML comment inside it
+    data_json = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
     html = render(
         env,
         PAGE,
@@ -128,9 +129,9 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
         views=rendered,
         start=next((r for r in rendered if r["start"]), None),
         document=render_document(document, figure),
-        document_title=document.title,
+        document_title=inline(document.title),
         document_subtitle=document.subtitle,
-        toc=[{"title": s.title, "anchor": s.anchor} for s in document.sections],
+        toc=[{"title": inline(s.title), "anchor": s.anchor} for s in document.sections],
         findings=findings,
         suppressed=suppressed,
         counts=counts,
@@ -241,7 +242,7 @@ def page_data(build: Any, views: list[Any], findings: list[dict[str, Any]]) -> d
                 "id": v.id,
                 "title": v.title,
                 "kind": v.kind,
-                "description": v.description.replace("`", ""),
+                "description": v.description,
                 "facts": list(v.facts),
                 "nodes": {
                     n.id: {"label": n.label, "kind": n.kind, "detail": n.detail, "tooltip": n.tooltip}
@@ -537,8 +538,26 @@ def _spans(text: str) -> str:
     return "".join(out)
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
+_HOLD = 0xE000  # escaped characters wait in the private use area while the markup is converted
+
+
 @functools.lru_cache(maxsize=65536)
 def _inline(text: str) -> str:
+    if "\\" in text:
+        held = _ESCAPED.sub(lambda m: chr(_HOLD + ord(m.group(1))), text)
+        out = _inline_markup(held)
+        return re.sub("[\ue000-\ue07f]", lambda m: str(_escape_one(chr(ord(m.group(0)) - _HOLD))), out)
+    return _inline_markup(text)
+
+
+def _escape_one(ch: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(ch))
+
+
+def _inline_markup(text: str) -> str:
     if "[" not in text:
         return _spans(text)
     from markupsafe import escape
