@@ -6,22 +6,36 @@ The layout (a simplified Sugiyama layout, left to right):
 
 1. Cycles are broken by a depth-first search over the nodes in declaration order (sources first): an edge that
    closes a cycle is laid out reversed.
-2. Layers by longest path from the sources; a source is then pulled right next to its nearest successor.
-3. The order within each layer by a few barycenter sweeps (down then up), sorting each layer by cluster first
-   (a cluster's key is the mean barycenter of its members in that layer) so that clusters stay contiguous;
-   ties are broken by declaration index.
-4. Vertical placement per cluster, bottom up: a cluster's children (sub-clusters and loose nodes) are packed
-   top to bottom in rank order on a skyline over the layers they span, so that two siblings that share a layer
-   never overlap; a layer holding only loose nodes is then aligned with their neighbours.
-5. Edges are cubic curves from the right side of their source to the left side of their target (the other
-   way round for a reversed edge), their ports spread along the side in the order of the other ends.
+2. Layers by longest path from the sources; a source is then pulled right next to its nearest successor; empty
+   layers are dropped.
+3. Virtual nodes: the layers become the even ranks of twice as many, the odd ranks between them hold edge labels.
+   An edge gets a virtual node in each node rank it crosses and one in the middle label rank for its label (as wide
+   as the label), so that it is ordered and placed like a node and so routed around the boxes; an edge within one
+   layer (or a loop) turns back in a virtual node in the next rank. A virtual node sits in the clusters of its
+   nearer end while they reach its rank, else in the innermost cluster holding both ends, between its sub-clusters.
+   A large view (its edges crossing more than LANES_FROM layers) gives a long edge one virtual node spanning all its
+   ranks instead, a straight lane, and orders the nodes alone: the cost stays that of the nodes and edges.
+4. The order within each rank by a few barycenter sweeps (down then up, stopping early at a fixed point), sorting
+   each rank by cluster first (a cluster's key is the mean barycenter of its members in that rank) so that clusters
+   stay contiguous; ties are broken by declaration index.
+5. Vertical placement per cluster, bottom up: a cluster's children (sub-clusters, loose nodes, virtual nodes) are
+   packed top to bottom in rank order on a skyline over the ranks they span, so that two siblings that share a rank
+   never overlap (a virtual node takes a thin slot, or the label's height); a rank holding only loose nodes is then
+   aligned with their neighbours.
+6. Edges are paths of cubic pieces: from the source's side straight to its column's edge, then for each virtual
+   node a curve with level ends across the gap to its column and a straight line across it, then into the target.
+   Only gaps and label columns, which hold no box, see anything but straight lines: no edge crosses a box. Ports
+   are spread along a side in the order of the next point on each edge; labels sit on their virtual nodes, in the
+   space they reserved, so they overlap neither boxes nor each other.
 
-Cost: linear in nodes plus edges per sweep, plus a sort per layer; a few milliseconds for 40 nodes.
+Cost: linear in nodes plus virtual nodes per sweep, plus a sort per rank; a few milliseconds for 40 nodes and 120 edges.
 Everything is ordered by declaration index, never by hashing: the same view always gives the same bytes.
 """
 
 from __future__ import annotations
 
+import gc
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -39,6 +53,12 @@ MAX_LABEL = 34  # longer labels are cut with an ellipsis (the tooltip has them w
 MAX_DETAIL = 40
 SWEEPS = 4
 LEGEND_H = 34
+EDGE_LABEL_CHAR = 6.0  # width of one character of a 10.5px edge label
+MAX_EDGE_LABEL = 36
+LABEL_SLOT = 20  # the height an edge's label takes in its column: the text, then the line 16px down
+EDGE_SLOT = 6  # the height an edge without a label takes in a column it crosses, its line in the middle
+DUMMY_GAP = 8  # vertical space between an edge's slot and whatever is next to it in its column
+LANES_FROM = 400  # a view whose edges cross more layers than this draws its long edges as straight lanes
 
 FONT = "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif"
 
@@ -99,9 +119,38 @@ class PlacedCluster:
 @dataclass
 class PlacedEdge:
     edge: Any  # _views.Edge
-    points: list[tuple[float, float]]  # start, control 1, control 2, end (a cubic curve)
-    label_at: tuple[float, float]
+    points: list[tuple[float, float]]  # a path of cubic pieces: the start, then control 1, control 2, end per piece
+    label_at: tuple[float, float]  # the label's centre on the line: the text sits just above it
     reversed: bool = False
+    label: str = ""  # the text drawn on the edge, if any
+    label_w: float = 0.0  # its estimated width
+
+    def label_box(self) -> tuple[float, float, float, float] | None:
+        """The box the label's text (with its halo) takes: x, y, width, height."""
+        if not self.label:
+            return None
+        x, y = self.label_at
+        return (x - self.label_w / 2, y - 14, self.label_w, 13)
+
+
+@dataclass
+class _Route:
+    index: int  # the edge's index in the view
+    edge: Any
+    chain: list[str]  # its virtual nodes, from source to target
+    label_node: str | None  # the virtual node that holds its label
+    text: str
+    text_w: float
+
+
+@dataclass
+class _Block:
+    height: float
+    y: dict[str, float]  # node id -> top, relative to the block's content top
+    cy: dict[str, tuple[float, float]]  # cluster id -> (top, height), relative
+    span: tuple[int, int]  # the ranks it covers
+    rank: float
+    first: int
 
 
 @dataclass
@@ -115,6 +164,15 @@ class Layout:
 
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def edge_text(edge: Any) -> str:
+    """The label drawn on an edge: its text and how many edges it stands for, cut."""
+    return cut(edge.label + (f" ×{edge.count}" if edge.count > 1 else ""), MAX_EDGE_LABEL)
+
+
+def label_width(text: str) -> float:
+    return round(len(text) * EDGE_LABEL_CHAR + 6)
 
 
 def node_size(node: Any) -> tuple[float, float]:
@@ -139,6 +197,19 @@ def node_size(node: Any) -> tuple[float, float]:
 
 
 def layout(view: Any) -> Layout:
+    """The view laid out. The cyclic garbage collector is paused meanwhile: the layout allocates many small
+    short-lived containers (points, slots), none of them in a cycle, and in a large build the collector's passes over
+    everything else alive took as long as the layout itself."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _layout(view)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _layout(view: Any) -> Layout:
     nodes = list(view.nodes)
     if not nodes:
         return Layout(width=2 * MARGIN + 200, height=2 * MARGIN + 40)
@@ -255,12 +326,138 @@ def layout(view: Any) -> Layout:
         last = max(layer[v] for v in layer if v not in sinks) + 1
         for v in sinks:
             layer[v] = last
-    nlayers = max(layer.values()) + 1
-    layers: list[list[str]] = [[] for _ in range(nlayers)]
-    for n in nodes:
-        layers[layer[n.id]].append(n.id)
+    kept = sorted(set(layer.values()))  # no empty layers (moving clients and externals may leave some)
+    if kept[-1] != len(kept) - 1:
+        renum = {v: i for i, v in enumerate(kept)}
+        layer = {v: renum[x] for v, x in layer.items()}
 
-    # 3. order within layers: barycenter sweeps, clusters kept together
+    # 3. virtual nodes: the layers are doubled (nodes on even ranks, edge labels on odd ones) and every edge gets one
+    # virtual node per node rank it crosses and one for its label, so that it is ordered and placed like a node and
+    # routed around the boxes; an edge within one layer (or a loop) gets one in the next rank, where it turns back.
+    # In a large view a long edge gets one virtual node spanning all the ranks it crosses instead: a straight lane.
+    rank: dict[Any, int] = {v: 2 * layer[v] for v in layer}
+    ordinal: dict[Any, int] = dict(index)  # ties: declaration index; virtual nodes after the nodes, in creation order
+    size: dict[Any, tuple[float, float]] = {v: (float(w), float(h)) for v, (w, h) in sizes.items()}
+    anchor: dict[Any, float] = {v: h / 2 for v, (_, h) in size.items()}  # where edges meet it, from its top
+    virtual: set[Any] = set()
+    turns: set[int] = set()  # the virtual nodes where an edge within one layer turns back
+    lanes: dict[int, tuple[int, int, int]] = {}  # a long edge's lane in a large view -> first rank, last, label rank
+    gpred: dict[Any, list[Any]] = {n.id: [] for n in nodes}
+    gsucc: dict[Any, list[Any]] = {n.id: [] for n in nodes}
+    routes: list[_Route] = []
+    drawn = [e for e in view.edges if e.source in index and e.target in index]
+    lane_mode = sum(max(abs(layer[e.source] - layer[e.target]), 1) for e in drawn) > LANES_FROM
+    n_ids = len(ordinal)
+    label_slot = (LABEL_SLOT, LABEL_SLOT - 4.0)
+    edge_slot = (EDGE_SLOT, EDGE_SLOT / 2)
+
+    def dummy(r: int, path: tuple[str, ...], width: float, labelled: bool) -> int:
+        d = len(ordinal) - n_ids
+        rank[d] = r
+        ordinal[d] = len(ordinal)
+        h, a = label_slot if labelled else edge_slot
+        size[d] = (width, h)
+        anchor[d] = a
+        npath[d] = path
+        virtual.add(d)
+        gpred[d] = []
+        gsucc[d] = []
+        return d
+
+    cspan: dict[str, tuple[int, int]] = {}  # cluster -> the ranks of its nodes, first and last
+    for n in nodes:
+        r = rank[n.id]
+        for c in npath[n.id]:
+            a, z = cspan.get(c, (r, r))
+            cspan[c] = (min(a, r), max(z, r))
+
+    inside: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
+
+    def within(p: tuple[str, ...], r: int) -> tuple[str, ...]:
+        """The outer part of a cluster path whose clusters reach rank r."""
+        got = inside.get((p, r))
+        if got is None:
+            k = 0
+            while k < len(p) and cspan[p[k]][0] <= r <= cspan[p[k]][1]:
+                k += 1
+            got = inside[(p, r)] = p[:k]
+        return got
+
+    for e in drawn:
+        i = len(routes)
+        s, t = e.source, e.target
+        text = edge_text(e)
+        tw = label_width(text) if text else 0.0
+        ps, pt = npath[s], npath[t]
+        if ps == pt:
+            path = ps  # the innermost cluster holding both ends
+        else:
+            k = 0
+            while k < len(ps) and k < len(pt) and ps[k] == pt[k]:
+                k += 1
+            path = ps[:k]
+        if rank[s] == rank[t]:
+            d = dummy(rank[s] + 1, path, tw + 10 if text else 0.0, bool(text))
+            turns.add(d)
+            if not lane_mode:
+                gpred[d].append(s)
+                gsucc[s].append(d)
+                if t != s:
+                    gpred[d].append(t)
+                    gsucc[t].append(d)
+            routes.append(_Route(i, e, [d], d if text else None, text, tw))
+            continue
+        lo, hi = (s, t) if rank[s] < rank[t] else (t, s)
+        between = rank[hi] - rank[lo] - 1
+        lab = 2 * (((between + 1) // 2 - 1) // 2) if text else -1  # the middle label rank
+        chain: list[Any] = []
+        label_d = None
+        if lane_mode and between > 1:
+            d = dummy(rank[lo] + 1, path, 0.0, bool(text))
+            lanes[d] = (rank[lo] + 1, rank[hi] - 1, rank[lo] + 1 + lab)
+            chain.append(d)
+            label_d = d if text else None
+        else:
+            plo, phi = npath[lo], npath[hi]
+            for k in range(between):
+                if k % 2 == 0 and k != lab:
+                    continue  # a label rank holds no node: an edge without its label there just crosses it
+                # a virtual node stays in the clusters of the nearer end while they reach its rank, else it sits in
+                # the innermost cluster holding both ends, between their sub-clusters
+                r = rank[lo] + 1 + k
+                vp = path
+                if plo != phi:  # (ends in the same cluster: it reaches every rank between them)
+                    a_, z_ = within(plo, r), within(phi, r)
+                    if len(a_) > len(path) and len(z_) > len(path):
+                        vp = a_ if r - rank[lo] <= rank[hi] - r else z_
+                    else:
+                        vp = a_ if len(a_) >= len(z_) else z_
+                d = dummy(r, vp, tw if k == lab else 0.0, k == lab)
+                chain.append(d)
+                if k == lab:
+                    label_d = d
+        if lane_mode:  # the order is found on the nodes alone; virtual nodes follow their ends
+            gpred[hi].append(lo)
+            gsucc[lo].append(hi)
+        else:
+            prev = lo
+            for d in chain:
+                gpred[d].append(prev)
+                gsucc[prev].append(d)
+                prev = d
+            gpred[hi].append(prev)
+            gsucc[prev].append(hi)
+        if lo != s:
+            chain.reverse()
+        routes.append(_Route(i, e, chain, label_d, text, tw))
+
+    nranks = max(rank.values()) + 1
+    layers: list[list[Any]] = [[] for _ in range(nranks)]
+    for v in rank:  # nodes in declaration order, then virtual nodes in creation order
+        if not lane_mode or v not in virtual:
+            layers[rank[v]].append(v)
+
+    # 4. order within ranks: barycenter sweeps, clusters kept together
     pos: dict[str, float] = {}
 
     def renumber(ids: list[str]) -> None:
@@ -271,134 +468,183 @@ def layout(view: Any) -> Layout:
     for ids in layers:
         renumber(ids)
 
+    clustered = any(npath[n.id] for n in nodes)
+
     def sort_layer(ids: list[str], neigh: dict[str, list[str]]) -> list[str]:
         bary: dict[str, float] = {}
         for v in ids:
             ns = neigh[v]
-            bary[v] = sum(pos[u] for u in ns) / len(ns) if ns else pos[v]
+            if len(ns) == 1:
+                bary[v] = pos[ns[0]]
+            else:
+                bary[v] = sum(map(pos.__getitem__, ns)) / len(ns) if ns else pos[v]
+        if not clustered:
+            return sorted(ids, key=lambda v: (bary[v], ordinal[v]))
         ckey: dict[str, list[float]] = {}
         for v in ids:
             for c in npath[v]:
                 ckey.setdefault(c, []).append(bary[v])
         cmean = {c: sum(vs) / len(vs) for c, vs in ckey.items()}
 
+        heads: dict[tuple[str, ...], tuple[Any, ...]] = {(): ()}
+
         def key(v: str) -> tuple[Any, ...]:
-            parts: list[Any] = []
-            for c in npath[v]:
-                parts.append((cmean[c], 0, corder[c]))
-            parts.append((bary[v], 1, index[v]))
-            return tuple(parts)
+            p = npath[v]
+            head = heads.get(p)
+            if head is None:
+                head = heads[p] = tuple((cmean[c], 0, corder[c]) for c in p)
+            return (*head, (bary[v], 1, ordinal[v]))
 
         return sorted(ids, key=key)
 
+    busy = [i for i in range(nranks) if len(layers[i]) > 1]
     for _ in range(SWEEPS):
-        for i in range(1, nlayers):
-            layers[i] = sort_layer(layers[i], dpred)
-            renumber(layers[i])
-        for i in range(nlayers - 2, -1, -1):
-            layers[i] = sort_layer(layers[i], dsucc)
-            renumber(layers[i])
+        moved = False
+        for i in busy:
+            if i == 0:
+                continue
+            ids = sort_layer(layers[i], gpred)
+            if ids != layers[i]:
+                layers[i] = ids
+                renumber(ids)
+                moved = True
+        for i in reversed(busy):
+            if i == nranks - 1:
+                continue
+            ids = sort_layer(layers[i], gsucc)
+            if ids != layers[i]:
+                layers[i] = ids
+                renumber(ids)
+                moved = True
+        if not moved:  # a fixed point: more sweeps would change nothing
+            break
 
     # neighbours in both directions, for alignment
-    neighbours: dict[str, list[str]] = {n.id: [] for n in nodes}
-    for s, t in dag:
-        neighbours[s].append(t)
-        neighbours[t].append(s)
+    neighbours: dict[Any, list[Any]] = {v: gpred[v] + gsucc[v] for v in rank}
+    if lane_mode:  # virtual nodes sit between their ends
+        for rt in routes:
+            a, z = rt.edge.source, rt.edge.target
+            p = (pos[a] + pos[z]) / 2
+            for d in rt.chain:
+                pos[d] = p
+                neighbours[d] = [a, z]
 
-    # 4. vertical placement, cluster by cluster, bottom up
+    # 5. vertical placement, cluster by cluster, bottom up
+    used = {c for n in nodes for c in npath[n.id]}  # (a virtual node's path is a part of a node's)
     children_clusters: dict[str | None, list[str]] = {}
     for c in view.clusters:
-        if c.id in paths or any(c.id in p for p in npath.values()):
+        if c.id in paths or c.id in used:
             parent = parent_of(c.id)
             children_clusters.setdefault(parent, [])
             if c.id not in children_clusters[parent]:
                 children_clusters[parent].append(c.id)
-    used = {c for p in npath.values() for c in p}
     loose: dict[str | None, list[str]] = {}
-    for n in nodes:
-        p = npath[n.id]
-        loose.setdefault(p[-1] if p else None, []).append(n.id)
+    for v in rank:
+        p = npath[v]
+        loose.setdefault(p[-1] if p else None, []).append(v)
 
-    @dataclass
-    class Block:
-        height: float
-        y: dict[str, float]  # node id -> top, relative to the block's content top
-        cy: dict[str, tuple[float, float]]  # cluster id -> (top, height), relative
-        span: tuple[int, int]
-        rank: float
-        first: int
-
-    def pack(cid: str | None) -> Block:
+    def pack(cid: str | None) -> _Block:
         items: list[tuple[float, int, str, Any]] = []  # (rank, first index, kind, payload)
         for child in children_clusters.get(cid, []):
             if child not in used:
                 continue
             b = pack(child)
             items.append((b.rank, b.first, "c", (child, b)))
-        for v in loose.get(cid, []):
-            items.append((pos[v], index[v], "n", v))
+        here = loose.get(cid, [])
+        for v in here:
+            items.append((pos[v], ordinal[v], "n", v))
         items.sort(key=lambda it: (it[0], it[1]))
-        bottom: dict[int, float] = {}
+        bottom: dict[int, float] = {}  # rank -> the bottom of its last item so far
+        soft: dict[int, bool] = {}  # rank -> its last item is a virtual node
         ys: dict[str, float] = {}
         cys: dict[str, tuple[float, float]] = {}
-        blocked: set[int] = set()  # layers a child cluster covers
-        lo, hi = nlayers, -1
+        blocked: set[int] = set()  # ranks a child cluster covers
+        lo, hi = nranks, -1
         for _, _, kind, payload in items:
             if kind == "c":
                 child, b = payload
                 a, z = b.span
                 h = b.height + CLUSTER_HEAD + CLUSTER_PAD
-                y = max((bottom.get(i, 0.0) for i in range(a, z + 1)), default=0.0)
+                y = 0.0
+                for i in range(a, z + 1):
+                    if i in bottom:
+                        y = max(y, bottom[i] + (DUMMY_GAP if soft[i] else NODE_GAP))
                 cys[child] = (y, h)
                 for k, v in b.y.items():
                     ys[k] = y + CLUSTER_HEAD + v
                 for k, (cy, ch) in b.cy.items():
                     cys[k] = (y + CLUSTER_HEAD + cy, ch)
                 for i in range(a, z + 1):
-                    bottom[i] = y + h + NODE_GAP
+                    bottom[i] = y + h
+                    soft[i] = False
+                    blocked.add(i)
+            elif payload in lanes:
+                v = payload
+                a, z, _ = lanes[v]
+                y = 0.0
+                for i in range(a, z + 1):
+                    if i in bottom and bottom[i] + DUMMY_GAP > y:
+                        y = bottom[i] + DUMMY_GAP
+                ys[v] = y
+                for i in range(a, z + 1):
+                    bottom[i] = y + size[v][1]
+                    soft[i] = True
                     blocked.add(i)
             else:
                 v = payload
-                a = z = layer[v]
-                y = bottom.get(a, 0.0)
+                a = z = rank[v]
+                dv = v in virtual
+                y = bottom[a] + (DUMMY_GAP if dv or soft[a] else NODE_GAP) if a in bottom else 0.0
                 ys[v] = y
-                bottom[a] = y + sizes[v][1] + NODE_GAP
+                bottom[a] = y + size[v][1]
+                soft[a] = dv
             lo, hi = min(lo, a), max(hi, z)
-        # align layers that hold only loose nodes with their neighbours inside this block
-        free_layers = sorted({layer[v] for v in loose.get(cid, [])} - blocked)
-        if free_layers:
-            for order in (free_layers, list(reversed(free_layers))):
-                for lay in order:
-                    col = sorted((v for v in loose.get(cid, []) if layer[v] == lay), key=lambda v: ys[v])
-                    want = []
-                    for v in col:
-                        ns = [u for u in neighbours[v] if u in ys and layer[u] != lay]
-                        if ns:
-                            c = sum(ys[u] + sizes[u][1] / 2 for u in ns) / len(ns)
-                            want.append(c - sizes[v][1] / 2)
-                        else:
-                            want.append(ys[v])
-                    prev = 0.0
-                    for v, w in zip(col, want, strict=True):
-                        y = max(w, prev)
-                        ys[v] = y
-                        prev = y + sizes[v][1] + NODE_GAP
-        height = 0.0
-        for v in ys:
-            height = max(height, ys[v] + sizes[v][1])
+        # align ranks that hold only loose items with their neighbours inside this block
+        by_rank: dict[int, list[str]] = {}
+        for v in here:
+            if rank[v] not in blocked and v not in lanes:
+                by_rank.setdefault(rank[v], []).append(v)
+        free = sorted(by_rank)
+        for order in (free, free[::-1]):
+            for r in order:
+                col = sorted(by_rank[r], key=lambda v: ys[v])
+                prev = 0.0
+                prev_soft: bool | None = None
+                for v in col:
+                    total = 0.0
+                    count = 0
+                    for u in neighbours[v]:
+                        if u in ys and rank[u] != r:
+                            total += ys[u] + anchor[u]
+                            count += 1
+                    want = total / count - anchor[v] if count else ys[v]
+                    dv = v in virtual
+                    if prev_soft is not None:
+                        prev += DUMMY_GAP if dv or prev_soft else NODE_GAP
+                    y = max(want, prev)
+                    ys[v] = y
+                    prev = y + size[v][1]
+                    prev_soft = dv
+        height = max([y + size[v][1] for v, y in ys.items()], default=0.0)
         for cy, ch in cys.values():
             height = max(height, cy + ch)
-        members = [v for v in ys]
-        rank = sum(pos[v] for v in members) / len(members) if members else 0.0
-        first = min((index[v] for v in members), default=0)
-        return Block(height, ys, cys, (lo, hi), rank, first)
+        rank_ = sum(pos[v] for v in ys) / len(ys) if ys else 0.0
+        first = min((ordinal[v] for v in ys), default=0)
+        return _Block(height, ys, cys, (lo, hi), rank_, first)
 
     root = pack(None)
 
-    # 5. horizontal placement: layer columns, wide enough for the deepest cluster padding
-    depth = max((len(p) for p in npath.values()), default=0)
-    gap = LAYER_GAP + 2 * CLUSTER_PAD * depth
-    col_w = [max(sizes[v][0] for v in ids) if ids else 0 for ids in layers]
+    # 6. horizontal placement: rank columns, wide enough for the deepest cluster padding on either side
+    depth = max((len(npath[n.id]) for n in nodes), default=0)
+    gap = LAYER_GAP / 2 + CLUSTER_PAD * depth
+    col_w = [0.0] * nranks
+    for v, r in rank.items():
+        if size[v][0] > col_w[r]:
+            col_w[r] = size[v][0]
+    for rt in routes:
+        if rt.label_node in lanes:
+            r = lanes[rt.label_node][2]
+            col_w[r] = max(col_w[r], rt.text_w)
     left = MARGIN + CLUSTER_PAD * depth
     col_x: list[float] = []
     for w in col_w:
@@ -408,11 +654,11 @@ def layout(view: Any) -> Layout:
     placed: dict[str, PlacedNode] = {}
     for n in nodes:
         w, h = sizes[n.id]
-        lay = layer[n.id]
-        x = col_x[lay] + (col_w[lay] - w) / 2
-        placed[n.id] = PlacedNode(n, round(x, 1), round(top + root.y[n.id], 1), w, h, lay, index[n.id])
+        r = rank[n.id]
+        x = col_x[r] + (col_w[r] - w) / 2
+        placed[n.id] = PlacedNode(n, round(x, 1), round(top + root.y[n.id], 1), w, h, layer[n.id], index[n.id])
 
-    # cluster rectangles: around their nodes and sub-clusters, bottom up
+    # cluster rectangles: around their nodes, virtual nodes and sub-clusters, bottom up
     rects: dict[str, tuple[float, float, float, float]] = {}
 
     def rect_of(cid: str) -> tuple[float, float, float, float] | None:
@@ -421,9 +667,14 @@ def layout(view: Any) -> Layout:
         xs0: list[float] = []
         xs1: list[float] = []
         for v in loose.get(cid, []):
-            p = placed[v]
-            xs0.append(p.x)
-            xs1.append(p.x + p.w)
+            if v in virtual:  # a turn (the only kind that can reach past the cluster's nodes) and its label
+                r = rank[v]
+                xs0.append(col_x[r])
+                xs1.append(col_x[r] + (col_w[r] + size[v][0]) / 2 if v not in turns else col_x[r] + size[v][0])
+            else:
+                p = placed[v]
+                xs0.append(p.x)
+                xs1.append(p.x + p.w)
         for child in children_clusters.get(cid, []):
             if child in used:
                 r = rect_of(child)
@@ -446,66 +697,101 @@ def layout(view: Any) -> Layout:
                 placed_clusters.append(PlacedCluster(c, *r, depth=len(cluster_path(c.id)) - 1))
     placed_clusters.sort(key=lambda pc: (pc.depth, corder[pc.cluster.id]))
 
-    # 6. edges: ports spread along the sides in the order of the other ends
-    ends: dict[tuple[str, str], list[tuple[float, int, int]]] = {}  # (node, side) -> (other y, edge index, role)
-    geometry: list[tuple[Any, str, str, bool]] = []
-    for i, e in enumerate(view.edges):
-        if e.source not in placed or e.target not in placed:
-            continue
-        s, t = placed[e.source], placed[e.target]
-        if e.source == e.target:
-            geometry.append((e, "loop", "loop", False))
-            continue
-        back = t.layer < s.layer or (t.layer == s.layer and t.index < s.index)
-        if t.layer == s.layer:
+    # 7. edges: ports spread along the sides in the order of the next point on the edge, then a path through the
+    # edge's virtual nodes: straight across each column, a curve with level ends across each gap between columns
+    line = {d: top + root.y[d] + anchor[d] for d in virtual}
+    ends: dict[tuple[str, str], list[tuple[float, int, int]]] = {}  # (node, side) -> (next point y, route, role)
+    sides: list[tuple[str, str]] = []
+    for ri, rt in enumerate(routes):
+        s, t = rt.edge.source, rt.edge.target
+        if rt.chain:
+            first, last = line[rt.chain[0]], line[rt.chain[-1]]
+        else:  # a short edge without a label: straight from one end to the other
+            ps, pt = placed[s], placed[t]
+            first, last = pt.y + pt.h / 2, ps.y + ps.h / 2
+        if rank[s] == rank[t]:
             sside, tside = "right", "right"
-        elif back:
-            sside, tside = "left", "right"
-        else:
+            first, last = first - 0.5, last + 0.5
+        elif rank[s] < rank[t]:
             sside, tside = "right", "left"
-        ends.setdefault((e.source, sside), []).append((t.y + t.h / 2, t.index, i))
-        ends.setdefault((e.target, tside), []).append((s.y + s.h / 2, s.index, i))
-        geometry.append((e, sside, tside, back))
-    port: dict[tuple[str, str, int], float] = {}
-    for (nid, side), lst in ends.items():
+        else:
+            sside, tside = "left", "right"
+        ends.setdefault((s, sside), []).append((first, ri, 0))
+        ends.setdefault((t, tside), []).append((last, ri, 1))
+        sides.append((sside, tside))
+    port: dict[tuple[int, int], float] = {}
+    for (nid, _), lst in ends.items():
         p = placed[nid]
         lst.sort()
         k = len(lst)
         inset = 10.0 if p.h > 30 else 4.0
-        for j, (_, _, ei) in enumerate(lst):
-            port[(nid, side, ei)] = round(p.y + inset + (p.h - 2 * inset) * (j + 1) / (k + 1), 1)
+        for j, (_, ri, role) in enumerate(lst):
+            port[(ri, role)] = p.y + inset + (p.h - 2 * inset) * (j + 1) / (k + 1)
     placed_edges: list[PlacedEdge] = []
-    for i, e in enumerate(view.edges):
-        if e.source not in placed or e.target not in placed:
-            continue
-        g = next(x for x in geometry if x[0] is e)
-        _, sside, tside, back = g
+    for ri, rt in enumerate(routes):
+        e = rt.edge
         s, t = placed[e.source], placed[e.target]
-        if sside == "loop":
-            x0, y0 = s.x + s.w, s.y + s.h * 0.3
-            x1, y1 = s.x + s.w, s.y + s.h * 0.7
-            pts = [(x0, y0), (x0 + 40, y0 - 10), (x1 + 40, y1 + 10), (x1, y1)]
-            placed_edges.append(PlacedEdge(e, _r(pts), (round(x0 + 34, 1), round((y0 + y1) / 2, 1)), False))
-            continue
-        sy = port[(e.source, sside, i)]
-        ty = port[(e.target, tside, i)]
+        rs, rt_ = rank[e.source], rank[e.target]
+        sside, tside = sides[ri]
+        sy, ty = port[(ri, 0)], port[(ri, 1)]
         sx = s.x + s.w if sside == "right" else s.x
         tx = t.x + t.w if tside == "right" else t.x
-        dx = max(36.0, abs(tx - sx) / 2)
-        c1 = (sx + dx, sy) if sside == "right" else (sx - dx, sy)
-        c2 = (tx + dx, ty) if tside == "right" else (tx - dx, ty)
-        pts = _r([(sx, sy), c1, c2, (tx, ty)])
-        mid = (
-            round((pts[0][0] + 3 * pts[1][0] + 3 * pts[2][0] + pts[3][0]) / 8, 1),
-            round((pts[0][1] + 3 * pts[1][1] + 3 * pts[2][1] + pts[3][1]) / 8, 1),
-        )
-        placed_edges.append(PlacedEdge(e, pts, mid, back))
+        pts: list[tuple[float, float]] = [(sx, sy)]
+        if rs == rt_:  # out to the right, a turn in the next column, back
+            d = rt.chain[0]
+            xe = col_x[rs] + col_w[rs]
+            _straight(pts, xe)
+            ax, ay = col_x[rs + 1], line[d]
+            down = 1.0 if ty >= sy else -1.0
+            k = max(6.0, abs(ty - sy) * 0.3)
+            xm = xe + (ax - xe) * 0.6
+            pts += [(xm, sy), (ax, ay - k * down), (ax, ay), (ax, ay + k * down), (xm, ty), (xe, ty)]
+            _straight(pts, tx)
+        else:
+            fwd = rs < rt_
+            _straight(pts, col_x[rs] + col_w[rs] if fwd else col_x[rs])
+            for d in rt.chain:
+                r0, r1, _ = lanes[d] if d in lanes else (rank[d], rank[d], 0)
+                a, b = (col_x[r0], col_x[r1] + col_w[r1]) if fwd else (col_x[r1] + col_w[r1], col_x[r0])
+                _curve(pts, a, line[d])
+                _straight(pts, b)
+            _curve(pts, col_x[rt_] if fwd else col_x[rt_] + col_w[rt_], ty)
+            _straight(pts, tx)
+        if rt.label_node in turns:  # just past the turn
+            r = rank[rt.label_node]
+            label_at = (round(col_x[r] + 5 + rt.text_w / 2, 1), round(line[rt.label_node], 1))
+        elif rt.label_node is not None:
+            r = lanes[rt.label_node][2] if rt.label_node in lanes else rank[rt.label_node]
+            label_at = (round(col_x[r] + col_w[r] / 2, 1), round(line[rt.label_node], 1))
+        else:
+            label_at = (round((sx + tx) / 2, 1), round((sy + ty) / 2, 1))
+        back = t.layer < s.layer or (t.layer == s.layer and t.index < s.index)
+        placed_edges.append(PlacedEdge(e, pts, label_at, back, rt.text, rt.text_w))
 
-    width = max([p.x + p.w for p in placed.values()] + [c.x + c.w for c in placed_clusters]) + MARGIN
-    for pe in placed_edges:  # loops and back edges may bulge past the last column
-        width = max(width, max(x for x, _ in pe.points) + MARGIN)
+    width = max([col_x[-1] + col_w[-1]] + [p.x + p.w for p in placed.values()] + [c.x + c.w for c in placed_clusters])
     height = top + root.height + MARGIN
-    return Layout(round(width, 1), round(height, 1), placed, placed_clusters, placed_edges)
+    return Layout(round(width + MARGIN, 1), round(height, 1), placed, placed_clusters, placed_edges)
+
+
+def _straight(pts: list[tuple[float, float]], x: float) -> None:
+    """A level line from the path's last point to x (nothing if it is there already)."""
+    x0, y0 = pts[-1]
+    if abs(x - x0) > 0.05:
+        if len(pts) >= 4 and pts[-4] == pts[-3] and pts[-2] == (x0, y0) and pts[-4][1] == y0:
+            pts[-2:] = [(x, y0), (x, y0)]  # the last piece is a level line already: extend it
+        else:
+            pts += [(x0, y0), (x, y0), (x, y0)]
+
+
+def _curve(pts: list[tuple[float, float]], x: float, y: float) -> None:
+    """A cubic from the path's last point to (x, y), level at both ends: it stays between the two x."""
+    x0, y0 = pts[-1]
+    if abs(y - y0) < 0.05:
+        if abs(x - x0) > 0.05:
+            pts += [(x0, y0), (x, y), (x, y)]
+        return
+    dx = (x - x0) / 2
+    pts += [(x0 + dx, y0), (x - dx, y), (x, y)]
 
 
 def _r(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -516,13 +802,15 @@ def _r(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def esc(text: Any) -> str:
-    return _xml_escape(str(text), {'"': "&quot;"})
+    text = str(text)
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return _xml_escape(text, {'"': "&quot;"})
+    return text
 
 
 def num(x: float) -> str:
     """A coordinate: at most one decimal, no trailing zero (deterministic text for the same float)."""
-    text = f"{x:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return f"{x:.1f}".removesuffix(".0")
 
 
 def _shape(kind: str, w: float, h: float, fill: str, stroke: str, sw: float, dash: str) -> str:
@@ -671,8 +959,7 @@ def _edge_svg(pe: PlacedEdge, marker: str) -> str:
     if sev:
         classes.append(f"sev-{sev}")
     dash = ' stroke-dasharray="6 4"' if e.mode == "async" else (' stroke-dasharray="2 3"' if e.soft else "")
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pe.points
-    d = f"M{num(x0)},{num(y0)} C{num(x1)},{num(y1)} {num(x2)},{num(y2)} {num(x3)},{num(y3)}"
+    d = _path_d(pe.points)
     tip = [f"{e.source} → {e.target}: {e.kind} ({e.mode})"]
     if e.label:
         tip.append(e.label)
@@ -689,16 +976,34 @@ def _edge_svg(pe: PlacedEdge, marker: str) -> str:
         f'<path class="line" d="{d}" fill="none" stroke="{colour}" stroke-width="{num(width)}"{dash} '
         f'marker-end="url(#{marker}-{sev or ("bold" if e.bold else "plain")})"/>',
     ]
-    label = e.label + (f" ×{e.count}" if e.count > 1 else "")
-    if label:
+    if pe.label:
         lx, ly = pe.label_at
         out.append(
             f'<text class="edge-label" x="{num(lx)}" y="{num(ly - 4)}" text-anchor="middle" font-size="10.5" '
             f'fill="#495057" stroke="#ffffff" stroke-width="3.5" paint-order="stroke" '
-            f'stroke-linejoin="round">{esc(cut(label, 36))}</text>'
+            f'stroke-linejoin="round">{esc(pe.label)}</text>'
         )
     out.append("</g>")
     return "".join(out)
+
+
+_POINT_ZERO = re.compile(r"\.0(?![0-9])")
+
+
+def _path_d(points: list[tuple[float, float]]) -> str:
+    """SVG path data for a path of cubic pieces; a piece whose controls sit on its ends is a straight line.
+
+    Numbers as `num` writes them: one decimal, no trailing zero (dropped in one pass at the end)."""
+    x, y = points[0]
+    out = [f"M{x:.1f},{y:.1f}"]
+    for k in range(1, len(points) - 2, 3):
+        (ax, ay), (bx, by), (cx, cy) = points[k], points[k + 1], points[k + 2]
+        if ax == x and ay == y and bx == cx and by == cy:
+            out.append(f"H{cx:.1f}" if cy == y else f"L{cx:.1f},{cy:.1f}")
+        else:
+            out.append(f"C{ax:.1f},{ay:.1f} {bx:.1f},{by:.1f} {cx:.1f},{cy:.1f}")
+        x, y = cx, cy
+    return _POINT_ZERO.sub("", " ".join(out))
 
 
 def _legend(view: Any, y: float, marker: str) -> tuple[str, float]:

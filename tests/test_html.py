@@ -286,6 +286,48 @@ def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
 
 
+def path_samples(points: list[tuple[float, float]], per_piece: int = 24) -> list[tuple[float, float]]:
+    """Points along a path of cubic pieces (start, then control 1, control 2, end per piece)."""
+    assert len(points) >= 4 and (len(points) - 1) % 3 == 0, points
+    out = []
+    for k in range(0, len(points) - 3, 3):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[k : k + 4]
+        for j in range(per_piece + 1):
+            t = j / per_piece
+            u = 1 - t
+            a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+            out.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+    return out
+
+
+def check_routing(view: View, lay: _layout.Layout) -> None:
+    """No edge passes through a box (its own ends' included), no edge label overlaps another label or a box."""
+    boxes = {k: (p.x, p.y, p.w, p.h) for k, p in lay.nodes.items()}
+    eps = 0.5
+    for pe in lay.edges:
+        samples = path_samples(pe.points)
+        xs = [x for x, _ in samples]
+        ys = [y for _, y in samples]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        for nid, (bx, by, bw, bh) in boxes.items():
+            if x1 <= bx or x0 >= bx + bw or y1 <= by or y0 >= by + bh:
+                continue  # not even near
+            for x, y in samples:
+                inside = bx + eps < x < bx + bw - eps and by + eps < y < by + bh - eps
+                assert not inside, (pe.edge.source, pe.edge.target, "crosses", nid, (x, y), boxes[nid])
+    labels = [(pe, pe.label_box()) for pe in lay.edges]
+    labelled = [(pe, box) for pe, box in labels if box is not None]
+    for pe, box in labelled:
+        assert pe.label, pe
+        for nid, b in boxes.items():
+            assert not overlaps(box, b), (pe.edge.source, pe.edge.target, pe.label, "label on", nid, box, b)
+    for i, (pa, a) in enumerate(labelled):
+        for pb, b in labelled[i + 1 :]:
+            assert not overlaps(a, b), ((pa.edge.source, pa.edge.target, pa.label), (pb.edge.source, pb.edge.target))
+    assert all(lay.width >= b[0] + b[2] for _, b in labelled)
+    assert all(b[1] >= 0 and b[1] + b[3] <= lay.height for _, b in labelled)
+
+
 def check_layout(view: View) -> _layout.Layout:
     lay = _layout.layout(view)
     boxes = {k: (p.x, p.y, p.w, p.h) for k, p in lay.nodes.items()}
@@ -336,6 +378,7 @@ def check_layout(view: View) -> _layout.Layout:
             assert by <= y <= by + bh, (e, y, boxes[nid])
     assert all(b[0] >= 0 and b[0] + b[2] <= lay.width for b in boxes.values())
     assert all(b[1] >= 0 and b[1] + b[3] <= lay.height for b in boxes.values())
+    check_routing(view, lay)
     return lay
 
 
@@ -343,6 +386,44 @@ def check_layout(view: View) -> _layout.Layout:
 def test_layout_random_views(seed: int) -> None:
     check_layout(random_view(6 + seed * 3, seed))
     check_layout(random_view(10 + seed, seed + 100, clusters=False))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_layout_random_views_with_long_labels(seed: int) -> None:
+    view = random_view(8 + seed * 8, seed + 200)
+    rnd = random.Random(seed)
+    for e in view.edges:
+        e.label = rnd.choice(["", "grpc 50ms", "consumes at least once", "sql 100ms", "publishes"])
+        e.count = rnd.choice([1, 1, 3])
+    lay = check_layout(view)
+    assert sum(1 for pe in lay.edges if pe.label) > len(lay.edges) / 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_layout_large_views_draw_long_edges_as_lanes(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = random_view(40, seed + 300)
+    rnd = random.Random(seed)
+    for _ in range(40):  # 120 edges, as a collapsed view may have
+        a, b = rnd.randrange(40), rnd.randrange(40)
+        view.edges.append(Edge(f"n{a}", f"n{b}", "sync", "calls", label="grpc 20ms"))
+    monkeypatch.setattr(_layout, "LANES_FROM", 10**9)
+    per_rank = check_layout(view)
+    monkeypatch.setattr(_layout, "LANES_FROM", 0)
+    lanes = check_layout(view)
+    pieces = sum(len(pe.points) for pe in lanes.edges)
+    assert pieces < sum(len(pe.points) for pe in per_rank.edges)  # one straight run per long edge
+
+
+def test_layout_routes_long_edges_around_boxes() -> None:
+    # a -> b -> c -> d and a -> d: the long edge must not cut through b or c, which sit in its way
+    nodes = [Node(k, k.upper() * 8, "service") for k in "abcd"]
+    edges = [Edge("a", "b", "sync", "calls"), Edge("b", "c", "sync", "calls"), Edge("c", "d", "sync", "calls")]
+    edges.append(Edge("a", "d", "sync", "calls", label="sql 50ms"))
+    view = View("v", "v", "custom", nodes=nodes, edges=edges)
+    lay = check_layout(view)
+    long = lay.edges[-1]
+    assert len(long.points) > 4  # routed through its virtual nodes, not one curve
+    assert long.label_box() is not None
 
 
 def test_layout_of_the_examples() -> None:
