@@ -320,11 +320,16 @@ class _Doc:
         p = req.partition
         stance.blocks.append(
             Para(
-                "Under a network partition (CAP) the system "
-                + (CAP_WORDS[p.prefer] if p.prefer else f"has no stated preference ({NOT_STATED})")
-                + ". In normal operation it "
-                + (PACELC_WORDS[p.normal] if p.normal else f"has no stated preference ({NOT_STATED})")
-                + "."
+                (
+                    f"Under a network partition (CAP) the system {CAP_WORDS[p.prefer]}."
+                    if p.prefer
+                    else f"What the system does under a network partition (CAP): {NOT_STATED}."
+                )
+                + (
+                    f" In normal operation it {PACELC_WORDS[p.normal]}."
+                    if p.normal
+                    else f" Whether it trades latency for consistency in normal operation (PACELC): {NOT_STATED}."
+                )
             )
         )
         overrides = [
