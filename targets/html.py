@@ -522,20 +522,30 @@ _LINK = re.compile(r"\[((?:`[^`]*`|[^\]`])+)\]\(([^()\s]+)\)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def _esc(text: str) -> str:
+    return text.translate(_ESC)
+
+
 def _spans(text: str) -> str:
     """`code` and **bold** as HTML, everything else escaped."""
-    from markupsafe import escape
-
     if "`" not in text and "*" not in text:
-        return str(escape(text))
+        return text.translate(_ESC)
     out = []
     last = 0
     for m in _SPAN.finditer(text):
-        out.append(_BOLD.sub(r"<strong>\1</strong>", str(escape(text[last : m.start()]))))
-        out.append(f"<code>{escape(m.group(2).strip() if m.group(1) != '`' else m.group(2))}</code>")
+        out.append(_BOLD.sub(r"<strong>\1</strong>", text[last : m.start()].translate(_ESC)))
+        out.append(f"<code>{(m.group(2).strip() if m.group(1) != '`' else m.group(2)).translate(_ESC)}</code>")
         last = m.end()
-    out.append(_BOLD.sub(r"<strong>\1</strong>", str(escape(text[last:]))))
+    out.append(_BOLD.sub(r"<strong>\1</strong>", text[last:].translate(_ESC)))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=16384)
+def _link(label: str, href: str) -> str:
+    return f'<a href="{href.translate(_ESC)}">{_spans(label)}</a>'
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
@@ -552,16 +562,12 @@ def _inline(text: str) -> str:
 
 
 def _escape_one(ch: str) -> str:
-    from markupsafe import escape
-
-    return str(escape(ch))
+    return ch.translate(_ESC)
 
 
 def _inline_markup(text: str) -> str:
     if "[" not in text:
         return _spans(text)
-    from markupsafe import escape
-
     out = []
     last = 0
     for m in _LINK.finditer(text):
@@ -570,7 +576,7 @@ def _inline_markup(text: str) -> str:
         if _SCHEME.match(href) or href.startswith("//"):
             out.append(_spans(m.group(0)))
         else:
-            out.append(f'<a href="{escape(href)}">{_spans(m.group(1))}</a>')
+            out.append(_link(m.group(1), href))
         last = m.end()
     out.append(_spans(text[last:]))
     return "".join(out)
