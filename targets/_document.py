@@ -421,7 +421,7 @@ class _Doc:
         if c.kind not in ("client", "external"):
             facts.append(f"**State**: {words(c.state)}")
             facts.append(f"**Placement**: {cell(self.placement(c.name))}")
-        if c.kind == "external":
+        if c.kind in ("external", "client"):  # outside the system: who may reach it is not its to say
             if c.trust_boundary:
                 facts.append(f"**Trust boundary**: {code(c.trust_boundary)}")
         else:
