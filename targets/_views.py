@@ -27,7 +27,7 @@ from typing import Any
 MAX_NODES = 40  # a view with more components than this is collapsed into groups
 MAX_EDGES = 120  # a collapsed view draws at most this many links between groups: the heaviest
 MERGE_DETAIL = 16  # a link standing for more model edges than this is described from its first ones
-VECTOR_FROM = 400  # views and designs this large group their edges with numpy
+VECTOR_FROM = 120  # views and designs this large group their edges with numpy
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
