@@ -74,7 +74,7 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
             raise TargetError(f"html: template `{name}` not found") from e
         return Markup(re.sub(f"</({closing})", r"<\\/\1", text, flags=re.IGNORECASE))
 
-    layouts = {v.id: _layout.layout(v) for v in views}
+    svgs = _svgs(views)
     rendered = []
     for v in views:
         rendered.append(
@@ -84,7 +84,7 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
                 "kind": v.kind,
                 "description": v.description,
                 "facts": list(v.facts),
-                "svg": Markup(_layout.render_svg(v, layouts[v.id], id_prefix="v")),
+                "svg": Markup(svgs[v.id]),
             }
         )
     start = next((r["id"] for r in rendered if r["kind"] == "container"), rendered[0]["id"] if rendered else "")
@@ -106,7 +106,7 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
         v = by_id.get(view_id)
         if v is None:
             return Markup("")
-        return Markup(_layout.render_svg(v, layouts[v.id], id_prefix="doc"))
+        return Markup(_layout.render_svg(v, _layout.layout(v), id_prefix="doc"))
 
     findings = finding_rows(build)
     suppressed = suppressed_rows(build)
@@ -141,6 +141,44 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
         generator=f"designc {getattr(model, 'designc_version', '')}".strip(),
     )
     return html.encode("utf-8")
+
+
+_POOLED: list[Any] = []  # the views a forked worker lays out, by index
+PARALLEL_FROM = 24  # pages with this many views lay them out on every core
+
+
+def _svg_of(i: int) -> str:
+    from . import _layout
+
+    v = _POOLED[i]
+    return _layout.render_svg(v, _layout.layout(v), id_prefix="v")
+
+
+def _svgs(views: list[Any]) -> dict[str, str]:
+    """Each view laid out and drawn, by id: on every core when there are many views, on Linux, by forked workers
+    (they inherit the views; only the SVG text comes back, in the views' order, so the page is the same either
+    way)."""
+    import multiprocessing
+    import os
+
+    cores = os.cpu_count() or 1
+    import sys
+
+    if len(views) < PARALLEL_FROM or cores < 2 or not sys.platform.startswith("linux"):  # fork is safe on Linux
+        _POOLED[:] = views
+        try:
+            return {v.id: _svg_of(i) for i, v in enumerate(views)}
+        finally:
+            _POOLED.clear()
+    from concurrent.futures import ProcessPoolExecutor
+
+    _POOLED[:] = views
+    try:
+        with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+            out = list(pool.map(_svg_of, range(len(views)), chunksize=max(1, len(views) // (cores * 4))))
+    finally:
+        _POOLED.clear()
+    return {v.id: svg for v, svg in zip(views, out, strict=True)}
 
 
 # --- findings ----------------------------------------------------------------------------------------------------

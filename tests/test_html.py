@@ -15,7 +15,7 @@ from designc.targets import _layout
 from designc.targets._document import Bullets, Diagram, Document, Para, Section, Table
 from designc.targets._views import Cluster, Edge, Node, View
 
-from conftest import EXAMPLES, run_designc
+from conftest import EXAMPLES, ROOT, run_designc
 from validators import browser_page
 
 CLEAN = ["payments", "url_shortener", "chat"]
@@ -461,3 +461,24 @@ def test_document_links_are_links_not_markdown(pages: dict[str, Path]) -> None:
     ids = set(re.findall(r' id="([^"]+)"', html))
     for target in set(re.findall(r'href="#([^"]+)"', html)):
         assert target in ids, target  # every in-page link lands somewhere
+
+
+def test_views_drawn_in_parallel_are_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A page of many views lays them out on every core; what comes back is what one process draws."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    from designc.targets import html as html_target
+    from designc.targets._views import views
+
+    design = tmp_path / "big.design"
+    design.write_text("\n".join(generate.services(300)) + "\n", encoding="utf-8")
+    build = _build_of(design)
+    vs = views(build)
+    assert len(vs) >= html_target.PARALLEL_FROM
+    monkeypatch.setattr(html_target, "PARALLEL_FROM", 10**9)
+    alone = html_target._svgs(vs)
+    monkeypatch.setattr(html_target, "PARALLEL_FROM", 1)
+    assert html_target._svgs(vs) == alone
