@@ -476,7 +476,8 @@ def build_cmd(
             summary += f", {len(p.remove)} removed"
         if findings:
             errs = sum(1 for x in findings if x.severity.rank >= 3)
-            summary += f"; the design has {_plural(len(findings), 'open finding')}"
+            whose = "the design has" if len(systems) == 1 else f"the {len(systems)} designs have"
+            summary += f"; {whose} {_plural(len(findings), 'open finding')}"
             summary += f" ({errs} error{'s' if errs != 1 else ''})" if errs else ""
             summary += ", listed at the end of the document" if any(accepts_findings(t) for t in chosen) else ""
         _echo(f"{summary}\n", err=True)
