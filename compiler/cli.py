@@ -403,12 +403,16 @@ def build_cmd(
     owners: dict[str, list[str]] = {}
     problems: list[str] = []  # a target did less than asked (no `dot`: .dot files instead); the build exits 1
     failed: list[str] = []  # a target could not run (a broken template): nothing is written
-    notes: list[str] = []
     systems: list[str] = []
     for d in result.designs:
         if d.model is None or d.model.system is None:
             continue
         system = d.model.system.name
+        if system in systems:
+            _fail(
+                f"two designs declare system `{system}`, and both would be written to {Path(out) / system}; "
+                "build them into separate output folders"
+            )
         systems.append(system)
         build = Build(
             d.model,
@@ -419,16 +423,17 @@ def build_cmd(
         )
         for t in chosen:
             progress.step(f"building {t} for {system} ...")
+            before = len(build.problems)
             try:
                 files = generate(t, build)
             except TargetError as e:
                 failed.append(f"{system}: {t}: {e}")
                 continue
-            owners[f"{system}/{t}"] = [f"{system}/{rel}" for rel in files]
+            if len(build.problems) == before:  # a target that did only part of its work (svg without `dot`)
+                owners[f"{system}/{t}"] = [f"{system}/{rel}" for rel in files]  # prunes nothing
             for rel, content in files.items():
                 tree[f"{system}/{rel}"] = content
         problems += [f"{system}: {p}" for p in build.problems]
-        notes += [f"{system}: {n}" for n in build.notes]
     progress.done()
     if failed:
         for f in failed:
@@ -440,8 +445,6 @@ def build_cmd(
         sys.exit(1)
     out_dir = Path(out)
     p = plan(out_dir, tree, owners)
-    for n in notes:
-        _echo(f"note: {n}\n", err=True)
     if check_only:
         for rel in p.create:
             _echo(f"would create {(out_dir / rel).as_posix()}\n", err=True)

@@ -99,9 +99,12 @@ def plan(out: Path, files: dict[str, bytes], owners: dict[str, list[str]]) -> Pl
             continue
         (p.same if old == files[rel] else p.change).append(rel)
     before = _manifest(out)
-    stale = set()
+    stale: set[str] = set()
     for target in owners:
         stale |= set(before.get(target, [])) - set(files)
+    for target, made in before.items():  # a file another target still claims is not stale
+        if target not in owners:
+            stale -= set(made)
     p.remove = sorted(x for x in stale if _inside(out, x) and (out / x).is_file())
     return p
 

@@ -37,7 +37,6 @@ class Build:
     targets: tuple[str, ...] = ()  # every target of this build, so a document can link to what else is written
     templates: Path | None = None  # a folder whose templates override the packaged ones
     problems: list[str] = field(default_factory=list)  # what a target could not do; the build exits 1
-    notes: list[str] = field(default_factory=list)  # what a target wants the user to know; the build goes on
     cache: dict[str, Any] = field(default_factory=dict)  # shared between targets of one build (views, renders)
 
     @cached_property

@@ -346,7 +346,9 @@ class _Doc:
     def architecture(self) -> Section:
         sec = self.section("Architecture", 2)
         by_id = {v.id: v for v in self.views}
-        svg = "svg" in self.build.targets
+        from ._dot import dot_program
+
+        svg = "svg" in self.build.targets and dot_program() is not None  # without `dot`, no SVG is written
         for vid, caption in (
             ("context", "Context: who calls the system and what it calls outside."),
             ("container", "Containers: every component and how they call each other."),

@@ -12,7 +12,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ._views import INTERNAL, View
+from ._views import View
 
 FONT = "Helvetica"
 KIND_STYLE: dict[str, dict[str, str]] = {
@@ -140,7 +140,7 @@ def source(view: View) -> str:
     def add_cluster(graph: Any, c: Any) -> None:
         with graph.subgraph(name=f"cluster_{c.id}") as sub:
             style = CLUSTER_STYLE.get(c.kind, CLUSTER_STYLE["group"])
-            sub.attr(label=c.label, fontname=FONT, fontsize="11", labeljust="l", **style)
+            sub.attr(label=_tooltip(c.label), fontname=FONT, fontsize="11", labeljust="l", **style)
             add_nodes(sub, c.id)
             for child in children.get(c.id, []):
                 add_cluster(sub, child)
@@ -162,7 +162,7 @@ def source(view: View) -> str:
         if e.severity in SEVERITY_COLOR:
             attrs["color"] = SEVERITY_COLOR[e.severity]
         label = e.label + (f" ({e.count} dependencies)" if e.count > 1 and not e.label.endswith("dependencies") else "")
-        g.edge(did[e.source], did[e.target], label=label, tooltip=_tooltip(e.tooltip or label), **attrs)
+        g.edge(did[e.source], did[e.target], label=_tooltip(label), tooltip=_tooltip(e.tooltip or label), **attrs)
 
     return g.source
 
@@ -223,9 +223,6 @@ def all_sources(build: Any) -> dict[str, str]:
     from ._views import views
 
     return build.shared("dot_sources", lambda: {v.id: source(v) for v in views(build)})
-
-
-__all__ = ["INSTALL_HINT", "INTERNAL", "all_sources", "render_all", "source"]
 
 
 def rendered(build: Any, fmt: str) -> dict[str, bytes]:

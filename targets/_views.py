@@ -521,7 +521,15 @@ class _Builder:
             out.append(self.entrypoint(ep))
         for v in getattr(self.system, "views", None) or []:
             out.append(self.custom(v))
-        return out + (self.groups() if out[1].collapsed else [])
+        out += self.groups() if out[1].collapsed else []
+        # ids are file names: names that differ only in case or punctuation (`Api`, `api`) must not collide
+        taken: set[str] = set()
+        for v in out:
+            base, i = v.id, 2
+            while v.id in taken:
+                v.id, i = f"{base}-{i}", i + 1
+            taken.add(v.id)
+        return out
 
     def finish(
         self,
@@ -813,9 +821,13 @@ class _Builder:
             for name in self.internal():
                 members.setdefault(self.group_key(name)[0], []).append(name)
             out = {}
+            stems: set[str] = set()
             for key, names in members.items():
                 chunks = [names[i : i + MAX_NODES] for i in range(0, len(names), MAX_NODES)]
-                stem = f"container-group-{slug(key)}"
+                stem, n = f"container-group-{slug(key)}", 2
+                while stem in stems:  # owners that differ only in case or punctuation
+                    stem, n = f"container-group-{slug(key)}-{n}", n + 1
+                stems.add(stem)
                 ids = [stem if len(chunks) == 1 else f"{stem}-{i + 1}" for i in range(len(chunks))]
                 out[key] = (ids, chunks, names)
             return out

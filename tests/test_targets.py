@@ -222,31 +222,76 @@ def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):
     assert "`SPOF001`" in section and "a demo shop; an outage is fine" in section
 
 
-def test_without_dot_svg_says_how_to_install_it_and_writes_the_dot_files(tmp_path: Path):
+def _build_without_dot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`designc build` on a PATH where Graphviz's `dot` cannot be found."""
     bindir = tmp_path / "bin"
-    bindir.mkdir()
-    os.symlink(sys.executable, bindir / "python")
-    r = subprocess.run(
-        [
-            str(bindir / "python"),
-            "-m",
-            "designc",
-            "build",
-            str(EXAMPLES / "payments.design"),
-            "-t",
-            "svg",
-            "-o",
-            str(tmp_path / "out"),
-        ],
+    if not bindir.exists():
+        bindir.mkdir()
+        os.symlink(sys.executable, bindir / "python")
+    return subprocess.run(
+        [str(bindir / "python"), "-m", "designc", "build", *args],
         env={"PATH": str(bindir), "NO_COLOR": "1", "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_without_dot_svg_says_how_to_install_it_and_writes_the_dot_files(tmp_path: Path):
+    out = tmp_path / "out"
+    r = _build_without_dot(tmp_path, str(EXAMPLES / "payments.design"), "-t", "svg,markdown", "-o", str(out))
     assert r.returncode == 1
     assert "apt-get install graphviz" in r.stderr and "Traceback" not in r.stderr
-    assert (tmp_path / "out" / "payments" / "diagrams" / "container.dot").is_file()
-    assert not list((tmp_path / "out").rglob("*.svg"))
+    assert (out / "payments" / "diagrams" / "container.dot").is_file()
+    assert not list(out.rglob("*.svg"))
+    assert "diagrams/container.svg" not in (out / "payments" / "design.md").read_text(encoding="utf-8")
+
+
+def test_a_build_without_dot_keeps_the_svgs_an_earlier_build_made(tmp_path: Path):
+    if not dot_available():
+        require("dot", "the first build renders the SVGs")
+    out = tmp_path / "out"
+    assert run_designc("build", str(EXAMPLES / "payments.design"), "-t", "svg", "-o", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.rglob("*.svg")}
+    assert before
+    r = _build_without_dot(tmp_path, str(EXAMPLES / "payments.design"), "-t", "svg", "-o", str(out))
+    assert r.returncode == 1 and "removed" not in r.stderr
+    assert {p.name: p.read_bytes() for p in out.rglob("*.svg")} == before
+
+
+def test_pruning_spares_what_another_target_still_claims(tmp_path: Path):
+    out = tmp_path / "out"
+    design = str(EXAMPLES / "payments.design")
+    assert _build_without_dot(tmp_path, design, "-t", "dot,svg", "-o", str(out)).returncode == 1
+    dots = sorted(p.name for p in out.rglob("*.dot"))
+    assert dots
+    if dot_available():
+        assert run_designc("build", design, "-t", "svg", "-o", str(out)).returncode == 0
+    assert sorted(p.name for p in out.rglob("*.dot")) == dots  # still the dot target's
+    assert run_designc("build", design, "-t", "dot", "-o", str(out), "--check").returncode == 0
+
+
+def test_views_whose_names_differ_only_in_case_get_their_own_files(tmp_path: Path):
+    design = tmp_path / "shop.design"
+    design.write_text(
+        MINIMAL.replace(
+            "  store db", '  view Data { include kind store }\n  view data "Also data" { include all }\n  store db'
+        ),
+        encoding="utf-8",
+    )
+    r = run_designc("build", str(design), "-t", "mermaid", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in (tmp_path / "out" / "shop" / "diagrams").glob("view-*.mmd"))
+    assert names == ["view-data-2.mmd", "view-data.mmd"]
+
+
+def test_two_designs_of_one_system_are_not_built_over_each_other(tmp_path: Path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "shop.design").write_text(MINIMAL, encoding="utf-8")
+    r = run_designc("build", str(tmp_path / "a"), str(tmp_path / "b"), "-t", "markdown", "-o", str(tmp_path / "out"))
+    assert r.returncode == 2 and "two designs declare system `shop`" in r.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_templates_can_be_overridden_and_their_mistakes_are_located(tmp_path: Path):
