@@ -114,6 +114,7 @@ class _Pair:
 # --- building the views ------------------------------------------------------------------------------------------
 
 INTERNAL = ("service", "store", "stream", "queue", "cache")
+COMPONENT_KINDS = (*INTERNAL, "external", "client")
 
 
 def views(build: Any) -> list[View]:
@@ -130,12 +131,11 @@ def findings_by_element(build: Any) -> tuple[dict[str, list[Any]], dict[tuple[st
         edges: dict[tuple[str, str, str], list[Any]] = {}
         names = {c.name for c in build.model.components}
         for f in build.findings:
-            path = (f.fingerprint or "").partition("/")[2]
-            parts = path.split("/")
-            kind, _, name = parts[0].partition(":")
-            if name not in names or kind not in (*INTERNAL, "external", "client"):
+            name = component_of(f.fingerprint, names)
+            if name is None:
                 continue
             comps.setdefault(name, []).append(f)
+            parts = (f.fingerprint or "").partition("/")[2].split("/")
             if len(parts) > 1:
                 ekind, _, target = parts[1].partition(":")
                 if target in names:
@@ -143,6 +143,14 @@ def findings_by_element(build: Any) -> tuple[dict[str, list[Any]], dict[tuple[st
         return comps, edges
 
     return build.shared("findings_by_element", make)
+
+
+def component_of(fingerprint: str | None, names: Any) -> str | None:
+    """The component a finding is about, from its fingerprint (`CODE:system/kind:name[/...]`, the rules' element
+    paths), if it names one of ``names``."""
+    path = (fingerprint or "").partition("/")[2]
+    kind, _, name = path.split("/")[0].partition(":")
+    return name if kind in COMPONENT_KINDS and name in names else None
 
 
 def worst(findings: list[Any]) -> str | None:

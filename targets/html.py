@@ -184,19 +184,9 @@ def _svgs(views: list[Any]) -> dict[str, str]:
 # --- findings ----------------------------------------------------------------------------------------------------
 
 
-def component_of(fingerprint: str | None, names: Any) -> str | None:
-    """The component a finding is about: after `CODE:system/`, the first segment is `kind:name`."""
-    if not fingerprint or ":" not in fingerprint:
-        return None
-    path = fingerprint.split(":", 1)[1]
-    parts = path.split("/")
-    if len(parts) < 2 or ":" not in parts[1]:
-        return None
-    name = parts[1].split(":", 1)[1]
-    return name if name in names else None
-
-
 def _finding(d: Any, names: Any) -> dict[str, Any]:
+    from ._views import component_of
+
     span = d.span
     return {
         "code": d.code,
