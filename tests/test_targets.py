@@ -297,51 +297,22 @@ def test_two_designs_of_one_system_are_not_built_over_each_other(tmp_path: Path)
 def test_templates_can_be_overridden_and_their_mistakes_are_located(tmp_path: Path):
     tdir = tmp_path / "templates" / "markdown"
     tdir.mkdir(parents=True)
-    (tdir / "document.md.j2").write_text(
-        "# {{ doc.title }}\n{% for s in doc.sections %}- {{ s.title }}\n{% endfor %}", encoding="utf-8"
-    )
     out = tmp_path / "out"
-    r = run_designc(
-        "build",
-        str(EXAMPLES / "payments.design"),
-        "-t",
-        "markdown",
-        "-o",
-        str(out),
-        "--templates",
-        str(tmp_path / "templates"),
-    )
+
+    def build(template: str) -> subprocess.CompletedProcess[str]:
+        (tdir / "document.md.j2").write_text(template, encoding="utf-8")
+        args = [str(EXAMPLES / "payments.design"), "-t", "markdown", "-o", str(out)]
+        return run_designc("build", *args, "--templates", str(tmp_path / "templates"))
+
+    r = build("# {{ doc.title }}\n{% for s in doc.sections %}- {{ s.title }}\n{% endfor %}")
     assert r.returncode == 0, r.stderr
-    assert (
-        (out / "payments" / "design.md")
-        .read_text(encoding="utf-8")
-        .startswith("# Card payment processing: design\n- Overview and requirements\n")
-    )
+    text = (out / "payments" / "design.md").read_text(encoding="utf-8")
+    assert text.startswith("# Card payment processing: design\n- Overview and requirements\n")
     before = golden_files(out)
-    (tdir / "document.md.j2").write_text("# {{ doc.title }}\n\n{% for s in doc.sections %}\n", encoding="utf-8")
-    r = run_designc(
-        "build",
-        str(EXAMPLES / "payments.design"),
-        "-t",
-        "markdown",
-        "-o",
-        str(out),
-        "--templates",
-        str(tmp_path / "templates"),
-    )
+    r = build("# {{ doc.title }}\n\n{% for s in doc.sections %}\n")
     assert r.returncode == 1 and "document.md.j2:3" in r.stderr and "Traceback" not in r.stderr
     assert golden_files(out) == before  # a failed build leaves earlier output intact
-    (tdir / "document.md.j2").write_text("{{ doc.no_such_field }}", encoding="utf-8")
-    r = run_designc(
-        "build",
-        str(EXAMPLES / "payments.design"),
-        "-t",
-        "markdown",
-        "-o",
-        str(out),
-        "--templates",
-        str(tmp_path / "templates"),
-    )
+    r = build("{{ doc.no_such_field }}")
     assert r.returncode == 1 and "no_such_field" in r.stderr and "Traceback" not in r.stderr
 
 
