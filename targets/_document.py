@@ -208,13 +208,14 @@ class _Doc:
 
         return NOT_STATED if s is None else duration(s)
 
-    def pct(self, a: float | None) -> str:
-        """A percentage with every nine the design wrote: 99.999999999% stays that, not 100%."""
+    def pct(self, a: float | None, computed: bool = False) -> str:
+        """A percentage the design wrote, with every nine it wrote (99.999999999% stays that, not 100%); a
+        ``computed`` one (a product of availabilities) to six decimals, which say enough."""
         if a is None:
             return NOT_STATED
         from decimal import Decimal
 
-        if len(repr(a)) > 15:  # a computed figure, not one the design wrote: six decimals say enough
+        if computed:
             from designc.analysis.graph import pct
 
             return pct(a)
@@ -439,7 +440,7 @@ class _Doc:
         facts.append(f"**Owner**: {cell(c.owner or NOT_STATED)}")
         a = self.g.own_availability(c.name)
         if a.value is not None:
-            facts.append(f"**Own availability**: {self.pct(a.value)} ({cell(a.detail)})")
+            facts.append(f"**Own availability**: {self.pct(a.value, a.how != 'declared')} ({cell(a.detail)})")
         if c.latency:
             facts.append(f"**Own latency**: {self.latencies(c.latency)}")
         if c.slo is not None:
@@ -674,7 +675,8 @@ class _Doc:
             rows = [
                 [
                     "Availability its hard dependencies allow",
-                    f"{self.pct(allowed)} ({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)",
+                    f"{self.pct(allowed, computed=True)} "
+                    f"({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)",
                 ],
                 [
                     "Availability objective",
