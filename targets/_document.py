@@ -490,30 +490,37 @@ class _Doc:
             return self.dur(a.target)
         return f"{a.target:g}"
 
-    def slo_text(self, slo: Any) -> str:
+    def slo_parts(self, slo: Any) -> tuple[str, str | None, str | None]:
+        """An SLO in words: its objective, its error budget over its window, and its burn-rate alerts."""
         from designc.analysis.graph import minutes_per_30_days
 
-        parts = []
+        objective = []
         if slo.availability is not None:
-            budget = minutes_per_30_days(slo.availability) * slo.window / (30 * 86400)
-            parts.append(
-                f"availability {self.pct(slo.availability)} over {self.dur(slo.window)} (error budget {budget:.1f} min)"
-            )
+            objective.append(f"availability {self.pct(slo.availability)}")
         if slo.latency:
-            parts.append(f"latency {self.latencies(slo.latency)}")
+            objective.append(f"latency {self.latencies(slo.latency)}")
+        budget = None
+        if slo.availability is not None:
+            minutes = minutes_per_30_days(slo.availability) * slo.window / (30 * 86400)
+            budget = f"{minutes:.1f} min per {self.dur(slo.window)}"
+        alerts = ", ".join(
+            f"{a.name} at {a.burn_rate:g}x burn over {self.dur(a.long_window)}"
+            + (f"/{self.dur(a.short_window)}" if a.short_window else "")
+            + f" ({a.severity})"
+            for a in slo.alerts
+        )
+        return ", ".join(objective) or NOT_STATED, budget, alerts or None
+
+    def slo_text(self, slo: Any) -> str:
+        objective, budget, alerts = self.slo_parts(slo)
+        parts = [objective]
+        if budget:
+            parts.append(f"error budget {budget}")
         if slo.sli:
             parts.append(f"measured as {cell(slo.sli)}")
-        if slo.alerts:
-            parts.append(
-                "alerts "
-                + ", ".join(
-                    f"{a.name} at {a.burn_rate:g}x burn over {self.dur(a.long_window)}"
-                    + (f"/{self.dur(a.short_window)}" if a.short_window else "")
-                    + f" ({a.severity})"
-                    for a in slo.alerts
-                )
-            )
-        return "; ".join(parts) or NOT_STATED
+        if alerts:
+            parts.append(f"alerts {alerts}")
+        return "; ".join(parts)
 
     def data(self) -> Section:
         sec = self.section("Data architecture", 2)
@@ -1034,28 +1041,8 @@ class _Doc:
         return sec
 
     def slo_row(self, slo: Any) -> list[str]:
-        from designc.analysis.graph import minutes_per_30_days
-
-        objective = []
-        if slo.availability is not None:
-            objective.append(f"availability {self.pct(slo.availability)}")
-        if slo.latency:
-            objective.append(f"latency {self.latencies(slo.latency)}")
-        budget = (
-            f"{minutes_per_30_days(slo.availability) * slo.window / (30 * 86400):.1f} min per {self.dur(slo.window)}"
-            if slo.availability is not None
-            else "none (no availability objective)"
-        )
-        alerts = (
-            ", ".join(
-                f"{a.name}: {a.burn_rate:g}x over {self.dur(a.long_window)}"
-                + (f"/{self.dur(a.short_window)}" if a.short_window else "")
-                + f", {a.severity}"
-                for a in slo.alerts
-            )
-            or NOT_STATED
-        )
-        return [cell(", ".join(objective) or NOT_STATED), cell(budget), cell(alerts)]
+        objective, budget, alerts = self.slo_parts(slo)
+        return [cell(objective), cell(budget or "none (no availability objective)"), cell(alerts or NOT_STATED)]
 
     def technology(self) -> Section:
         sec = self.section("Technology choices", 2)
