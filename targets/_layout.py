@@ -498,25 +498,24 @@ def _layout(view: Any) -> Layout:
         return sorted(ids, key=key)
 
     busy = [i for i in range(nranks) if len(layers[i]) > 1]
-    for _ in range(SWEEPS):
+
+    def sweep(ranks: Any, towards: Any, skip: int) -> bool:
+        """One barycenter pass over the ranks, each ordered by its neighbours in ``towards``; True if any moved."""
         moved = False
-        for i in busy:
-            if i == 0:
+        for i in ranks:
+            if i == skip:
                 continue
-            ids = sort_layer(layers[i], gpred)
+            ids = sort_layer(layers[i], towards)
             if ids != layers[i]:
                 layers[i] = ids
                 renumber(ids)
                 moved = True
-        for i in reversed(busy):
-            if i == nranks - 1:
-                continue
-            ids = sort_layer(layers[i], gsucc)
-            if ids != layers[i]:
-                layers[i] = ids
-                renumber(ids)
-                moved = True
-        if not moved:  # a fixed point: more sweeps would change nothing
+        return moved
+
+    for _ in range(SWEEPS):
+        down = sweep(busy, gpred, 0)
+        up = sweep(reversed(busy), gsucc, nranks - 1)
+        if not (down or up):  # a fixed point: more sweeps would change nothing
             break
 
     # neighbours in both directions, for alignment
