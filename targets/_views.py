@@ -397,7 +397,7 @@ class _Builder:
         import numpy as np
 
         src, dst, sync, masks, ranks = self._edge_arrays()
-        index = self._comp_index()
+        index = self.order
         node_ids = list(dict.fromkeys(ids.values()))
         node_at = {n: k for k, n in enumerate(node_ids)}
         node_of = np.full(len(index) + 1, -1, dtype=np.int64)  # the last slot stays -1 for edges to nowhere
@@ -458,7 +458,7 @@ class _Builder:
         if cached is None:
             import numpy as np
 
-            index = self._comp_index()
+            index = self.order
             facts = self.edge_facts()
             _, masks, ranks = self._codes()
             nowhere = len(index)
@@ -470,12 +470,6 @@ class _Builder:
                 np.array(ranks, dtype=np.int64),
             )
             self.build.cache["edge_arrays"] = cached
-        return cached
-
-    def _comp_index(self) -> dict[str, int]:
-        cached = self.build.cache.get("comp_index")
-        if cached is None:
-            cached = self.build.cache["comp_index"] = {c.name: i for i, c in enumerate(self.model.components)}
         return cached
 
     def _merged(self, p: _Pair, known: list[Edge]) -> Edge:
