@@ -482,7 +482,10 @@ def build_cmd(
             whose = "the design has" if len(systems) == 1 else f"the {len(systems)} designs have"
             summary += f"; {whose} {_plural(len(findings), 'open finding')}"
             summary += f" ({errs} error{'s' if errs != 1 else ''})" if errs else ""
-            summary += ", listed at the end of the document" if any(accepts_findings(t) for t in chosen) else ""
+            if {"markdown", "html"} & set(chosen):
+                summary += ", listed at the end of the document"
+            else:
+                summary += "; `designc check` lists them"
         _echo(f"{summary}\n", err=True)
     for prob in problems:
         _echo(f"designc: error: {prob}\n", err=True)

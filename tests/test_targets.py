@@ -201,6 +201,8 @@ def test_findings_are_documented_but_stop_json_unless_allowed(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     assert "open findings (2 errors)" in r.stderr
     assert "\r" not in r.stderr and "\x1b" not in r.stderr  # piped: no progress line, no colour
+    r = run_designc("build", str(design), "-t", "mermaid", "-o", str(tmp_path / "d"))
+    assert "`designc check` lists them" in r.stderr and "end of the document" not in r.stderr  # no document here
     doc = (tmp_path / "a" / "shop" / "design.md").read_text(encoding="utf-8")
     assert "| `SPOF005` | error |" in doc
     r = run_designc("build", str(design), "-t", "markdown,json", "-o", str(tmp_path / "b"))
