@@ -100,6 +100,8 @@ class Slo(_Model):
     window: Seconds = Field(30 * 86400, description="the SLO window; 30 days unless stated")
     alerts: list[BurnRateAlert] = Field(default_factory=list)
     sli: str | None = Field(None, description="how the SLI is measured, in words")
+    error_query: str | None = Field(None, description="PromQL: failed requests per second, `$window` for the range")
+    total_query: str | None = Field(None, description="PromQL: all requests per second, `$window` for the range")
 
 
 class HealthCheck(_Model):
@@ -115,6 +117,27 @@ class Backpressure(_Model):
     max_in_flight: int | None = Field(None, ge=1)
     queue: int | None = Field(None, ge=0, description="bounded queue length in front of the component")
     overflow: Literal["reject", "drop_oldest", "block", "shed"] | None = None
+
+
+class Port(_Model):
+    name: str = Field(description="http, grpc, metrics, ...: also the port's application protocol when known")
+    number: int = Field(ge=1, le=65535)
+    protocol: Literal["tcp", "udp", "sctp"] = "tcp"
+
+
+class CpuRange(_Model):
+    request: float = Field(ge=0, description="cores")
+    limit: float = Field(ge=0, description="cores")
+
+
+class MemoryRange(_Model):
+    request: Bytes
+    limit: Bytes
+
+
+class Resources(_Model):
+    cpu: CpuRange | None = Field(None, description="cores requested and the limit")
+    memory: MemoryRange | None = Field(None, description="bytes requested and the limit")
 
 
 class Cells(_Model):
@@ -310,6 +333,9 @@ class Service(Component):
     scaling: Literal["horizontal", "vertical", "none"] | None = None
     identity_provider: bool | None = None
     vault: bool | None = Field(None, description="whether it holds secrets in a vault")
+    image: str | None = Field(None, description="container image without a tag; unset: a placeholder")
+    ports: list[Port] = Field(default_factory=list, description="empty: `http 8080` (`grpc 9090` for gRPC)")
+    resources: Resources | None = Field(None, description="unset: cpu 0.25..1, memory 256MiB..512MiB")
 
 
 class Store(Component):
@@ -324,6 +350,10 @@ class Store(Component):
     schema_version: SchemaVersion | None = None
     capacity: PerSecond | None = None
     size: Bytes | None = None
+    size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
+        None, description="instance size, cloud-neutral; unset: small"
+    )
+    storage: Bytes | None = Field(None, description="provisioned disk per copy; unset: twice `size`, at least 20GiB")
     reproducible: bool | None = Field(None, description="can be rebuilt from other data, so needs no backup")
 
 
@@ -338,6 +368,10 @@ class Stream(Component):
     ordering: str | None = None
     backup: Backup | None = None
     capacity: PerSecond | None = None
+    size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
+        None, description="instance size, cloud-neutral; unset: small"
+    )
+    storage: Bytes | None = Field(None, description="disk per broker; unset: 100GiB")
 
 
 class Queue(Component):
@@ -361,6 +395,9 @@ class Cache(Component):
     stampede_protection: Literal["none", "lock", "coalesce", "probabilistic", "stale_while_revalidate"] | None = None
     holds: str | None = None
     max_memory: Bytes | None = None
+    size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
+        None, description="instance size, cloud-neutral; unset: small"
+    )
     replication: Replication | None = None
     consistency: str | None = None
     capacity: PerSecond | None = None

@@ -211,6 +211,21 @@ SLO = BlockSpec(
             ex='sli "non-5xx responses at the load balancer"',
         ),
         P(
+            "errors",
+            Text(),
+            field="error_query",
+            doc="PromQL for failed requests per second, with `$window` where the range goes (the `slo` target's"
+            " default: `http_requests_total` with a 5xx `code`, by `service`)",
+            ex='errors "sum(rate(http_requests_total{service=\\"api\\",code=~\\"5..\\"}[$window]))"',
+        ),
+        P(
+            "total",
+            Text(),
+            field="total_query",
+            doc="PromQL for all requests per second, with `$window` where the range goes",
+            ex='total "sum(rate(http_requests_total{service=\\"api\\"}[$window]))"',
+        ),
+        P(
             "alert",
             Word(),
             doc="a burn-rate alert",
@@ -623,6 +638,51 @@ SERVICE = BlockSpec(
         ),
         P("scaling", Enum("horizontal", "vertical", "none"), doc="how it scales", ex="scaling horizontal"),
         P("identity_provider", Bool(), doc="it is the identity provider", ex="identity_provider on"),
+        P(
+            "image",
+            Text(),
+            doc="its container image, without a tag (default: `SYSTEM/NAME`, a placeholder the scaffold's"
+            " kustomization maps to the real one)",
+            ex='image "ghcr.io/acme/payments"',
+        ),
+        P(
+            "port",
+            Word(),
+            Int(1, 65535, "a port number (1-65535)"),
+            Opt(None, Enum("tcp", "udp", "sctp")),
+            doc="a port it listens on: a name (`http`, `grpc`, `metrics`), the number, and `udp` or `sctp` when not"
+            " tcp; repeat per port (default: `http 8080`, or `grpc 9090` for a gRPC service)",
+            ex="port grpc 9090",
+            field="ports",
+            repeat=True,
+            build=lambda name, number, proto, block=None: {"name": name, "number": number, "protocol": proto or "tcp"},
+        ),
+        P(
+            "resources",
+            doc="CPU (cores) and memory per replica, each a request..limit range (default: cpu 0.25..1,"
+            " memory 256MiB..512MiB)",
+            ex="resources { cpu 0.5..2; memory 512MiB..1GiB }",
+            build=_block_only,
+            block=BlockSpec(
+                "resources",
+                [
+                    P(
+                        "cpu",
+                        Between(Number(0.001, 1024, "CPU cores like `0.5`")),
+                        doc="cores requested..limit",
+                        ex="cpu 0.5..2",
+                        build=lambda r, block=None: {"request": r[0], "limit": r[1]},
+                    ),
+                    P(
+                        "memory",
+                        Between(Size()),
+                        doc="memory requested..limit",
+                        ex="memory 512MiB..1GiB",
+                        build=lambda r, block=None: {"request": r[0], "limit": r[1]},
+                    ),
+                ],
+            ),
+        ),
         P("vault", Bool(), doc="secrets come from a vault", ex="vault on"),
     ],
     "A process that serves requests or does work.",
@@ -669,6 +729,19 @@ _SCHEMA_PROP = P(
 )
 _CAPACITY = P("capacity", Rate(), doc="throughput it carries", ex="capacity 20000 rps")
 _RETENTION = P("retention", Duration(), doc="how long data is kept", ex="retention 7d")
+SIZE_CLASSES = ("small", "medium", "large", "xlarge", "2xlarge")
+_SIZE_CLASS = P(
+    "size_class",
+    Enum(*SIZE_CLASSES),
+    doc="instance size, cloud-neutral (default `small`; the scaffold maps it to an instance type per cloud)",
+    ex="size_class large",
+)
+_STORAGE = P(
+    "storage",
+    Size(),
+    doc="provisioned disk per copy (default: twice `size`, at least 20GiB; a stream's broker 100GiB)",
+    ex="storage 500GiB",
+)
 _CONSISTENCY = P(
     "consistency", Enum(*CONSISTENCY), doc="the consistency model it offers", ex="consistency linearizable"
 )
@@ -721,6 +794,8 @@ STORE = BlockSpec(
         _SCHEMA_PROP,
         _CAPACITY,
         P("size", Size(), doc="data size", ex="size 2TiB"),
+        _SIZE_CLASS,
+        _STORAGE,
         P("reproducible", Bool(), doc="can be rebuilt from other data", ex="reproducible yes"),
     ],
     "Where data lives: a database, an object store.",
@@ -745,6 +820,8 @@ STREAM = BlockSpec(
         P("ordering", Word(), doc="ordering key", ex="ordering account_id"),
         _BACKUP_PROP,
         _CAPACITY,
+        _SIZE_CLASS,
+        _STORAGE,
     ],
     "A partitioned, replicated log: Kafka, Kinesis, Pulsar.",
 )
@@ -791,6 +868,7 @@ CACHE = BlockSpec(
         ),
         P("holds", Text(), doc="what it caches", ex='holds "session tokens"'),
         P("max_memory", Size(), doc="memory limit", ex="max_memory 16GiB"),
+        _SIZE_CLASS,
         _REPLICATION_PROP,
         _CONSISTENCY,
         _CAPACITY,
