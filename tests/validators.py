@@ -464,3 +464,76 @@ def browser_page() -> Iterator[Page]:
 
 def _always(url: str) -> bool:
     return True
+
+
+# ---------------------------------------------------------------------------------------------- scaffolds
+
+KUBERNETES_VERSION = "1.34.0"  # a current release (kubernetes-validate 1.37 ships schemas up to 1.37)
+SKIPS_FILE = HERE / "checkov-skips.yaml"
+
+
+def kubernetes_problems(paths: list[Path]) -> list[str]:
+    """`kubernetes-validate --strict` on each file: the lines that are not a pass, empty when all pass."""
+    exe = shutil.which("kubernetes-validate")
+    if exe is None:
+        require("kubernetes-validate", "Kubernetes manifests are checked against the API's schemas (test extras)")
+    r = subprocess.run(
+        [exe, "--strict", "--quiet", "-k", KUBERNETES_VERSION, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    lines = [line for line in (r.stdout + r.stderr).splitlines() if line.strip()]
+    if r.returncode != 0 and not lines:
+        lines = [f"kubernetes-validate exited {r.returncode}"]
+    return lines
+
+
+def checkov_binary() -> str:
+    """checkov lives in its own virtual environment (it pins its own dependencies): $DESIGNC_CHECKOV, else the
+    one `.ci/run` installs under the test cache, else /opt/checkov-venv, else `checkov` on PATH."""
+    candidates = [
+        os.environ.get("DESIGNC_CHECKOV", ""),
+        str(cache_dir() / "checkov" / "bin" / "checkov"),
+        "/opt/checkov-venv/bin/checkov",
+        shutil.which("checkov") or "",
+    ]
+    for c in candidates:
+        if c and os.access(c, os.X_OK):
+            return c
+    require("checkov", "scaffolds are checked with checkov, in its own venv (.ci/run installs it)")
+
+
+def checkov_skips(framework: str) -> dict[str, str]:
+    """The checks a scaffold cannot pass, each with its reason, from tests/checkov-skips.yaml."""
+    import yaml
+
+    data = yaml.safe_load(SKIPS_FILE.read_text(encoding="utf-8")) if SKIPS_FILE.is_file() else {}
+    return {entry["id"]: entry["reason"] for entry in (data or {}).get(framework, [])}
+
+
+def checkov_failures(folder: Path, framework: str) -> tuple[list[str], dict[str, Any]]:
+    """checkov's failed checks on a folder (skips from tests/checkov-skips.yaml applied), as readable lines, and
+    its summary."""
+    cmd = [checkov_binary(), "-d", str(folder), "--framework", framework, "--compact", "--quiet"]
+    cmd += ["--skip-download", "-o", "json"]
+    skips = checkov_skips(framework)
+    if skips:
+        cmd += ["--skip-check", ",".join(sorted(skips))]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env={**os.environ, "LOG_LEVEL": "ERROR"})
+    try:
+        data = json.loads(r.stdout)
+    except json.JSONDecodeError:
+        return [f"checkov gave no JSON (exit {r.returncode}): {r.stderr[-2000:]}"], {}
+    reports = data if isinstance(data, list) else [data]
+    failures: list[str] = []
+    summary: dict[str, Any] = {}
+    for report in reports:
+        if "results" not in report:  # an empty folder: {"passed": 0, ...}
+            continue
+        summary = report.get("summary", {})
+        for f in report["results"].get("failed_checks", []):
+            failures.append(f"{f['check_id']} {f['check_name']}: {f.get('resource')} in {f.get('file_path')}")
+    if summary.get("parsing_errors"):
+        failures.append(f"checkov could not parse {summary['parsing_errors']} file(s)")
+    return sorted(failures), summary

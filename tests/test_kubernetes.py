@@ -1,0 +1,229 @@
+"""The `kubernetes` target as a platform engineer meets it: `designc build -t kubernetes`.
+
+Every object must pass `kubernetes-validate --strict`, and checkov's Kubernetes framework must find no failed
+check beyond tests/checkov-skips.yaml; the facts the manifests carry are compared with the design's model, not
+with literals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES, run_designc
+from validators import checkov_failures, checkov_skips, kubernetes_problems
+
+DESIGNS = {"payments": "payments", "url_shortener": "shortener", "chat": "chat"}
+
+
+def _model(design: Path) -> Any:
+    from designc.driver import check
+
+    return check([design]).designs[0].model
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("k8s")
+    r = run_designc("build", *(str(EXAMPLES / f"{d}.design") for d in DESIGNS), "-t", "kubernetes", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def objects(base: Path) -> list[dict[str, Any]]:
+    out = []
+    for f in sorted(base.glob("*.yaml")):
+        if f.name == "kustomization.yaml":
+            continue
+        out += [d for d in yaml.safe_load_all(f.read_text(encoding="utf-8")) if d]
+    return out
+
+
+def by_kind(base: Path, kind: str) -> dict[str, dict[str, Any]]:
+    return {o["metadata"]["name"]: o for o in objects(base) if o["kind"] == kind}
+
+
+def dns(name: str) -> str:
+    return name.replace("_", "-")
+
+
+@pytest.mark.parametrize("system", DESIGNS.values())
+def test_every_object_passes_kubernetes_validate_strict(built: Path, system: str):
+    files = sorted(p for p in (built / system / "kubernetes" / "base").glob("*.yaml") if p.name != "kustomization.yaml")
+    assert files
+    assert kubernetes_problems(files) == []
+
+
+@pytest.mark.parametrize("system", DESIGNS.values())
+def test_checkov_finds_nothing_beyond_the_reasoned_skip_list(built: Path, system: str):
+    failures, summary = checkov_failures(built / system / "kubernetes" / "base", "kubernetes")
+    assert failures == []
+    assert summary.get("passed", 0) > 100  # it did look at the objects
+
+
+def test_the_skip_list_is_short_and_gives_a_reason_for_each():
+    skips = checkov_skips("kubernetes")
+    assert 0 < len(skips) <= 5
+    assert all(len(reason) > 30 for reason in skips.values())
+
+
+def test_a_deployment_per_service_and_a_statefulset_per_self_hosted_store(built: Path):
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    services = {dns(c.name) for c in model.components if c.kind == "service"}
+    self_hosted = {
+        dns(c.name) for c in model.components if c.kind in ("store", "stream", "queue", "cache") and not c.managed
+    }
+    assert set(by_kind(base, "Deployment")) == services
+    assert set(by_kind(base, "StatefulSet")) == self_hosted
+    assert self_hosted, "the example should keep a self-hosted store"
+    for name, sts in by_kind(base, "StatefulSet").items():
+        claims = sts["spec"]["volumeClaimTemplates"]
+        assert claims[0]["spec"]["resources"]["requests"]["storage"].endswith("Gi"), name
+    history = next(c for c in model.components if c.name == "history")
+    claim = by_kind(base, "StatefulSet")["history"]["spec"]["volumeClaimTemplates"][0]
+    assert claim["spec"]["resources"]["requests"]["storage"] == f"{history.storage // 1024**3}Gi"
+
+
+def test_replicas_autoscaling_and_disruption_budgets_follow_the_design(built: Path):
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    hpas, pdbs, deployments = by_kind(base, "HorizontalPodAutoscaler"), by_kind(base, "PodDisruptionBudget"), None
+    deployments = by_kind(base, "Deployment")
+    for c in (c for c in model.components if c.kind == "service"):
+        r = c.replicas
+        low, high = (max(1, r.min), max(1, r.max)) if r else (1, 1)
+        if high > low:
+            hpa = hpas[dns(c.name)]
+            assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (low, high)
+            assert "replicas" not in deployments[dns(c.name)]["spec"]  # the autoscaler owns the count
+            if c.autoscale and c.autoscale.signal == "cpu":
+                target = hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"]
+                assert target == round(c.autoscale.target * 100)
+        else:
+            assert dns(c.name) not in hpas
+            assert deployments[dns(c.name)]["spec"]["replicas"] == low
+        assert (dns(c.name) in pdbs) == (low > 1)
+
+
+def test_pods_run_restricted_with_probes_resources_and_zones(built: Path):
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    gateway = next(c for c in model.components if c.name == "api_gateway")
+    pod = by_kind(base, "Deployment")["api-gateway"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    sc = container["securityContext"]
+    assert sc["runAsNonRoot"] and sc["readOnlyRootFilesystem"] and not sc["allowPrivilegeEscalation"]
+    assert sc["capabilities"]["drop"] == ["ALL"] and sc["seccompProfile"]["type"] == "RuntimeDefault"
+    assert pod["automountServiceAccountToken"] is False
+    assert container["readinessProbe"]["httpGet"]["path"] == gateway.health_check.path
+    assert container["readinessProbe"]["periodSeconds"] == gateway.health_check.interval
+    assert [p["containerPort"] for p in container["ports"]] == [p.number for p in gateway.ports]
+    assert container["image"].startswith(gateway.image + ":")
+    zones = {f"{p.region.replace('_', '-')}{z}" for p in gateway.placement for z in p.zones}
+    terms = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert set(terms[0]["matchExpressions"][0]["values"]) == zones
+    assert pod["topologySpreadConstraints"][0]["topologyKey"] == "topology.kubernetes.io/zone"
+    assert container["resources"]["limits"] == {"cpu": "2", "memory": "1Gi"}  # resources { cpu 1..2; memory ..1GiB }
+
+
+def test_network_policies_allow_exactly_the_declared_calls(built: Path):
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    policies = by_kind(base, "NetworkPolicy")
+    assert policies["default-deny"]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    assert "allow-dns" in policies
+    comps = {c.name: c for c in model.components}
+    in_cluster = {n for n, c in comps.items() if c.kind == "service" or (c.kind != "external" and not c.managed)}
+    in_cluster -= {n for n, c in comps.items() if c.kind == "client"}
+    for name in in_cluster:
+        policy = policies[dns(name)]["spec"]
+        allowed_from = {
+            peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+            for rule in policy["ingress"]
+            for peer in rule["from"]
+            if "podSelector" in peer
+        }
+        callers = {dns(e.source) for e in model.edges if e.target == name and e.source in in_cluster}
+        assert allowed_from == callers, name
+        allowed_to = {
+            peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+            for rule in policy["egress"]
+            for peer in rule["to"]
+            if "podSelector" in peer
+        }
+        callees = {dns(e.target) for e in model.edges if e.source == name and e.target in in_cluster}
+        assert allowed_to == callees, name
+
+
+def test_public_services_get_an_ingress_with_tls_and_no_secret_is_written(built: Path):
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    public = {dns(c.name) for c in model.components if c.kind == "service" and c.exposure == "public"}
+    ingresses = by_kind(base, "Ingress")
+    assert set(ingresses) == public
+    for ing in ingresses.values():
+        assert ing["spec"]["tls"][0]["secretName"]
+    assert "rate-limit" in " ".join(ingresses["api-gateway"]["metadata"]["annotations"])
+    for system in DESIGNS.values():
+        assert not [o for o in objects(built / system / "kubernetes" / "base") if o["kind"] == "Secret"]
+
+
+def test_dependencies_config_carries_timeouts_and_retries(built: Path):
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    data = by_kind(base, "ConfigMap")["api-gateway-dependencies"]["data"]
+    for e in (e for e in model.edges if e.source == "api_gateway"):
+        if e.timeout is not None:
+            assert data[f"{dns(e.target)}.timeout"].endswith(("ms", "s"))
+        if e.retries is not None:
+            assert data[f"{dns(e.target)}.retries"] == str(e.retries)
+    assert data["auth.address"].startswith("auth.payments.svc.cluster.local:")
+
+
+def test_every_object_has_the_recommended_labels_and_every_file_its_header(built: Path):
+    for system in DESIGNS.values():
+        base = built / system / "kubernetes" / "base"
+        for f in base.glob("*.yaml"):
+            assert f.read_text(encoding="utf-8").startswith("# Generated by designc from "), f
+        for o in objects(base):
+            labels = o["metadata"]["labels"]
+            assert labels["app.kubernetes.io/managed-by"] == "designc"
+            assert labels["app.kubernetes.io/part-of"] == system
+            if o["kind"] not in ("Namespace", "NetworkPolicy") or o["metadata"]["name"] not in (
+                system,
+                "default-deny",
+                "allow-dns",
+            ):
+                assert "app.kubernetes.io/name" in labels, (o["kind"], o["metadata"]["name"])
+        kustomization = yaml.safe_load((base / "kustomization.yaml").read_text(encoding="utf-8"))
+        listed = set(kustomization["resources"])
+        assert listed == {f.name for f in base.glob("*.yaml")} - {"kustomization.yaml"}
+
+
+def test_the_build_is_deterministic(tmp_path: Path):
+    outs = []
+    for i, seed in enumerate(("0", "123")):
+        out = tmp_path / str(i)
+        r = run_designc(
+            "build", str(EXAMPLES / "chat.design"), "-t", "kubernetes", "-o", str(out), env={"PYTHONHASHSEED": seed}
+        )
+        assert r.returncode == 0, r.stderr
+        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outs[0] == outs[1]
+
+
+def test_a_design_with_rule_errors_builds_no_scaffold(tmp_path: Path):
+    design = tmp_path / "bad.design"
+    design.write_text(
+        "system s {\n  requirements { availability 99.99% }\n  service api { exposure public; calls db }\n"
+        "  store db { engine postgres }\n}\n",
+        encoding="utf-8",
+    )
+    r = run_designc("build", str(design), "-t", "kubernetes", "-o", str(tmp_path / "out"))
+    assert r.returncode != 0
+    assert not (tmp_path / "out" / "s" / "kubernetes").exists()
+    assert "Traceback" not in r.stderr
