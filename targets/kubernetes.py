@@ -50,6 +50,13 @@ class _Context:
         self.graph = build.graph
         self.workloads = [c for c in self.model.components if c.kind == "service" or sc.self_hosted(c)]
         self.in_cluster = {c.name for c in self.workloads}
+        self.out_edges: dict[str, list[Any]] = {}
+        self.in_edges: dict[str, list[Any]] = {}
+        for e in self.model.edges:
+            if e.source in self.comps and e.target in self.comps:
+                self.out_edges.setdefault(e.source, []).append(e)
+                self.in_edges.setdefault(e.target, []).append(e)
+        self._ports: dict[str, list[tuple[str, int, str]]] = {}
 
     def labels(self, c: Any) -> dict[str, str]:
         return {
@@ -76,11 +83,14 @@ class _Context:
         return out
 
     def ports(self, c: Any) -> list[tuple[str, int, str]]:
-        if c.kind == "service":
-            inbound = [e.protocol for e in self.model.edges if e.target == c.name and e.mode == "sync"]
-            return sc.ports(c, inbound)
-        _, port, _ = sc.ENGINES.get(c.engine or "", sc.GENERIC_ENGINE)
-        return [(_port_name(c.engine or "data"), port, "tcp")]
+        if c.name not in self._ports:
+            if c.kind == "service":
+                inbound = [e.protocol for e in self.in_edges.get(c.name, []) if e.mode == "sync"]
+                self._ports[c.name] = sc.ports(c, inbound)
+            else:
+                _, port, _ = sc.ENGINES.get(c.engine or "", sc.GENERIC_ENGINE)
+                self._ports[c.name] = [(_port_name(c.engine or "data"), port, "tcp")]
+        return self._ports[c.name]
 
     def port_for(self, edge: Any) -> tuple[str, int, str]:
         """The port of the callee an edge uses: the one named after the edge's protocol, else the first."""
@@ -236,7 +246,7 @@ def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list
 
 
 def _has_dependencies(ctx: _Context, c: Any) -> bool:
-    return any(e.source == c.name for e in ctx.model.edges)
+    return bool(ctx.out_edges.get(c.name))
 
 
 def _rollout(c: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -299,9 +309,7 @@ def _hpa(ctx: _Context, c: Any, low: int, high: int) -> dict[str, Any]:
 
 def _config_map(ctx: _Context, c: Any) -> dict[str, Any] | None:
     data: dict[str, str] = {}
-    for e in ctx.model.edges:
-        if e.source != c.name or e.target not in ctx.comps:
-            continue
+    for e in ctx.out_edges.get(c.name, []):
         target = ctx.comps[e.target]
         key = sc.dns_name(e.target)
         if key + ".address" in data:
@@ -518,9 +526,7 @@ def _policy(ctx: _Context, c: Any) -> dict[str, Any]:
     ingress: list[dict[str, Any]] = []
     from_ingress_controller = c.kind == "service" and c.exposure == "public"
     by_port: dict[tuple[int, str], list[str]] = {}
-    for e in ctx.model.edges:
-        if e.target != c.name or e.source not in ctx.comps:
-            continue
+    for e in ctx.in_edges.get(c.name, []):
         source = ctx.comps[e.source]
         if e.source in ctx.in_cluster:
             _, number, proto = ctx.port_for(e)
@@ -547,9 +553,7 @@ def _policy(ctx: _Context, c: Any) -> dict[str, Any]:
     egress: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     outside: dict[int, list[str]] = {}
-    for e in ctx.model.edges:
-        if e.source != c.name or e.target not in ctx.comps:
-            continue
+    for e in ctx.out_edges.get(c.name, []):
         if e.target in ctx.in_cluster:
             _, number, proto = ctx.port_for(e)
             if (e.target, number) in seen:
