@@ -333,7 +333,8 @@ def _plural(n: int, word: str) -> str:
     "targets",
     multiple=True,
     required=True,
-    help="What to generate: markdown, dot, svg, png, mermaid, html, json (comma-separated or repeated).",
+    help="What to generate, comma-separated or repeated: markdown, dot, svg, png, mermaid, html, json,"
+    " kubernetes, terraform, slo (`designc targets` describes each).",
 )
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True, help="Output folder.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if OUT is not what the build makes.")

@@ -214,8 +214,9 @@ SLO = BlockSpec(
             "errors",
             Text(),
             field="error_query",
-            doc="PromQL for failed requests per second, with `$window` where the range goes (the `slo` target's"
-            " default: `http_requests_total` with a 5xx `code`, by `service`)",
+            doc="PromQL for failed requests per second, with `$window` where the range goes; it measures the"
+            " availability objective (in a block with no availability and one latency objective, that one: slow"
+            " requests count as failed). Default: `http_requests_total` with a 5xx `code`, by `service`",
             ex='errors "sum(rate(http_requests_total{service=\\"api\\",code=~\\"5..\\"}[$window]))"',
         ),
         P(

@@ -232,6 +232,33 @@ class _Doc:
     def latencies(self, items: list[Any]) -> str:
         return ", ".join(f"{x.percentile} {self.dur(x.value)}" for x in items) if items else NOT_STATED
 
+    def runs_as(self, c: Any) -> str:
+        """What the scaffolds deploy, when the design says it: image, ports, resources per replica."""
+        parts = []
+        if c.image:
+            parts.append(f"image {code(c.image)}")
+        if c.ports:
+            parts.append(
+                "ports "
+                + ", ".join(
+                    f"{cell(p.name)} {p.number}" + (f"/{p.protocol}" if p.protocol != "tcp" else "") for p in c.ports
+                )
+            )
+        r = c.resources
+        if r is not None and r.cpu is not None:
+            parts.append(f"cpu {r.cpu.request:g}..{r.cpu.limit:g} cores (request..limit)")
+        if r is not None and r.memory is not None:
+            parts.append(f"memory {size(r.memory.request)}..{size(r.memory.limit)}")
+        return "; ".join(parts)
+
+    def provisioned(self, c: Any) -> str:
+        parts = []
+        if getattr(c, "size_class", None):
+            parts.append(f"size class {c.size_class}")
+        if getattr(c, "storage", None):
+            parts.append(f"{size(c.storage)} of disk per copy")
+        return f"; **provisioned**: {', '.join(parts)}" if parts else ""
+
     def replicas(self, c: Any) -> str:
         r = c.replicas
         if r is None:
@@ -419,6 +446,9 @@ class _Doc:
             if auto is not None:
                 rep += f", autoscaled on {auto.signal} at {self.autoscale_target(auto)}"
             facts.append(rep)
+            runs = self.runs_as(c)
+            if runs:
+                facts.append(f"**Runs as**: {runs}")
         elif c.kind not in ("client", "external"):
             facts.append(f"**Copies**: {self.g.instances(c.name)} (see [its data section](#{_REF}data:{c.name}{_REF}))")
         if c.kind not in ("client", "external"):
@@ -567,12 +597,12 @@ class _Doc:
                         + (f", routed by {sh.routing}" if sh.routing else "")
                     )
                 )
-                facts.append(f"**Size**: {size(c.size)}")
+                facts.append(f"**Size**: {size(c.size)}" + self.provisioned(c))
             if c.kind == "stream":
                 facts.append(
                     f"**Partitions**: {c.partitions or NOT_STATED}; **replication factor**: "
                     f"{c.replication_factor or NOT_STATED}; **min in-sync**: {c.min_insync or NOT_STATED}; "
-                    f"**acks**: {c.acks or NOT_STATED}; **ordering**: {c.ordering or NOT_STATED}"
+                    f"**acks**: {c.acks or NOT_STATED}; **ordering**: {c.ordering or NOT_STATED}" + self.provisioned(c)
                 )
             if c.kind == "queue":
                 facts.append(
@@ -585,7 +615,7 @@ class _Doc:
                 facts.append(
                     f"**TTL**: {self.dur(c.ttl)}; **invalidation**: {words(c.invalidation)}; "
                     f"**eviction**: {words(c.eviction)}; **stampede protection**: {words(c.stampede_protection)}; "
-                    f"**memory**: {size(c.max_memory)}"
+                    f"**memory**: {size(c.max_memory)}" + self.provisioned(c)
                 )
                 readers = [e for e in self.g.inc[c.name] if e.kind in ("reads", "calls")]
                 writers = [e for e in self.g.inc[c.name] if e.kind in ("writes", "publishes")]
