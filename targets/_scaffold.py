@@ -112,7 +112,7 @@ def rate(per_second: float) -> str:
     return f"{per_second:g} rps"
 
 
-_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*\Z")
+_PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./:-]*(?<!:)\Z")  # a `:` is plain unless a space or the end follows
 # words YAML 1.1 readers (PyYAML, kubectl's, Prometheus') take for booleans or null when unquoted
 # what YAML does not allow raw, or reads as a line break: escaped even in a quoted string
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")

@@ -13,7 +13,27 @@ from designc.targets._scaffold import yaml_documents, yaml_text
 
 scalars = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["yes", "No", "on", "OFF", "y", "null", "~", "1.0", "0x1F", "12:30", "- a", "a: b", "#x", "'q'"]),
+    st.sampled_from(
+        [
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "y",
+            "null",
+            "~",
+            "1.0",
+            "0x1F",
+            "12:30",
+            "- a",
+            "a: b",
+            "#x",
+            "'q'",
+            "slo:ratio",
+            "a:",
+            "http://x",
+        ]
+    ),
     st.sampled_from(["line one\nline two\n", "a\n\nb", "trailing\n\n", " lead\nx", "x  \ny", "|", ">"]),
     st.integers(-(10**12), 10**12),
     st.booleans(),
