@@ -114,12 +114,31 @@ def rate(per_second: float) -> str:
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./:-]*(?<!:)\Z")  # a `:` is plain unless a space or the end follows
 # words YAML 1.1 readers (PyYAML, kubectl's, Prometheus') take for booleans or null when unquoted
+_RESERVED = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 # what YAML does not allow raw, or reads as a line break: escaped even in a quoted string
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
-_RESERVED = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
+_TEXTS: dict[str, str] = {}  # a large design repeats the same keys and labels a million times
+
+
+def _text(text: str) -> str:
+    out = _TEXTS.get(text)
+    if out is None:
+        if _PLAIN.match(text) and text.lower() not in _RESERVED:
+            out = text
+        elif text.isprintable() and not _UNPRINTABLE.search(text):
+            out = "'" + text.replace("'", "''") + "'"  # single quotes: nothing is escaped but the quote itself
+        else:
+            import json
+
+            out = _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+        if len(_TEXTS) < 200_000:
+            _TEXTS[text] = out
+    return out
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return _text(value)
     if value is None:
         return "null"
     if value is True:
@@ -131,14 +150,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         text = repr(value)  # `1e+16` has no dot, and YAML 1.1 reads that as a string
         return text if "." in text or "e" not in text else text.replace("e", ".0e", 1)
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED:
-        return text
-    if text.isprintable() and not _UNPRINTABLE.search(text):
-        return "'" + text.replace("'", "''") + "'"  # single quotes: nothing is escaped but the quote itself
-    import json
-
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+    return _text(str(value))
 
 
 def _block_text(text: str, indent: str) -> str | None:
@@ -159,45 +171,46 @@ def _block_text(text: str, indent: str) -> str | None:
     return head + "".join(f"\n{indent}{line}" if line else "\n" for line in lines)
 
 
-def _emit(value: Any, indent: str, out: list[str]) -> None:
-    """Append ``value`` (a mapping or a list) in block style at ``indent``."""
-    if isinstance(value, dict):
+def _emit(value: Any, indent: str, out: list[str], first: str | None = None) -> None:
+    """Append ``value`` (a non-empty mapping or list) in block style at ``indent``; its first line starts with
+    ``first`` instead (`- ` of the list holding it)."""
+    lead = indent if first is None else first
+    deeper = indent + "  "
+    if type(value) is dict:
         for key, item in value.items():
             k = _scalar(key)
-            if isinstance(item, dict) and item:
-                out.append(f"{indent}{k}:\n")
-                _emit(item, indent + "  ", out)
-            elif isinstance(item, list) and item:
-                out.append(f"{indent}{k}:\n")
+            t = type(item)
+            if t is dict and item:
+                out.append(f"{lead}{k}:\n")
+                _emit(item, deeper, out)
+            elif (t is list or t is tuple) and item:
+                out.append(f"{lead}{k}:\n")
                 _emit(item, indent, out)
             else:
-                out.append(f"{indent}{k}: {_leaf(item, indent + '  ')}\n")
+                out.append(f"{lead}{k}: {_leaf(item, deeper)}\n")
+            lead = indent
     else:
         for item in value:
-            if isinstance(item, dict) and item:
-                sub: list[str] = []
-                _emit(item, indent + "  ", sub)
-                first = sub[0]
-                sub[0] = f"{indent}- {first[len(indent) + 2 :]}"
-                out.extend(sub)
-            elif isinstance(item, list) and item:
-                sub = []
-                _emit(item, indent + "  ", sub)
-                sub[0] = f"{indent}- {sub[0][len(indent) + 2 :]}"
-                out.extend(sub)
+            t = type(item)
+            if (t is dict or t is list or t is tuple) and item:
+                _emit(item, deeper, out, f"{lead}- ")
             else:
-                out.append(f"{indent}- {_leaf(item, indent + '  ')}\n")
+                out.append(f"{lead}- {_leaf(item, deeper)}\n")
+            lead = indent
 
 
 def _leaf(value: Any, indent: str) -> str:
-    if isinstance(value, dict):
+    t = type(value)
+    if t is str:
+        if "\n" in value:
+            block = _block_text(value, indent)
+            if block is not None:
+                return block
+        return _text(value)
+    if t is dict:
         return "{}"
-    if isinstance(value, list):
+    if t is list or t is tuple:
         return "[]"
-    if isinstance(value, str) and "\n" in value:
-        block = _block_text(value, indent)
-        if block is not None:
-            return block
     return _scalar(value)
 
 
