@@ -21,7 +21,8 @@ Files:
 
 The SLI is the design's `errors` and `total` queries (PromQL with `$window` where the range goes) when it states
 them; they measure the availability objective, or, in a block without one, its only latency objective. Otherwise
-the defaults below, with the `service` label holding the component's name as the design writes it:
+the defaults below, with the `service` label holding the component's Kubernetes Service name (`api_gateway` is
+`api-gateway`, as the `kubernetes` target names it and a Prometheus Operator ServiceMonitor labels it):
 
 * availability, HTTP: errors `sum(rate(http_requests_total{service="NAME",code=~"5.."}[$window]))`, total
   `sum(rate(http_requests_total{service="NAME"}[$window]))`;
@@ -773,7 +774,8 @@ def readme(build: Any, p: Plan, files: list[str]) -> str:
             "## Metrics the defaults assume",
             "",
             "An SLO whose block states no `errors` and `total` queries reads these, selected by a `service` label "
-            "that holds the component's name as the design writes it:",
+            "that holds the component's Kubernetes Service name (`api_gateway` is `api-gateway`, as the `kubernetes`"
+            " target names it and a ServiceMonitor labels it):",
             "",
             f'- availability: `{HTTP_REQUESTS}` by `code`, failed when `code=~"5.."`; for a component with '
             f'`protocol grpc`, `{GRPC_HANDLED}` by `grpc_code`, failed when `grpc_code=~"{GRPC_ERROR_CODES}"`',
