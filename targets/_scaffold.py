@@ -259,7 +259,6 @@ PROTOCOL_PORTS = {
     "amqp": 5671,
     "cql": 9042,
 }
-MANAGED_PORTS = {"kafka": 9094}  # a managed Kafka (MSK) takes TLS clients on 9094
 ENGINE_PORTS = {"dynamodb": 443, "s3": 443, "sqs": 443, "kinesis": 443, **{k: v[1] for k, v in ENGINES.items()}}
 
 

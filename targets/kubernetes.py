@@ -105,8 +105,14 @@ class _Context:
     def outside_port(self, edge: Any) -> int:
         target = self.comps[edge.target]
         proto = (edge.protocol or target.protocol or "").lower()
-        if target.managed and target.engine in sc.MANAGED_PORTS:
-            return sc.MANAGED_PORTS[target.engine]
+        if target.managed == "aws":
+            # the port the `terraform` target opens for it (MSK with IAM auth: 9098); AWS APIs (DynamoDB, S3,
+            # SQS) are reached over HTTPS
+            from ._cloud_aws import ENGINES as AWS
+
+            mapped = AWS.get(target.engine or "")
+            if mapped is not None:
+                return mapped.port or 443
         if target.engine in sc.ENGINE_PORTS:
             return sc.ENGINE_PORTS[target.engine]
         return sc.PROTOCOL_PORTS.get(proto, 443)
@@ -119,6 +125,12 @@ class _Context:
 
     def address(self, c: Any) -> str:
         return f"{sc.dns_name(c.name)}.{self.ns}.svc.cluster.local"
+
+
+def _tf_prefix(name: str) -> str:
+    from ._cloud_aws import _tf
+
+    return _tf(name)
 
 
 def _port_name(name: str) -> str:
@@ -320,6 +332,7 @@ def _config_map(ctx: _Context, c: Any) -> dict[str, Any] | None:
             data[f"{key}.address"] = ""  # the provider's endpoint: filled in by hand (see the README)
         else:
             data[f"{key}.address"] = ""  # a managed component: filled in from `terraform output`
+            data[f"{key}.address-from"] = f"terraform output: {_tf_prefix(e.target)}_* (terraform/outputs.tf)"
         if e.protocol or target.protocol:
             data[f"{key}.protocol"] = (e.protocol or target.protocol or "").lower()
         data[f"{key}.mode"] = e.mode

@@ -227,3 +227,26 @@ def test_a_design_with_rule_errors_builds_no_scaffold(tmp_path: Path):
     assert r.returncode != 0
     assert not (tmp_path / "out" / "s" / "kubernetes").exists()
     assert "Traceback" not in r.stderr
+
+
+def test_egress_to_managed_components_uses_the_ports_terraform_opens(built: Path):
+    from designc.targets._cloud_aws import ENGINES
+
+    model = _model(EXAMPLES / "payments.design")
+    base = built / "payments" / "kubernetes" / "base"
+    policies = by_kind(base, "NetworkPolicy")
+    managed = {c.name: c for c in model.components if c.managed == "aws" and c.engine in ENGINES}
+    checked = 0
+    for e in model.edges:
+        if e.target not in managed or dns(e.source) not in policies:
+            continue
+        want = ENGINES[managed[e.target].engine].port or 443
+        ports = {
+            p["port"]
+            for rule in policies[dns(e.source)]["spec"]["egress"]
+            if any("ipBlock" in peer for peer in rule["to"])
+            for p in rule["ports"]
+        }
+        assert want in ports, (e.source, e.target, want, ports)
+        checked += 1
+    assert checked >= 3  # the ledger, the event stream, the identity table
