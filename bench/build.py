@@ -5,7 +5,8 @@
 
 Cases: every view of payments rendered to SVG; the document, Mermaid and HTML of payments and of the
 1,000-service benchmark design (`bench/generate.py --services 1000`); every view of that design rendered to SVG,
-with the slowest single view timed on its own with `dot -Tsvg`. Timing belongs here, never in the tests.
+with the slowest single view timed on its own with `dot -Tsvg`; the infrastructure scaffolds (kubernetes,
+terraform, slo) of both. Timing belongs here, never in the tests.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 from run import machine, run_once, write_block  # noqa: E402
+
+SCAFFOLDS = "kubernetes,terraform,slo"
 
 
 def measure(label: str, args: list[str], repeat: int) -> dict[str, object]:
@@ -74,6 +77,12 @@ def main() -> None:
                 ["build", str(big), "-t", "markdown,mermaid,html", "-o", out, "-q"],
             ),
             ("1,000 services: svg, every view", ["build", str(big), "-t", "svg", "-o", out, "-q"]),
+            ("payments: kubernetes, terraform, slo", ["build", payments, "-t", SCAFFOLDS, "-o", out, "-q"]),
+            (
+                # the benchmark design has rule findings, which stop a scaffold unless allowed
+                "1,000 services: kubernetes, terraform, slo",
+                ["build", str(big), "-t", SCAFFOLDS, "-o", out, "-q", "--allow-findings"],
+            ),
         ]:
             rows.append(measure(label, args, a.repeat))
         dots = Path(tmp) / "dots"

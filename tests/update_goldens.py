@@ -2,8 +2,10 @@
 
 * the expected findings of examples/flawed/*.design (`.expected` beside each);
 * what the document and diagram targets write for each example (tests/golden/targets/<example>/): the
-  Markdown document, the Mermaid flowcharts and the Graphviz DOT sources. (SVG and PNG depend on the installed
-  Graphviz, and HTML embeds the layout, so they are checked by validators rather than byte for byte.)
+  Markdown document, the Mermaid flowcharts and the Graphviz DOT sources; and for the examples (designs
+  without rule errors) the infrastructure scaffolds: Kubernetes, Terraform and SLO files. (SVG and PNG depend
+  on the installed Graphviz, and HTML embeds the layout, so they are checked by validators rather than byte for
+  byte.)
 
 Review the result by reading it (`git diff`): each line is something the design is meant to show.
 """
@@ -20,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAWED = ROOT / "examples" / "flawed"
 GOLDEN = ROOT / "tests" / "golden" / "targets"
 GOLDEN_TARGETS = "markdown,mermaid,dot"
+# the infrastructure scaffolds are built only from designs without rule errors: the examples, not the flawed one
+SCAFFOLD_TARGETS = "kubernetes,terraform,slo"
 GOLDEN_DESIGNS = [
     ROOT / "examples" / "payments.design",
     ROOT / "examples" / "url_shortener.design",
@@ -40,10 +44,14 @@ def render(design: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def golden_targets(design: Path) -> str:
+    return GOLDEN_TARGETS if design.parent == FLAWED else f"{GOLDEN_TARGETS},{SCAFFOLD_TARGETS}"
+
+
 def build_targets(design: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """`designc build` of the golden targets, run from the design's folder so that paths are relative."""
     return subprocess.run(
-        [sys.executable, "-m", "designc", "build", design.name, "-t", GOLDEN_TARGETS, "-o", str(out), "-q"],
+        [sys.executable, "-m", "designc", "build", design.name, "-t", golden_targets(design), "-o", str(out), "-q"],
         cwd=design.parent,
         capture_output=True,
         text=True,
