@@ -14,9 +14,13 @@ class OutputError(Exception):
     pass
 
 
-def write_file(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` atomically: readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_file(path: Path, content: bytes, folders: set[Path] | None = None) -> None:
+    """Replace ``path`` with ``content`` atomically: readers see the old file or the new one, never half.
+    ``folders`` remembers the folders already made, so that a build of thousands of files makes each once."""
+    if folders is None or path.parent not in folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -47,9 +51,10 @@ def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
         except ValueError:
             raise OutputError(f"refusing to write {rel}: outside the output folder") from None
         targets.append((dest, files[rel], (out / p).as_posix()))
+    folders: set[Path] = set()
     try:
         for dest, content, _ in targets:
-            write_file(dest, content)
+            write_file(dest, content, folders)
     except OSError as e:
         raise OutputError(f"cannot write to {out}: {e.strerror or e}") from e
     return [shown for _, _, shown in targets]

@@ -7,6 +7,7 @@ store's disk, and the README documents the same figures (`designc reference` sho
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ MIN_STORAGE = 20 * GIB
 DEFAULT_BROKER_STORAGE = 100 * GIB
 
 
+@functools.lru_cache(maxsize=65536)
 def dns_name(name: str, limit: int = 63) -> str:
     """A DNS-1123 label (Kubernetes names, hostnames): lower case, `-` for `_`, at most ``limit`` characters."""
     out = re.sub(r"[^a-z0-9-]+", "-", name.lower().replace("_", "-")).strip("-") or "x"

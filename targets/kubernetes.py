@@ -59,6 +59,7 @@ class _Context:
         self._ports: dict[str, list[tuple[str, int, str]]] = {}
 
     def labels(self, c: Any) -> dict[str, str]:
+        """A fresh dict each time (the YAML writer never shares objects, but callers may add to it)."""
         return {
             "app.kubernetes.io/name": sc.dns_name(c.name),
             "app.kubernetes.io/part-of": self.ns,

@@ -46,6 +46,7 @@ when the design has one (nothing is invented otherwise).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +175,7 @@ def pct(fraction: float) -> str:
     return text + "%"
 
 
+@functools.lru_cache(maxsize=4096)
 def prom_duration(ms: int) -> str:
     """A Prometheus duration in its largest whole unit: 5m, 1h, 3d, 90m, 35s, 500ms."""
     for unit, size in (("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", SECOND)):
@@ -611,15 +613,19 @@ def group_comment(build: Any, o: Objective) -> list[str]:
     return lines
 
 
-def rules_text(build: Any, groups: list[tuple[list[str], dict[str, Any]]], indent: str) -> str:
-    from ._scaffold import yaml_documents
+def rules_text(build: Any, groups: list[tuple[list[str], dict[str, Any]]]) -> str:
+    """The items of a rules file's `groups:` list, each after its comment, at the left margin."""
+    from ._scaffold import yaml_text
 
     out = []
     for comment, g in groups:
-        item = yaml_documents([{"groups": [g]}]).split("\n", 1)[1]  # `- name: ...`, without the `groups:` line
-        body = "".join(f"# {line}\n" for line in comment) + item
-        out.append("".join(indent + line + "\n" for line in body.splitlines()))
+        item = yaml_text({"groups": [g]}).split("\n", 1)[1]  # `- name: ...`, without the `groups:` line
+        out.append("".join(f"# {line}\n" for line in comment) + item)
     return "".join(out)
+
+
+def indented(text: str, indent: str) -> str:
+    return "".join(indent + line + "\n" for line in text.splitlines())
 
 
 # --- OpenSLO ----------------------------------------------------------------------------------------------------
@@ -830,7 +836,8 @@ def generate(build: Any) -> dict[str, bytes]:
         out.update(openslo_files(build, p.objectives))
         groups = [(group_comment(build, o), group(build, o)) for o in p.objectives]
         plain = header(build, None, "Prometheus recording and alerting rules for the SLOs") + "groups:\n"
-        plain += rules_text(build, groups, "")
+        items = rules_text(build, groups)
+        plain += items
         out["slo/prometheus/rules.yaml"] = plain.encode("utf-8")
         name = dns_name(system.name)
         head = {
@@ -848,7 +855,7 @@ def generate(build: Any) -> dict[str, bytes]:
             },
         }
         operator = header(build, None, "the SLO rules as a Prometheus Operator PrometheusRule")
-        operator += yaml_documents([head]) + "spec:\n  groups:\n" + rules_text(build, groups, "  ")
+        operator += yaml_documents([head]) + "spec:\n  groups:\n" + indented(items, "  ")
         out["slo/prometheus/prometheusrule.yaml"] = operator.encode("utf-8")
     files = sorted(out)
     out["slo/README.md"] = readme(build, p, files).encode("utf-8")
