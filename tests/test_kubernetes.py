@@ -250,3 +250,30 @@ def test_egress_to_managed_components_uses_the_ports_terraform_opens(built: Path
         assert want in ports, (e.source, e.target, want, ports)
         checked += 1
     assert checked >= 3  # the ledger, the event stream, the identity table
+
+
+def test_build_check_reports_scaffolds_that_drifted_from_the_design(tmp_path: Path):
+    design = tmp_path / "payments.design"
+    design.write_text((EXAMPLES / "payments.design").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "deploy"
+    r = run_designc("build", str(design), "-t", "kubernetes,terraform,slo", "-o", str(out), "-q")
+    assert r.returncode == 0, r.stderr
+    r = run_designc("build", str(design), "-t", "kubernetes,terraform,slo", "-o", str(out), "--check")
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = design.read_text(encoding="utf-8").replace("replicas 3..30", "replicas 4..30", 1)
+    design.write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    r = run_designc("build", str(design), "-t", "kubernetes,terraform,slo", "-o", str(out), "--check")
+    assert r.returncode == 1
+    assert "kubernetes/base/auth.yaml" in r.stdout + r.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # --check writes nothing
+
+
+def test_a_design_with_language_errors_builds_no_scaffold(tmp_path: Path):
+    design = tmp_path / "broken.design"
+    design.write_text("system s {\n  service api { port http 99999 }\n}\n", encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "kubernetes,terraform,slo", "-o", str(tmp_path / "out"))
+    assert r.returncode == 1
+    assert "broken.design:2:" in r.stderr and "65535" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.yaml"))
