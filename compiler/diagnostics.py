@@ -189,6 +189,14 @@ DEFINITION_CYCLE = register(
     "definition extends itself",
     "A `define ... is BASE` chain loops back on itself. Break the loop.",
 )
+ROUTE_WITHOUT_EDGE = register(
+    "REF005",
+    E,
+    "a flow's route takes a step no edge allows",
+    "Each step of a flow's `route` follows something the design declares: an edge from one component to the"
+    " next (`calls`, `reads`, `writes`, `publishes`), a consumer taking from a stream or queue it `consumes`, or"
+    " a cache's miss reaching what it `caches`. Add the edge, or correct the route.",
+)
 UNKNOWN_STATEMENT = register(
     "DEF001",
     E,

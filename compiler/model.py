@@ -274,6 +274,8 @@ class Edge(_Model):
     schema_version: str | None = None
     reason: str | None = Field(None, description="why this edge is sync or async: the `because` text")
     description: str | None = None
+    share: Fraction | None = Field(None, description="the share of the caller's requests that take this edge")
+    fanout: float | None = Field(None, ge=1, description="calls or messages each request becomes")
     span: Location
 
 
@@ -350,6 +352,7 @@ class Store(Component):
     schema_version: SchemaVersion | None = None
     capacity: PerSecond | None = None
     size: Bytes | None = None
+    record_size: Bytes | None = Field(None, description="the size of one record a write adds")
     size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"
     )
@@ -395,6 +398,10 @@ class Cache(Component):
     stampede_protection: Literal["none", "lock", "coalesce", "probabilistic", "stale_while_revalidate"] | None = None
     holds: str | None = None
     max_memory: Bytes | None = None
+    size: Bytes | None = Field(None, description="the data it holds")
+    sharding: Sharding | None = None
+    caches: str | None = Field(None, description="the store (or service) behind it, which its misses reach")
+    hit_ratio: Fraction | None = Field(None, description="the share of reads it answers")
     size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"
     )
@@ -456,6 +463,36 @@ class View(_Model):
     span: Location
 
 
+class Flow(_Model):
+    """A kind of request: its rate at peak and the routes it takes, from where it enters."""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    rate: PerSecond | None = Field(None, description="its rate at peak")
+    share: Fraction | None = Field(None, description="its rate as a share of the system's peak_load")
+    routes: list[list[str]] = Field(
+        default_factory=list,
+        description="component names, in order: the first from its entry, each later one (a branch) from a"
+        " component an earlier route reached",
+    )
+    payload: Bytes | None = Field(None, description="bytes each request carries")
+    writes: list[str] = Field(default_factory=list, description="what it writes, where its caller also reads it")
+    span: Location
+
+    @property
+    def entry(self) -> str | None:
+        return self.routes[0][0] if self.routes and self.routes[0] else None
+
+    def components(self) -> list[str]:
+        """Every component on its routes, once, in the order they are first reached."""
+        seen: dict[str, None] = {}
+        for r in self.routes:
+            for n in r:
+                seen.setdefault(n, None)
+        return list(seen)
+
+
 class System(_Model):
     name: str
     title: str | None = None
@@ -470,6 +507,7 @@ class System(_Model):
     discovery: str | None = None
     observability: Observability | None = None
     views: list[View] = Field(default_factory=list, description="hand-made architecture diagrams, in order")
+    flows: list[Flow] = Field(default_factory=list, description="kinds of request and their routes, in order")
     span: Location
 
 

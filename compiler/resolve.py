@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import Any
 
 from . import __version__
@@ -16,6 +17,7 @@ from .diagnostics import (
     INTERNAL,
     MISSING,
     MULTIPLE_SYSTEMS,
+    ROUTE_WITHOUT_EDGE,
     UNKNOWN_REFERENCE,
     UNKNOWN_STATEMENT,
     WRONG_ARITY,
@@ -462,6 +464,7 @@ class _DesignResolver(Resolver):
         super().__init__()
         self.model_path = model_path
         self.d = Design()
+        self.flow_stmts: list[tuple[dict[str, Any], Stmt]] = []  # each flow's fields, and where it is written
 
     def loc(self, span: Span) -> dict[str, Any]:
         return {
@@ -545,8 +548,8 @@ class _DesignResolver(Resolver):
             if k == "network":
                 self._network(stmt, stdlib)
                 continue
-            if k == "view":
-                # a view at a file's top level belongs to the design's system, as if written inside it
+            if k in ("view", "flow"):
+                # a view or flow at a file's top level belongs to the design's system, as if written inside it
                 if not stdlib:
                     self.d.system_stmts.append(stmt)
                     self.d.top_views.append(stmt)
@@ -780,12 +783,13 @@ class _DesignResolver(Resolver):
             self.diags.append(
                 diag(
                     MISSING,
-                    "this design has a `view` but no `system`",
+                    f"this design has a `{view.key}` but no `system`",
                     view.values[0].span if view.values else view.key_span,
                     hints=['add `system NAME "Title" { ... }` to one file of the design'],
                 )
             )
         self._check_refs()
+        self._check_flows(system, comps, edges)
         self._default_protocols(comps, edges)
         self._check_regions(regions)
 
@@ -804,6 +808,104 @@ class _DesignResolver(Resolver):
                 "files": sorted({self.model_path(f.path) for f in files}),
             },
         )
+
+    def _check_flows(self, system: dict[str, Any] | None, comps: list[Any], edges: list[Any]) -> None:
+        """Each flow states its rate once, and each step of its route follows something the design declares."""
+        if not self.flow_stmts:
+            return
+        by_name = {c.name: c for c in comps}
+        steps = {(e.source, e.target) for e in edges if e.kind != "consumes"}
+        steps |= {(e.target, e.source) for e in edges if e.kind == "consumes"}
+        steps |= {(c.name, c.caches) for c in comps if getattr(c, "caches", None)}
+        peak = ((system or {}).get("requirements") or {}).get("peak_load")
+        for flow, stmt in self.flow_stmts:
+            name = flow["name"]
+            where = stmt.values[0].span if stmt.values else stmt.key_span
+            if flow.get("rate") is None and flow.get("share") is None:
+                self.diags.append(
+                    diag(
+                        MISSING,
+                        f"flow `{name}` states no rate",
+                        where,
+                        label="no rate",
+                        hints=["state its rate at peak: `rate 1000 rps`, or its share of the peak: `share 20%`"],
+                    )
+                )
+            elif flow.get("rate") is not None and flow.get("share") is not None:
+                self.diags.append(
+                    diag(
+                        INCONSISTENT,
+                        f"flow `{name}` states both a `rate` and a `share` of the peak",
+                        where,
+                        label="rate and share",
+                        hints=["keep one"],
+                    )
+                )
+            elif flow.get("share") is not None and not peak:
+                self.diags.append(
+                    diag(
+                        MISSING,
+                        f"flow `{name}` is a share of the peak load, but the requirements state no `peak_load`",
+                        where,
+                        label="a share of nothing",
+                        hints=["state the peak: `requirements { peak_load 5000 rps }`, or give the flow a `rate`"],
+                    )
+                )
+            routes = flow.get("routes") or []
+            if not routes:
+                self.diags.append(
+                    diag(
+                        MISSING,
+                        f"flow `{name}` has no `route`",
+                        where,
+                        label="no route",
+                        hints=["list the components it passes through, from where it enters: `route [web, api, db]`"],
+                    )
+                )
+                continue
+            reached: set[str] = set()
+            for route, items in zip(routes, self._route_items(stmt), strict=False):
+                if reached and route[0] not in reached:
+                    self.diags.append(
+                        diag(
+                            ROUTE_WITHOUT_EDGE,
+                            f"flow `{name}` has a second route from `{route[0]}`, which its earlier routes do not"
+                            " reach",
+                            items[0],
+                            label="not reached",
+                            hints=[
+                                "a later `route` is a branch: start it at a component an earlier route passes"
+                                " through"
+                            ],
+                        )
+                    )
+                reached.update(route)
+                for i, (a, b) in enumerate(pairwise(route)):
+                    if a not in by_name or b not in by_name or (a, b) in steps:
+                        continue
+                    if (b, a) in steps:
+                        hints = [f"the edge runs the other way, from `{b}` to `{a}`: swap them in the route"]
+                    else:
+                        hints = [f"add the edge to `{a}`: `calls {b} {{ ... }}` (or `reads`, `writes`, `publishes`)"]
+                    self.diags.append(
+                        diag(
+                            ROUTE_WITHOUT_EDGE,
+                            f"flow `{name}` goes from `{a}` to `{b}`, but `{a}` has no edge to `{b}`",
+                            items[i + 1],
+                            label="no edge to here",
+                            hints=hints,
+                        )
+                    )
+
+    @staticmethod
+    def _route_items(stmt: Stmt) -> list[list[Span]]:
+        """The spans of the names in each of a flow's `route [..]` statements."""
+        block = stmt.block
+        return [
+            [item.span for item in s.values[0].items]
+            for s in (block.stmts if block is not None else [])
+            if s.key == "route" and s.values and isinstance(s.values[0], List)
+        ]
 
     def _system(self) -> dict[str, Any] | None:
         systems = self.d.systems
@@ -825,6 +927,9 @@ class _DesignResolver(Resolver):
         fields = self.block(self.d.system_stmts, SYSTEM_PROPS, f"system `{s.name}`", origins)
         for view, stmt in zip(fields.get("views", []), origins.get("views", []), strict=True):
             view["span"] = self.loc(stmt.span)
+        for flow, stmt in zip(fields.get("flows", []), origins.get("flows", []), strict=True):
+            flow["span"] = self.loc(stmt.span)
+            self.flow_stmts.append((flow, stmt))
         req = fields.get("requirements")
         if req is not None:
             req["partition"] = {

@@ -380,6 +380,18 @@ EDGE = BlockSpec(
         P("data", DATA, doc="classes of data on this edge", ex="data [pci]"),
         P("schema", Word(), field="schema_version", doc="message or API schema version", ex="schema v2"),
         P("description", Text(), doc="what flows here", ex='description "card authorisations"'),
+        P(
+            "share",
+            Percent(),
+            doc="the share of the caller's requests that take this edge (default 100%); flows and demand use it",
+            ex="share 20%",
+        ),
+        P(
+            "fanout",
+            Number(1, 10**9, "a count like `200`"),
+            doc="calls or messages each request becomes (one tweet delivered to 200 timelines)",
+            ex="fanout 200",
+        ),
     ],
     "An edge: `calls`, `reads`, `writes`, `publishes` or `consumes` with an optional block.",
 )
@@ -730,6 +742,26 @@ _SCHEMA_PROP = P(
 )
 _CAPACITY = P("capacity", Rate(), doc="throughput it carries", ex="capacity 20000 rps")
 _RETENTION = P("retention", Duration(), doc="how long data is kept", ex="retention 7d")
+_SHARDING = P(
+    "sharding",
+    CallOf("hash", "range", "geo", "directory", "consistent_hash"),
+    Int(1, 10**6),
+    doc="partitioning: strategy(key) and shard count",
+    ex="sharding hash(account_id) 16 { routing proxy }",
+    build=lambda s, n, block=None: {**(block or {}), "strategy": s[0], "key": s[1], "shards": n},
+    block=BlockSpec(
+        "sharding",
+        [
+            P(
+                "routing",
+                Text(names=True),
+                doc="how requests reach a shard",
+                ex="routing consistent_hashing",
+            ),
+        ],
+    ),
+)
+
 SIZE_CLASSES = ("small", "medium", "large", "xlarge", "2xlarge")
 _SIZE_CLASS = P(
     "size_class",
@@ -770,31 +802,14 @@ STORE = BlockSpec(
         ),
         _CONSISTENCY,
         _REPLICATION_PROP,
-        P(
-            "sharding",
-            CallOf("hash", "range", "geo", "directory", "consistent_hash"),
-            Int(1, 10**6),
-            doc="partitioning: strategy(key) and shard count",
-            ex="sharding hash(account_id) 16 { routing proxy }",
-            build=lambda s, n, block=None: {**(block or {}), "strategy": s[0], "key": s[1], "shards": n},
-            block=BlockSpec(
-                "sharding",
-                [
-                    P(
-                        "routing",
-                        Text(names=True),
-                        doc="how requests reach a shard",
-                        ex="routing consistent_hashing",
-                    ),
-                ],
-            ),
-        ),
+        _SHARDING,
         _BACKUP_PROP,
         *_PARTITION_PROPS,
         _RETENTION,
         _SCHEMA_PROP,
         _CAPACITY,
         P("size", Size(), doc="data size", ex="size 2TiB"),
+        P("record", Size(), field="record_size", doc="the size of one record a write adds", ex="record 1KiB"),
         _SIZE_CLASS,
         _STORAGE,
         P("reproducible", Bool(), doc="can be rebuilt from other data", ex="reproducible yes"),
@@ -869,6 +884,15 @@ CACHE = BlockSpec(
         ),
         P("holds", Text(), doc="what it caches", ex='holds "session tokens"'),
         P("max_memory", Size(), doc="memory limit", ex="max_memory 16GiB"),
+        P("size", Size(), doc="the data it holds", ex="size 200GiB"),
+        _SHARDING,
+        P(
+            "caches",
+            Ref("store", "service", "external", role="cached store"),
+            doc="the store (or service) behind it: its misses go there",
+            ex="caches links",
+        ),
+        P("hit_ratio", Percent(), doc="the share of reads it answers; misses reach what it caches", ex="hit_ratio 95%"),
         _SIZE_CLASS,
         _REPLICATION_PROP,
         _CONSISTENCY,
@@ -1024,6 +1048,41 @@ VIEW = BlockSpec(
     "A hand-made architecture diagram: which components it shows.",
 )
 
+FLOW = BlockSpec(
+    "flow",
+    [
+        P("description", Text(), doc="what the request does", ex='description "A visitor opens a paste."'),
+        P("rate", Rate(), doc="its rate at peak", ex="rate 4000 rps"),
+        P(
+            "share",
+            Percent(),
+            doc="its rate at peak as a share of the system's `peak_load` (instead of `rate`)",
+            ex="share 80%",
+        ),
+        P(
+            "route",
+            ListOf(Ref(*ANY_COMPONENT, role="route", what="a component name"), min_len=2),
+            doc="the components it passes through, in order, from where it enters; each step follows an edge"
+            " (or a consumer's `consumes`, or a cache's miss to what it `caches`). Repeat for a branch: a later"
+            " route starts from a component an earlier one reached, with the rate it had there",
+            ex="route [browser, api, paste_cache, pastes]",
+            field="routes",
+            repeat=True,
+            key_arity=0,
+        ),
+        P("payload", Size(), doc="the bytes each request carries, for bandwidth", ex="payload 10KiB"),
+        P(
+            "writes",
+            ListOf(Ref("store", "cache", "stream", "queue", role="written", what="a component name")),
+            doc="what it writes on its route, where a caller both reads and writes it (a step over a `writes`"
+            " edge alone counts as a write anyway)",
+            ex="writes [pastes]",
+        ),
+    ],
+    "A kind of request: where it enters, its rate at peak, and the route it takes. From the flows the analysis"
+    " works out each component's demand, and budgets per flow.",
+)
+
 SYSTEM_PROPS = BlockSpec(
     "system",
     [
@@ -1127,6 +1186,17 @@ SYSTEM_PROPS = BlockSpec(
             block=VIEW,
             build=lambda name, title, block=None: {**(block or {}), "name": name, "title": title},
         ),
+        P(
+            "flow",
+            Word(),
+            Opt(None, Text()),
+            doc="a kind of request, its rate and its route; may also sit at a file's top level",
+            ex='flow read_paste "Read a paste" { rate 4000 rps; route [browser, api, pastes] }',
+            field="flows",
+            repeat=True,
+            block=FLOW,
+            build=lambda name, title, block=None: {**(block or {}), "name": name, "title": title},
+        ),
     ],
     "The system: its purpose, requirements, regions, components and views.",
 )
@@ -1152,7 +1222,7 @@ NETWORK = BlockSpec(
 )
 
 # Statements that declare something rather than set a property.
-DECLARATIONS = ("import", "system", "region", "define", "network", "view", *COMPONENT_KINDS)
+DECLARATIONS = ("import", "system", "region", "define", "network", "view", "flow", *COMPONENT_KINDS)
 
 
 _ACCEPTED: dict[str, list[str]] | None = None

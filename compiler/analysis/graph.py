@@ -78,6 +78,41 @@ class Graph:
                 self.inc[e.target].append(e)
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
 
+    # --- flows and load -----------------------------------------------------------------------------------------
+
+    @cached_property
+    def flows(self) -> list[Any]:
+        """The design's flows walked along their routes (`load.FlowLoad`)."""
+        from .load import flow_loads
+
+        return flow_loads(self)
+
+    @cached_property
+    def demand(self) -> dict[str, Any]:
+        """What the flows bring to each component at peak (`load.Demand`); empty without flows."""
+        from .load import demand
+
+        return demand(self)
+
+    @cached_property
+    def share_scale(self) -> dict[str, float]:
+        from .load import share_scale
+
+        return share_scale(self)
+
+    def load_at(self, name: str, peak: float, own_limit: bool = True) -> tuple[float, str]:
+        """The load a component must carry at peak and what it comes from (see `load.load_at`)."""
+        from .load import load_at
+
+        return load_at(self, name, peak, own_limit)
+
+    def load_phrase(self, name: str, bits: int | None) -> str:
+        """Why a component carries the peak, for a message: the entrypoints whose hard path it is on; empty when
+        flows reach it (the load's own description names them)."""
+        if name in self.demand:
+            return ""
+        return f"it is on the hard path of {self.entrypoint_phrase(bits or 0)}"
+
     # --- placement ----------------------------------------------------------------------------------------------
 
     @cached_property

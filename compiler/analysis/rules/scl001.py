@@ -40,21 +40,6 @@ from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
 
 
-def _load(g: Graph, name: str, peak: float) -> tuple[float, str]:
-    """The load a component on an entrypoint's path must carry at peak, and what bounds it below the peak."""
-    c = g.comps[name]
-    load, why = peak, ""
-    own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"]
-    if own and min(own) < load:
-        load, why = min(own), f"its own rate limit of {rate(min(own))}"
-    inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
-    if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
-        bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
-        if bound < load:
-            load, why = bound, "the rate limits on the calls into it"
-    return load, why
-
-
 @rule
 class PeakAboveCapacity(Rule):
     code = "SCL001"
@@ -67,7 +52,9 @@ class PeakAboveCapacity(Rule):
         peak = g.requirements.peak_load if g.requirements is not None else None
         if not peak:
             return
-        reach = g.needed_by
+        reach = dict(g.needed_by)
+        for name in g.demand:
+            reach.setdefault(name, 0)
         for name, bits in reach.items():
             c = g.comps[name]
             cap = getattr(c, "capacity", None)
@@ -84,7 +71,7 @@ class PeakAboveCapacity(Rule):
                     sums += f", less {headroom * 100:g}% headroom"
             else:
                 total, sums = cap, "its stated capacity"
-            load, bounded = _load(g, name, peak)
+            load, bounded = g.load_at(name, peak)
             if total >= load:
                 continue
             need = f"{rate(load)} ({bounded})" if bounded else f"the peak load of {rate(peak)}"
@@ -103,8 +90,8 @@ class PeakAboveCapacity(Rule):
                 f"if only part of the peak reaches `{name}`, bound it: `rate_limit N rps` on the calls into it"
             )
             yield Finding(
-                message=f"{c.kind} `{name}` carries at most {rate(total)} ({sums}), less than {need}, and it is "
-                f"on the hard path of {g.entrypoint_phrase(bits)}",
+                message=f"{c.kind} `{name}` carries at most {rate(total)} ({sums}), less than {need}"
+                + (f", and {why}" if (why := g.load_phrase(name, bits)) else ""),
                 at=c.span,
                 path=g.comp_path(name),
                 label=f"{rate(total)} < {rate(load)}",

@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from ...diagnostics import Severity
 from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
-from .scl001 import _load
 
 
 def _serving_zones(g: Graph, name: str) -> int:
@@ -69,7 +68,7 @@ class ZoneLossBelowPeak(Rule):
             lost = math.ceil(lo / k)
             left = lo - lost
             carried = left * cap
-            load, bounded = _load(g, name, peak)
+            load, bounded = g.load_at(name, peak)
             headroom = getattr(c, "headroom", None) or 0.0
             if carried >= load or c.replicas.max * cap * (1 - headroom) < load:
                 continue  # enough, or SCL001's: not even the maximum (less headroom, as SCL001 counts) carries it
@@ -81,8 +80,8 @@ class ZoneLossBelowPeak(Rule):
                 hint += f" (the maximum {c.replicas.max} must grow too)"
             yield Finding(
                 message=f"service `{name}` runs at least {lo} replicas over {k} zones; losing one zone leaves "
-                f"{left} ({lo} - {lost}), which carry {rate(carried)} ({left} x {rate(cap)}), less than {need}, "
-                f"on the hard path of {g.entrypoint_phrase(bits)}",
+                f"{left} ({lo} - {lost}), which carry {rate(carried)} ({left} x {rate(cap)}), less than {need}"
+                + (f", on the hard path of {g.entrypoint_phrase(bits)}" if name not in g.demand else ""),
                 at=c.span,
                 path=g.comp_path(name),
                 label=f"{rate(carried)} after a zone loss < {rate(load)}",

@@ -26,17 +26,6 @@ from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
 
 
-def _arriving(g: Graph, name: str, peak: float) -> tuple[float, str]:
-    """The load that can reach a dependency at peak: the peak, unless every call into it is rate-limited below
-    that (its own `rate_limit` is the quota being checked, not a bound on what arrives)."""
-    inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
-    if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
-        bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
-        if bound < peak:
-            return bound, "the rate limits on the calls into it"
-    return peak, ""
-
-
 @rule
 class QuotaBelowPeak(Rule):
     code = "SCL004"
@@ -57,7 +46,7 @@ class QuotaBelowPeak(Rule):
             if c.kind != "external" or not limits:
                 continue
             limit = min(r.rate for r in limits)
-            load, bounded = _arriving(g, name, peak)
+            load, bounded = g.load_at(name, peak, own_limit=False)
             if limit < load:
                 arriving = f"{rate(load)} ({bounded})" if bounded else f"the peak load of {rate(peak)}"
                 yield Finding(

@@ -1,0 +1,262 @@
+"""Request flows and the load they put on each component.
+
+A design's `flow` blocks name kinds of request, their rate at peak and the route they take. Walking each route,
+the rate at each step is the rate at the step before times the edge's `fanout` (one post delivered to many
+timelines); a step from a cache to what it `caches` carries only the misses (`1 - hit_ratio`; a cache with no
+`hit_ratio` is counted as missing every time, and said so). A flow's rate already says which requests take its
+route, so an edge's `share` is not applied within a flow.
+
+A design without flows keeps the meaning it has always had: every entrypoint is taken to carry the whole
+`peak_load`, and each synchronous dependency the same, unless rate limits bound it. Edges that state a `share`
+or a `fanout` scale that load as it travels (`share 10%`: one request in ten takes the edge).
+
+Under failure a synchronous step with retries carries up to `1 + retries` times its rate: that is the demand a
+component must survive when its callee fails slowly, and it is reported beside the normal demand.
+
+The figures reviewers work out on a whiteboard come from here too: per store, the writes per second and the
+storage they add per month and over its retention (from the store's `record` size); per edge, the bandwidth
+(from a flow's `payload`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model import Edge, Flow
+    from .graph import Graph
+
+MONTH = 30 * 86400
+
+
+@dataclass
+class Step:
+    """One step of a flow's route: from a component to the next, over an edge (None: a cache's miss)."""
+
+    source: str
+    target: str
+    edge: Edge | None
+    rate: float  # requests per second arriving at `target` from this flow, at peak
+    retried: float  # the same under failure, with each synchronous step's retries
+    note: str = ""  # how the rate was scaled: "x200 fan-out", "20% misses (hit ratio 80%)"
+
+
+@dataclass
+class FlowLoad:
+    flow: Flow
+    rate: float  # at its entry
+    rate_source: str  # "4000 rps" or "20% of the peak load of 5000 rps"
+    steps: list[Step] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)  # e.g. caches with no hit ratio
+
+    @property
+    def entry(self) -> str:
+        return self.flow.routes[0][0]
+
+
+@dataclass
+class Demand:
+    """What reaches a component at peak: the sum over flows, and each flow's part."""
+
+    rate: float = 0.0
+    retried: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)  # flow name -> rate
+    writes: float = 0.0  # of `rate`, what arrives over `writes` edges (for a store's growth)
+
+
+def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
+    """The edge a route's step from `a` to `b` follows: a's edge to b (when there are several, its `writes` for
+    a flow that writes `b`, else a read or call; a synchronous one first), or b's `consumes` of a."""
+
+    def rank(e: Edge) -> tuple[bool, bool]:
+        return ((e.kind in ("writes", "publishes")) == writing, e.mode == "sync")
+
+    candidates = [e for e in g.out.get(a, []) if e.target == b and e.kind != "consumes"]
+    if candidates:
+        return max(candidates, key=rank)
+    for e in g.out.get(b, []):
+        if e.target == a and e.kind == "consumes":
+            return e
+    return None
+
+
+def flow_loads(g: Graph) -> list[FlowLoad]:
+    """Each flow of the design walked along its route (flows with no rate or an unusable route are skipped:
+    the resolver has reported them)."""
+    if g.system is None:
+        return []
+    peak = g.requirements.peak_load if g.requirements is not None else None
+    out: list[FlowLoad] = []
+    for f in g.system.flows:
+        if f.rate is not None:
+            start, source = f.rate, _rps(f.rate)
+        elif f.share is not None and peak:
+            start, source = f.share * peak, f"{f.share * 100:g}% of the peak load of {_rps(peak)}"
+        else:
+            continue
+        names = f.components()
+        if not f.routes or any(len(r) < 2 for r in f.routes) or any(n not in g.comps for n in names):
+            continue
+        fl = FlowLoad(f, start, source)
+        at: dict[str, tuple[float, float]] = {f.routes[0][0]: (start, start)}  # rate where each route may branch
+        ok = True
+        for route in f.routes:
+            if route[0] not in at:
+                ok = False
+                break
+            r, retried = at[route[0]]
+            for i, (a, b) in enumerate(pairwise(route)):
+                e = _step_edge(g, a, b, b in f.writes)
+                note = ""
+                if e is not None:
+                    if e.fanout:
+                        r, retried = r * e.fanout, retried * e.fanout
+                        note = f"x{e.fanout:g} fan-out"
+                    if e.mode == "sync" and e.kind != "consumes" and e.retries:
+                        retried *= 1 + e.retries
+                else:
+                    cache = g.comps[a]
+                    if getattr(cache, "caches", None) != b:
+                        ok = False
+                        break
+                    hit = getattr(cache, "hit_ratio", None)
+                    if hit is None:
+                        fl.assumptions.append(f"`{a}` states no `hit_ratio`: every read counted as a miss")
+                        note = "every read a miss (no hit ratio stated)"
+                    else:
+                        r, retried = r * (1 - hit), retried * (1 - hit)
+                        note = f"{(1 - hit) * 100:g}% misses (hit ratio {hit * 100:g}%)"
+                    # a miss is the cache's caller reading the store itself: that call's retries apply
+                    caller = _step_edge(g, route[i - 1], b, b in f.writes) if i > 0 else None
+                    if caller is not None and caller.mode == "sync" and caller.retries:
+                        retried *= 1 + caller.retries
+                fl.steps.append(Step(a, b, e, r, retried, note))
+                at.setdefault(b, (r, retried))
+            if not ok:
+                break
+        if ok:
+            out.append(fl)
+    return out
+
+
+def demand(g: Graph) -> dict[str, Demand]:
+    """Each component some flow reaches, and what reaches it at peak. Empty when the design has no flows."""
+    out: dict[str, Demand] = {}
+    for fl in g.flows:
+        entry = out.setdefault(fl.entry, Demand())
+        entry.rate += fl.rate
+        entry.retried += fl.rate
+        entry.parts[fl.flow.name] = entry.parts.get(fl.flow.name, 0.0) + fl.rate
+        for s in fl.steps:
+            d = out.setdefault(s.target, Demand())
+            d.rate += s.rate
+            d.retried += s.retried
+            d.parts[fl.flow.name] = d.parts.get(fl.flow.name, 0.0) + s.rate
+            if s.target in fl.flow.writes or (s.edge is not None and s.edge.kind in ("writes", "publishes")):
+                d.writes += s.rate
+    return out
+
+
+def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[float, str]:
+    """The load a component must carry at peak, and what it comes from ("" when it is the whole peak).
+
+    With flows that reach it: their sum. Otherwise the whole peak, bounded by the component's own total
+    `rate_limit` or by total rate limits on every synchronous edge into it, and scaled by the `share` and
+    `fanout` of the edges that lead to it. ``own_limit`` False leaves out the component's own rate limit (when
+    that limit is the quota being checked)."""
+    d = g.demand.get(name)
+    if d is not None:
+        parts = sorted(d.parts.items(), key=lambda kv: -kv[1])
+        shown = ", ".join(f"`{n}` {_rps(v)}" for n, v in parts[:3])
+        more = f" and {len(parts) - 3} more" if len(parts) > 3 else ""
+        return d.rate, f"the flows through it: {shown}{more}"
+    c = g.comps[name]
+    load, why = peak, ""
+    scale = g.share_scale.get(name)
+    if scale is not None and scale != 1.0:
+        load, why = peak * scale, f"{scale * 100:.3g}% of the peak, from the `share` and `fanout` of the edges to it"
+    own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"] if own_limit else []
+    if own and min(own) < load:
+        load, why = min(own), f"its own rate limit of {_rps(min(own))}"
+    inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
+    if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
+        bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
+        if bound < load:
+            load, why = bound, "the rate limits on the calls into it"
+    return load, why
+
+
+def share_scale(g: Graph) -> dict[str, float]:
+    """Without flows: the largest share of the peak that reaches each component from an entrypoint, following
+    edges and multiplying their `share` and `fanout` (1 for an edge that states neither). Components reached
+    only through edges with neither are 1.0, as they always were."""
+    scale: dict[str, float] = {}
+    order = list(g.entrypoints)
+    for n in order:
+        scale[n] = 1.0
+    # relax along edges, largest share wins; a cycle cannot raise a share above what its entry had unless a
+    # fan-out multiplies it, so bound the passes
+    for _ in range(3):
+        changed = False
+        for e in g.design.edges:
+            src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
+            if src not in scale or dst not in g.comps:
+                continue
+            s = scale[src] * (e.share if e.share is not None else 1.0) * (e.fanout or 1.0)
+            if s > scale.get(dst, -1.0) + 1e-12:
+                scale[dst] = s
+                changed = True
+        if not changed:
+            break
+    return scale
+
+
+def store_growth(g: Graph) -> dict[str, tuple[float, float, float | None]]:
+    """Per store with flows writing to it and a `record` size: (writes per second, bytes added per month,
+    bytes kept over its retention, or None without one)."""
+    out: dict[str, tuple[float, float, float | None]] = {}
+    for name, d in g.demand.items():
+        c = g.comps[name]
+        size = getattr(c, "record_size", None)
+        if c.kind != "store" or not d.writes or not size:
+            continue
+        month = d.writes * size * MONTH
+        retention = getattr(c, "retention", None)
+        out[name] = (d.writes, month, d.writes * size * retention if retention else None)
+    return out
+
+
+def bandwidth(g: Graph) -> dict[tuple[str, str], float]:
+    """Bytes per second on each step of a flow with a `payload`, summed per (source, target)."""
+    out: dict[tuple[str, str], float] = {}
+    for fl in g.flows:
+        if not fl.flow.payload:
+            continue
+        for s in fl.steps:
+            out[(s.source, s.target)] = out.get((s.source, s.target), 0.0) + s.rate * fl.flow.payload
+    return out
+
+
+def _rps(v: float) -> str:
+    from .graph import rate
+
+    return rate(v)
+
+
+def flows_through(g: Graph, name: str) -> list[str]:
+    """The names of the flows whose route passes through a component."""
+    return [fl.flow.name for fl in g.flows if name in fl.flow.components()]
+
+
+def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
+    """The components a flow cannot do without: its entry, then each step over a hard synchronous edge from a
+    component it cannot do without, and the store behind a cache on its route (the data lives there)."""
+    out = [fl.entry]
+    for s in fl.steps:
+        e: Any = s.edge
+        needed = e is None or (s.source in out and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e))
+        if needed and s.target not in out:
+            out.append(s.target)
+    return out

@@ -1,0 +1,164 @@
+"""Request flows: the language (`flow`, `share`, `fanout`, `caches`, `hit_ratio`, `record`), the resolver's checks
+of a route, and the load the analysis works out from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import findings
+
+PASTES = """\
+system paste {
+  requirements { peak_load 5000 rps }
+  region r { zones [a, b, c] }
+  client browser { calls api { timeout 1s } }
+  service api {
+    exposure public
+    replicas 3..10
+    capacity 800 rps per replica
+    reads paste_cache { timeout 20ms }
+    reads pastes { timeout 100ms; retries 2 }
+    writes pastes { timeout 200ms }
+    publishes views { mode async }
+  }
+  cache paste_cache { engine redis; caches pastes; hit_ratio 80% }
+  store pastes { engine postgres; record 10KiB; retention 30d; capacity 2000 rps }
+  stream views { engine kafka }
+  service stats { consumes views { fanout 3 } }
+FLOWS
+}
+"""
+
+READ_AND_WRITE = """\
+  flow read "Read a paste" { share 90%; route [browser, api, paste_cache, pastes]; payload 10KiB }
+  flow write { rate 500 rps; route [browser, api, pastes]; route [api, views, stats]; writes [pastes] }
+"""
+
+
+def design(flows: str = READ_AND_WRITE) -> str:
+    return PASTES.replace("FLOWS\n", flows)
+
+
+def test_flows_resolve_into_the_model(check_language):
+    r = check_language(design())
+    assert r.codes == []
+    read, write = r.model.system.flows
+    assert (read.name, read.title, read.share, read.rate) == ("read", "Read a paste", pytest.approx(0.9), None)
+    assert read.routes == [["browser", "api", "paste_cache", "pastes"]] and read.payload == 10 * 1024
+    assert write.routes == [["browser", "api", "pastes"], ["api", "views", "stats"]]
+    assert write.entry == "browser" and write.components() == ["browser", "api", "pastes", "views", "stats"]
+    cache = next(c for c in r.model.components if c.name == "paste_cache")
+    assert cache.caches == "pastes" and cache.hit_ratio == pytest.approx(0.8)
+    stats_edge = next(e for e in r.model.edges if e.source == "stats")
+    assert stats_edge.fanout == 3
+
+
+def test_a_step_without_an_edge_is_reported_where_it_is_written(check_language):
+    r = check_language(design("  flow f { rate 1 rps; route [browser, api, stats] }\n"))
+    d = r.only("REF005")
+    assert "from `api` to `stats`" in d.message
+    line = design("  flow f { rate 1 rps; route [browser, api, stats] }\n").splitlines()[d.span.line - 1]
+    assert line[d.span.column - 1 :].startswith("stats]")
+    assert any("add the edge to `api`" in h for h in d.hints)
+
+
+def test_a_step_against_the_edge_suggests_swapping(check_language):
+    r = check_language(design("  flow f { rate 1 rps; route [browser, pastes, api] }\n"))
+    messages = [d.message for d in findings(r, "REF005")]
+    assert any("from `browser` to `pastes`" in m for m in messages)
+    back = next(d for d in findings(r, "REF005") if "from `pastes` to `api`" in d.message)
+    assert back.hints == ["the edge runs the other way, from `api` to `pastes`: swap them in the route"]
+
+
+def test_a_branch_must_start_where_an_earlier_route_reached(check_language):
+    r = check_language(design("  flow f { rate 1 rps; route [browser, api]; route [views, stats] }\n"))
+    assert "which its earlier routes do not reach" in r.only("REF005").message
+
+
+@pytest.mark.parametrize(
+    ("flow", "message"),
+    [
+        ("flow f { route [browser, api] }", "states no rate"),
+        ("flow f { rate 1 rps; share 5%; route [browser, api] }", "both a `rate` and a `share`"),
+        ("flow f { rate 1 rps }", "has no `route`"),
+    ],
+)
+def test_a_flow_needs_one_rate_and_a_route(check_language, flow: str, message: str):
+    r = check_language(design(f"  {flow}\n"))
+    assert any(message in d.message for d in r.diagnostics), [d.message for d in r.diagnostics]
+
+
+def test_a_share_needs_the_peak(check_language):
+    text = design("  flow f { share 10%; route [browser, api] }\n").replace("requirements { peak_load 5000 rps }", "")
+    r = check_language(text)
+    assert "state no `peak_load`" in r.only("DEF003").message
+
+
+def test_flows_at_the_top_level_belong_to_the_system(check_language):
+    text = design("") + "flow outside { rate 7 rps; route [browser, api] }\n"
+    r = check_language(text)
+    assert r.codes == [] and [f.name for f in r.model.system.flows] == ["outside"]
+
+
+def _graph(check_language, text: str):
+    from designc.analysis.graph import Graph
+
+    r = check_language(text)
+    assert r.codes == [], [d.message for d in r.diagnostics]
+    return Graph(r.model)
+
+
+def test_demand_follows_routes_cache_misses_and_fan_out(check_language):
+    g = _graph(check_language, design())
+    d = g.demand
+    assert d["api"].rate == pytest.approx(4500 + 500)
+    assert d["api"].parts == {"read": pytest.approx(4500), "write": pytest.approx(500)}
+    assert d["paste_cache"].rate == pytest.approx(4500)
+    assert d["pastes"].rate == pytest.approx(4500 * 0.2 + 500)  # the misses, and the writes
+    assert d["pastes"].writes == pytest.approx(500)
+    assert d["views"].rate == pytest.approx(500)
+    assert d["stats"].rate == pytest.approx(1500)  # each message consumed three times
+    # under failure the read of the store may be tried three times (retries 2); the write path is not retried
+    assert d["pastes"].retried == pytest.approx(4500 * 0.2 * 3 + 500)
+
+
+def test_a_cache_without_a_hit_ratio_is_counted_as_missing_and_said_so(check_language):
+    g = _graph(check_language, design().replace("hit_ratio 80%", ""))
+    assert g.demand["pastes"].rate == pytest.approx(4500 + 500)
+    read = next(fl for fl in g.flows if fl.flow.name == "read")
+    assert read.assumptions == ["`paste_cache` states no `hit_ratio`: every read counted as a miss"]
+
+
+def test_capacity_is_measured_against_the_demand_of_the_flows(check_design):
+    with_flows = check_design(design())
+    assert not [d for d in findings(with_flows, "SCL001") if "`pastes`" in d.message]
+    without = check_design(design(""))
+    scl = [d for d in findings(without, "SCL001") if "`pastes`" in d.message]
+    assert len(scl) == 1 and "the peak load of 5000 rps" in scl[0].message
+    # and a store the flows overload is reported with the flows named
+    overloaded = check_design(design().replace("capacity 2000 rps", "capacity 1000 rps"))
+    d = next(d for d in findings(overloaded, "SCL001") if "`pastes`" in d.message)
+    assert "1400 rps (the flows through it: `read` 900 rps, `write` 500 rps)" in d.message
+
+
+def test_without_flows_edge_shares_scale_the_peak(check_language, check_design):
+    text = design("").replace("reads pastes { timeout 100ms; retries 2 }", "reads pastes { timeout 100ms; share 20% }")
+    text = text.replace("writes pastes { timeout 200ms }", "writes pastes { timeout 200ms; share 10% }")
+    g = _graph(check_language, text)
+    assert g.share_scale["pastes"] == pytest.approx(0.2)
+    load, why = g.load_at("pastes", 5000)
+    assert load == pytest.approx(1000) and "`share`" in why
+    assert not [d for d in findings(check_design(text), "SCL001") if "`pastes`" in d.message]
+
+
+def test_store_growth_and_bandwidth(check_language):
+    from designc.analysis.load import MONTH, bandwidth, store_growth
+
+    g = _graph(check_language, design())
+    writes, month, kept = store_growth(g)["pastes"]
+    assert writes == pytest.approx(500)
+    assert month == pytest.approx(500 * 10 * 1024 * MONTH)
+    assert kept == pytest.approx(500 * 10 * 1024 * 30 * 86400)
+    bw = bandwidth(g)
+    assert bw[("api", "paste_cache")] == pytest.approx(4500 * 10 * 1024)
+    assert ("api", "views") not in bw  # the write flow states no payload
