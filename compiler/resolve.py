@@ -874,8 +874,7 @@ class _DesignResolver(Resolver):
                             items[0],
                             label="not reached",
                             hints=[
-                                "a later `route` is a branch: start it at a component an earlier route passes"
-                                " through"
+                                "a later `route` is a branch: start it at a component an earlier route passes through"
                             ],
                         )
                     )
