@@ -353,7 +353,7 @@ class Store(Component):
     capacity: PerSecond | None = None
     size: Bytes | None = None
     record_size: Bytes | None = Field(None, description="the size of one record a write adds")
-    size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
+    size_class: Literal["small", "medium", "large", "xlarge", "xxlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"
     )
     storage: Bytes | None = Field(None, description="provisioned disk per copy; unset: twice `size`, at least 20GiB")
@@ -371,7 +371,7 @@ class Stream(Component):
     ordering: str | None = None
     backup: Backup | None = None
     capacity: PerSecond | None = None
-    size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
+    size_class: Literal["small", "medium", "large", "xlarge", "xxlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"
     )
     storage: Bytes | None = Field(None, description="disk per broker; unset: 100GiB")
@@ -402,7 +402,7 @@ class Cache(Component):
     sharding: Sharding | None = None
     caches: str | None = Field(None, description="the store (or service) behind it, which its misses reach")
     hit_ratio: Fraction | None = Field(None, description="the share of reads it answers")
-    size_class: Literal["small", "medium", "large", "xlarge", "2xlarge"] | None = Field(
+    size_class: Literal["small", "medium", "large", "xlarge", "xxlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"
     )
     replication: Replication | None = None

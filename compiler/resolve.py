@@ -764,6 +764,9 @@ class _DesignResolver(Resolver):
             for e, st in zip(comp_edges, origins.get("edges", []), strict=True):
                 edges.append(m.construct(m.Edge, self._edge(d.name, e, st)))
             self._check_placement(fields.get("placement", []), origins.get("placement", []))
+            self._check_ports(fields.get("ports", []), origins.get("ports", []))
+            if fields.get("slo") and origins.get("slo"):
+                self._check_slo_queries(fields["slo"], origins["slo"][0])
             self._component_fields(fields)
             fields.update(name=d.name, kind=d.kind, title=d.title, based_on=based_on, span=self.loc(d.span))
             # built now, not at the end, so the plain dicts and the model never both hold the whole design
@@ -1030,6 +1033,55 @@ class _DesignResolver(Resolver):
                 hints=hints,
             )
         )
+
+    def _check_ports(self, ports: list[dict[str, Any]], stmts: list[Stmt]) -> None:
+        """Two ports of a service cannot share a number (a container and its Service would be invalid)."""
+        seen: dict[int, Stmt] = {}
+        for port, stmt in zip(ports, stmts, strict=True):
+            first = seen.setdefault(port["number"], stmt)
+            if first is not stmt:
+                other = first.values[0].text if isinstance(first.values[0], Name) else "?"
+                self.diags.append(
+                    diag(
+                        INCONSISTENT,
+                        f"ports `{port['name']}` and `{other}` both listen on {port['number']}",
+                        stmt.values[1].span if len(stmt.values) > 1 else stmt.key_span,
+                        label="number already taken",
+                        hints=["give each port its own number, or keep one of them"],
+                        notes=[Note(first.span, "the first port with this number")],
+                    )
+                )
+
+    def _check_slo_queries(self, slo: dict[str, Any], stmt: Stmt) -> None:
+        """An SLO's `errors` and `total` queries come together, and each says where the window goes."""
+        inner = {s.key: s for s in (stmt.block.stmts if stmt.block is not None else [])}
+        have = [k for k in ("error_query", "total_query") if slo.get(k)]
+        keys = {"error_query": "errors", "total_query": "total"}
+        if len(have) == 1:
+            given, missing = keys[have[0]], keys[next(k for k in keys if k not in have)]
+            self.diags.append(
+                diag(
+                    MISSING,
+                    f"the SLO states `{given}` but not `{missing}`: its error ratio needs both",
+                    inner[given].key_span if given in inner else stmt.key_span,
+                    label=f"no `{missing}`",
+                    hints=[f'add `{missing} "sum(rate(...[$window]))"` beside it'],
+                )
+            )
+        for k in have:
+            if "$window" not in slo[k] and keys[k] in inner:
+                at = inner[keys[k]]
+                self.diags.append(
+                    diag(
+                        BAD_VALUE,
+                        f"the SLO's `{keys[k]}` query has no `$window`: every alert window would read the same range",
+                        at.values[0].span if at.values else at.key_span,
+                        label="no `$window`",
+                        hints=[
+                            'write the range as `[$window]`: `sum(rate(http_requests_total{code=~"5.."}[$window]))`'
+                        ],
+                    )
+                )
 
     def _check_placement(self, placements: list[dict[str, Any]], stmts: list[Stmt]) -> None:
         """Each zone named in a `placement` must be a zone of that region."""

@@ -762,7 +762,7 @@ _SHARDING = P(
     ),
 )
 
-SIZE_CLASSES = ("small", "medium", "large", "xlarge", "2xlarge")
+SIZE_CLASSES = ("small", "medium", "large", "xlarge", "xxlarge")
 _SIZE_CLASS = P(
     "size_class",
     Enum(*SIZE_CLASSES),

@@ -34,28 +34,28 @@ INSTANCE_TYPES: dict[str, dict[str, str]] = {
         "medium": "db.m7g.large",
         "large": "db.m7g.xlarge",
         "xlarge": "db.m7g.2xlarge",
-        "2xlarge": "db.m7g.4xlarge",
+        "xxlarge": "db.m7g.4xlarge",
     },
     "aurora": {
         "small": "db.t4g.medium",
         "medium": "db.r7g.large",
         "large": "db.r7g.xlarge",
         "xlarge": "db.r7g.2xlarge",
-        "2xlarge": "db.r7g.4xlarge",
+        "xxlarge": "db.r7g.4xlarge",
     },
     "elasticache": {
         "small": "cache.t4g.medium",
         "medium": "cache.m7g.large",
         "large": "cache.r7g.large",
         "xlarge": "cache.r7g.xlarge",
-        "2xlarge": "cache.r7g.2xlarge",
+        "xxlarge": "cache.r7g.2xlarge",
     },
     "msk": {
         "small": "kafka.m7g.large",
         "medium": "kafka.m7g.xlarge",
         "large": "kafka.m7g.2xlarge",
         "xlarge": "kafka.m7g.4xlarge",
-        "2xlarge": "kafka.m7g.8xlarge",
+        "xxlarge": "kafka.m7g.8xlarge",
     },
 }
 
@@ -185,6 +185,7 @@ EDGE_ACCESS: dict[str, tuple[str, ...]] = {
 }
 
 DEFAULT_BACKUP_DAYS = 7
+RDS_MIN_STORAGE_GIB = 20  # the smallest gp3 volume RDS accepts
 LOG_RETENTION_DAYS = 365
 AWS_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn)-(gov-)?[a-z]+-\d+$")
 
@@ -1024,7 +1025,7 @@ class Aws:
         readers = max(0, copies - (2 if multi_az else 1))
         size = _scaffold.size_class(c)
         instance = INSTANCE_TYPES["rds"][size]
-        storage = _scaffold.gib(_scaffold.storage(c))
+        storage = max(RDS_MIN_STORAGE_GIB, _scaffold.gib(_scaffold.storage(c)))  # RDS refuses less
         days = self.backup_days(c, cp)
         self.monitoring_role = True
         port = engine.port or 0

@@ -39,10 +39,51 @@ def ports(service: Any, inbound: list[str | None] | None = None) -> list[tuple[s
     none."""
     if service.ports:
         return [(p.name, p.number, p.protocol) for p in service.ports]
-    protocol = service.protocol or (inbound[0] if inbound and len(set(inbound)) == 1 else None)
-    if (protocol or "").lower() == "grpc":
+    if speaks_grpc(service, inbound):
         return [("grpc", 9090, "tcp")]
     return [("http", 8080, "tcp")]
+
+
+def speaks_grpc(service: Any, inbound: list[str | None] | None = None) -> bool:
+    """A service callers reach over gRPC: its `protocol`, else every port it states is named `grpc`, else every
+    call to it says grpc."""
+    if service.protocol:
+        return service.protocol.lower() == "grpc"
+    named = [p for p in service.ports if p.name not in ("metrics", "admin", "health", "debug")]
+    if named:
+        return all(p.name == "grpc" for p in named)
+    return bool(inbound) and len(set(inbound or [])) == 1 and (inbound or [""])[0] == "grpc"
+
+
+def split_image(image: str) -> tuple[str, str | None, str | None]:
+    """An image reference as (name, tag, digest): `ghcr.io/a/b:1.2` is (`ghcr.io/a/b`, `1.2`, None)."""
+    name, digest = image.split("@", 1) if "@" in image else (image, None)
+    tag = None
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        name, tag = name.rsplit(":", 1)
+    return name, tag, digest
+
+
+# what a self-hosted engine gets per size class: (cpu request, limit in cores), (memory request, limit in bytes)
+ENGINE_RESOURCES: dict[str, tuple[tuple[float, float], tuple[int, int]]] = {
+    "small": ((0.5, 1.0), (1 * GIB, 2 * GIB)),
+    "medium": ((1.0, 2.0), (4 * GIB, 8 * GIB)),
+    "large": ((2.0, 4.0), (8 * GIB, 16 * GIB)),
+    "xlarge": ((4.0, 8.0), (16 * GIB, 32 * GIB)),
+    "xxlarge": ((8.0, 16.0), (32 * GIB, 64 * GIB)),
+}
+
+
+def engine_resources(component: Any) -> tuple[tuple[float, float], tuple[int, int]]:
+    """A self-hosted store's resources: from its size class, with room for a cache's `max_memory` (its limit
+    a quarter above it)."""
+    cpu, (mem_req, mem_lim) = ENGINE_RESOURCES[size_class(component)]
+    most = getattr(component, "max_memory", None)
+    if most:
+        need = int(most * 1.25)
+        mem_req, mem_lim = max(mem_req, int(most)), max(mem_lim, need)
+    return cpu, (mem_req, mem_lim)
 
 
 def resources(service: Any) -> tuple[tuple[float, float], tuple[int, int]]:
@@ -89,10 +130,12 @@ def memory_quantity(n: int) -> str:
 
 
 def source_file(build: Any, element: Any) -> str:
+    """The design file an element is written in (no line: a line moved by an edit elsewhere would change every
+    generated file)."""
     span = getattr(element, "span", None)
     if span is None:
         return (build.model.files or ["the design"])[0]
-    return f"{span.file}:{span.line}"
+    return span.file
 
 
 def header(build: Any, element: Any | None, what: str, comment: str = "#") -> str:

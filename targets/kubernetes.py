@@ -29,13 +29,33 @@ RUN_AS = 10001
 DEFAULT_PROBE_PATH = "/healthz"
 DEFAULT_CPU_TARGET = 0.70
 INGRESS_NAMESPACE = "ingress-nginx"
+MONITORING_NAMESPACE = "monitoring"  # where Prometheus runs: it may scrape ports named `metrics`
+# ports the replicas of a self-hosted engine use among themselves (gossip, replication, controllers)
+PEER_PORTS = {
+    "cassandra": [7000, 7001],
+    "redis": [6379, 16379],
+    "kafka": [9092, 9093],
+    "rabbitmq": [4369, 25672],
+    "mongodb": [27017],
+    "postgres": [5432],
+    "mysql": [3306],
+    "elasticsearch": [9300],
+}
+# engines whose image refuses to start without an administrator password: read from a file of a Secret the team
+# creates (`NAME-credentials`, key `password`), never written here
+PASSWORD_FILE_ENV = {
+    "postgres": "POSTGRES_PASSWORD_FILE",
+    "mysql": "MYSQL_ROOT_PASSWORD_FILE",
+    "mongodb": "MONGO_INITDB_ROOT_PASSWORD_FILE",
+}
+CREDENTIALS_PATH = "/run/secrets/credentials"
 ANNOTATION = "designc.dev"
 COMPONENT_LABEL = {"service": "server", "store": "database", "stream": "stream", "queue": "queue", "cache": "cache"}
 AUTOSCALE_METRICS = {
     "rps": "http_requests_per_second",
     "latency": "http_request_duration_seconds_p99",
     "connections": "active_connections",
-    "queue_lag": "consumer_lag_seconds",
+    "queue_lag": "consumer_lag",  # messages or seconds, as the adapter serves it: the design's figure is kept as is
     "custom": "designc_custom_metric",
 }
 
@@ -146,27 +166,37 @@ def _seconds(value: float | None, default: int) -> int:
 # --- one workload -----------------------------------------------------------------------------------------------
 
 
-def _probe(ctx: _Context, c: Any) -> dict[str, Any]:
+def _probe(ctx: _Context, c: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The readiness probe (from `health_check`) and the liveness probe: the process answers at all (a TCP
+    connect, or the gRPC health check), never the readiness endpoint, so that a dependency's outage takes pods out
+    of traffic without restarting them."""
     ports = ctx.ports(c)
     first = _port_name(ports[0][0])
+    grpc_port = next((p[1] for p in ports if p[0] == "grpc"), None)
+    http_port = next((_port_name(p[0]) for p in ports if p[0] not in ("grpc",)), None)
+    alive: dict[str, Any] = (
+        {"grpc": {"port": grpc_port}} if grpc_port and http_port is None else {"tcpSocket": {"port": first}}
+    )
     hc = getattr(c, "health_check", None)
     if hc is None:
-        handler: dict[str, Any] = {"tcpSocket": {"port": first}}
-        return {**handler, "periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3}
-    if hc.kind == "http":
-        handler = {"httpGet": {"path": hc.path or DEFAULT_PROBE_PATH, "port": first}}
-    elif hc.kind == "grpc":
-        handler = {"grpc": {"port": ports[0][1]}}
-    elif hc.kind == "exec":
-        handler = {"exec": {"command": [hc.path or "/healthcheck"]}}
+        ready: dict[str, Any] = dict(alive)
+        timing = {"periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3}
     else:
-        handler = {"tcpSocket": {"port": first}}
-    return {
-        **handler,
-        "periodSeconds": _seconds(hc.interval, 10),
-        "timeoutSeconds": _seconds(hc.timeout, 1),
-        "failureThreshold": hc.failure_threshold or 3,
-    }
+        if hc.kind == "http" and http_port is not None:
+            ready = {"httpGet": {"path": hc.path or DEFAULT_PROBE_PATH, "port": http_port}}
+        elif hc.kind in ("http", "grpc") and grpc_port is not None:
+            # an HTTP check on a service that only speaks gRPC would never pass: the gRPC health protocol instead
+            ready = {"grpc": {"port": grpc_port}}
+        elif hc.kind == "exec":
+            ready = {"exec": {"command": [hc.path or "/healthcheck"]}}
+        else:
+            ready = {"tcpSocket": {"port": first}}
+        timing = {
+            "periodSeconds": _seconds(hc.interval, 10),
+            "timeoutSeconds": _seconds(hc.timeout, 1),
+            "failureThreshold": hc.failure_threshold or 3,
+        }
+    return {**ready, **timing}, {**alive, **timing, "failureThreshold": timing["failureThreshold"] * 2}
 
 
 def _security_context() -> dict[str, Any]:
@@ -182,16 +212,22 @@ def _security_context() -> dict[str, Any]:
     }
 
 
-def _image(ctx: _Context, c: Any) -> str:
+def _image(ctx: _Context, c: Any) -> tuple[str, str, str | None]:
+    """(name, tag, digest) of a workload's image: the design's `image` (a tag or digest it gives is kept), else a
+    placeholder `SYSTEM/NAME` tagged `replace-me`; a self-hosted engine's public image."""
     if c.kind == "service":
-        return getattr(c, "image", None) or f"{ctx.ns}/{sc.dns_name(c.name)}"
+        name, tag, digest = sc.split_image(getattr(c, "image", None) or f"{ctx.ns}/{sc.dns_name(c.name)}")
+        return name, tag or IMAGE_TAG, digest
     image, _, _ = sc.ENGINES.get(c.engine or "", sc.GENERIC_ENGINE)
-    return image.split(":")[0] if image else f"{ctx.ns}/{sc.dns_name(c.name)}"
+    if not image:
+        return f"{ctx.ns}/{sc.dns_name(c.name)}", IMAGE_TAG, None
+    name, tag, digest = sc.split_image(image)
+    return name, tag or IMAGE_TAG, digest
 
 
-def _engine_tag(c: Any) -> str | None:
-    image, _, _ = sc.ENGINES.get(c.engine or "", sc.GENERIC_ENGINE)
-    return image.split(":")[1] if ":" in image else None
+def _image_ref(image: tuple[str, str, str | None]) -> str:
+    name, tag, digest = image
+    return f"{name}@{digest}" if digest else f"{name}:{tag}"
 
 
 def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -199,11 +235,11 @@ def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list
     if c.kind == "service":
         (cpu_req, cpu_lim), (mem_req, mem_lim) = sc.resources(c)
     else:
-        (cpu_req, cpu_lim), (mem_req, mem_lim) = (0.5, 2.0), (1024 * sc.MIB, 2048 * sc.MIB)
-    probe = _probe(ctx, c)
+        (cpu_req, cpu_lim), (mem_req, mem_lim) = sc.engine_resources(c)
+    ready, alive = _probe(ctx, c)
     container: dict[str, Any] = {
         "name": name[:63],
-        "image": f"{_image(ctx, c)}:{(_engine_tag(c) if c.kind != 'service' else None) or IMAGE_TAG}",
+        "image": _image_ref(_image(ctx, c)),
         "imagePullPolicy": "Always",
         "ports": [{"name": _port_name(p[0]), "containerPort": p[1], "protocol": p[2].upper()} for p in ctx.ports(c)],
         "envFrom": [{"configMapRef": {"name": f"{name}-dependencies"}}],
@@ -211,8 +247,8 @@ def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list
             "requests": {"cpu": sc.cpu_quantity(cpu_req), "memory": sc.memory_quantity(mem_req)},
             "limits": {"cpu": sc.cpu_quantity(cpu_lim), "memory": sc.memory_quantity(mem_lim)},
         },
-        "readinessProbe": probe,
-        "livenessProbe": {**probe, "failureThreshold": probe["failureThreshold"] * 2},
+        "readinessProbe": ready,
+        "livenessProbe": alive,
         "securityContext": _security_context(),
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, *mounts],
     }
@@ -320,35 +356,45 @@ def _hpa(ctx: _Context, c: Any, low: int, high: int) -> dict[str, Any]:
     }
 
 
+def env_name(name: str) -> str:
+    """An environment variable's prefix for a dependency: `ledger` is `LEDGER`, `card-network` `CARD_NETWORK`."""
+    import re
+
+    out = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "DEPENDENCY"
+    return out if not out[0].isdigit() else f"_{out}"
+
+
 def _config_map(ctx: _Context, c: Any) -> dict[str, Any] | None:
+    """Each dependency's address, timeout and retry settings, as environment variables (`envFrom`): `AUTH_ADDRESS`,
+    `AUTH_TIMEOUT`, `AUTH_RETRIES`, ... named after the design's component."""
     data: dict[str, str] = {}
     for e in ctx.out_edges.get(c.name, []):
         target = ctx.comps[e.target]
-        key = sc.dns_name(e.target)
-        if key + ".address" in data:
+        key = env_name(e.target)
+        if key + "_ADDRESS" in data:
             continue
         if e.target in ctx.in_cluster:
-            data[f"{key}.address"] = f"{ctx.address(target)}:{ctx.port_for(e)[1]}"
+            data[f"{key}_ADDRESS"] = f"{ctx.address(target)}:{ctx.port_for(e)[1]}"
         elif target.kind == "external":
-            data[f"{key}.address"] = ""  # the provider's endpoint: filled in by hand (see the README)
+            data[f"{key}_ADDRESS"] = ""  # the provider's endpoint: filled in by hand (see the README)
         else:
-            data[f"{key}.address"] = ""  # a managed component: filled in from `terraform output`
-            data[f"{key}.address-from"] = f"terraform output: {_tf_prefix(e.target)}_* (terraform/outputs.tf)"
+            data[f"{key}_ADDRESS"] = ""  # a managed component: filled in from `terraform output`
+            data[f"{key}_ADDRESS_FROM"] = f"terraform output: {_tf_prefix(e.target)}_* (terraform/outputs.tf)"
         if e.protocol or target.protocol:
-            data[f"{key}.protocol"] = (e.protocol or target.protocol or "").lower()
-        data[f"{key}.mode"] = e.mode
+            data[f"{key}_PROTOCOL"] = (e.protocol or target.protocol or "").lower()
+        data[f"{key}_MODE"] = e.mode
         if e.timeout is not None:
-            data[f"{key}.timeout"] = sc.duration(e.timeout)
+            data[f"{key}_TIMEOUT"] = sc.duration(e.timeout)
         if e.retries is not None:
-            data[f"{key}.retries"] = str(e.retries)
+            data[f"{key}_RETRIES"] = str(e.retries)
         if e.backoff is not None:
-            data[f"{key}.backoff"] = e.backoff
+            data[f"{key}_BACKOFF"] = e.backoff
             if e.backoff_base is not None and e.backoff_max is not None:
-                data[f"{key}.backoff-range"] = f"{sc.duration(e.backoff_base)}..{sc.duration(e.backoff_max)}"
+                data[f"{key}_BACKOFF_RANGE"] = f"{sc.duration(e.backoff_base)}..{sc.duration(e.backoff_max)}"
         if e.jitter is not None:
-            data[f"{key}.jitter"] = "true" if e.jitter else "false"
+            data[f"{key}_JITTER"] = "true" if e.jitter else "false"
         if e.circuit_breaker is not None:
-            data[f"{key}.circuit-breaker"] = "true" if e.circuit_breaker else "false"
+            data[f"{key}_CIRCUIT_BREAKER"] = "true" if e.circuit_breaker else "false"
     if not data:
         return None
     return {
@@ -357,6 +403,26 @@ def _config_map(ctx: _Context, c: Any) -> dict[str, Any] | None:
         "metadata": ctx.meta(f"{sc.dns_name(c.name)}-dependencies", c),
         "data": data,
     }
+
+
+def _engine_pod(ctx: _Context, c: Any, name: str, replicas: int, data_path: str) -> dict[str, Any]:
+    """A self-hosted engine's pod: its data volume, the first replica as the seed the others join (Cassandra),
+    and the administrator password read from a Secret's file where the image needs one."""
+    volumes: list[dict[str, Any]] = []
+    mounts = [{"name": "data", "mountPath": data_path}]
+    env: list[dict[str, str]] = []
+    if c.engine == "cassandra":
+        env.append({"name": "CASSANDRA_SEEDS", "value": f"{name}-0.{ctx.address(c)}"})
+        env.append({"name": "CASSANDRA_CLUSTER_NAME", "value": f"{ctx.ns}-{name}"})
+    password = PASSWORD_FILE_ENV.get(c.engine or "")
+    if password:
+        volumes.append({"name": "credentials", "secret": {"secretName": f"{name}-credentials"}})
+        mounts.append({"name": "credentials", "mountPath": CREDENTIALS_PATH, "readOnly": True})
+        env.append({"name": password, "value": f"{CREDENTIALS_PATH}/password"})
+    spec = _pod_spec(ctx, c, volumes, mounts)
+    if env:
+        spec["containers"][0]["env"] = env
+    return spec
 
 
 def _replicas(c: Any) -> tuple[int, int]:
@@ -433,10 +499,7 @@ def _workload(ctx: _Context, c: Any) -> list[dict[str, Any]]:
                 "podManagementPolicy": "OrderedReady",
                 "selector": {"matchLabels": ctx.selector(c)},
                 "updateStrategy": {"type": "RollingUpdate"},
-                "template": {
-                    "metadata": {"labels": ctx.labels(c)},
-                    "spec": _pod_spec(ctx, c, [], [{"name": "data", "mountPath": data_path}]),
-                },
+                "template": {"metadata": {"labels": ctx.labels(c)}, "spec": _engine_pod(ctx, c, name, low, data_path)},
                 "volumeClaimTemplates": [
                     {
                         "metadata": {"name": "data", "labels": ctx.labels(c)},
@@ -556,6 +619,22 @@ def _policy(ctx: _Context, c: Any) -> dict[str, Any]:
                 "ports": [{"protocol": proto.upper(), "port": number}],
             }
         )
+    metrics = [p for p in ctx.ports(c) if p[0] == "metrics"]
+    if metrics:
+        ingress.append(
+            {
+                "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}}],
+                "ports": [{"protocol": p[2].upper(), "port": p[1]} for p in metrics],
+            }
+        )
+    peers = PEER_PORTS.get(c.engine or "", []) if c.kind != "service" and _replicas(c)[0] > 1 else []
+    if peers:
+        ingress.append(
+            {
+                "from": [{"podSelector": {"matchLabels": ctx.selector(c)}}],
+                "ports": [{"protocol": "TCP", "port": n} for n in peers],
+            }
+        )
     if from_ingress_controller:
         port = ctx.ports(c)[0]
         ingress.append(
@@ -565,6 +644,13 @@ def _policy(ctx: _Context, c: Any) -> dict[str, Any]:
             }
         )
     egress: list[dict[str, Any]] = []
+    if peers:
+        egress.append(
+            {
+                "to": [{"podSelector": {"matchLabels": ctx.selector(c)}}],
+                "ports": [{"protocol": "TCP", "port": n} for n in peers],
+            }
+        )
     seen: set[tuple[str, int]] = set()
     outside: dict[int, list[str]] = {}
     for e in ctx.out_edges.get(c.name, []):
@@ -628,11 +714,15 @@ def generate(build: Any) -> dict[str, bytes]:
             }
         ]
     )
-    images: dict[str, str | None] = {}
+    images: dict[str, tuple[str, str | None]] = {}
+    objects: dict[str, list[dict[str, Any]]] = {}
     for c in ctx.workloads:
         what = f"{c.kind} `{c.name}`" + (", self-hosted" if c.kind != "service" else "")
-        files[f"{sc.dns_name(c.name)}.yaml"] = sc.header(build, c, what) + sc.yaml_documents(_workload(ctx, c))
-        images.setdefault(_image(ctx, c), None if c.kind == "service" else _engine_tag(c))
+        docs = _workload(ctx, c)
+        objects[c.name] = docs
+        files[f"{sc.dns_name(c.name)}.yaml"] = sc.header(build, c, what) + sc.yaml_documents(docs)
+        name, tag, digest = _image(ctx, c)
+        images.setdefault(name, (tag, digest))
     files["network-policies.yaml"] = sc.header(
         build, system, "default deny, DNS, and the calls the design declares"
     ) + sc.yaml_documents(_network_policies(ctx))
@@ -642,25 +732,92 @@ def generate(build: Any) -> dict[str, bytes]:
         "namespace": ctx.ns,
         "resources": ["namespace.yaml", *sorted(k for k in files if k != "namespace.yaml")],
         "images": [
-            {"name": f"{image}:{IMAGE_TAG}".rsplit(":", 1)[0], "newTag": tag or IMAGE_TAG}
-            for image, tag in images.items()
+            {"name": name, "digest": digest} if digest else {"name": name, "newTag": tag}
+            for name, (tag, digest) in images.items()
         ],
     }
     files["kustomization.yaml"] = sc.header(build, system, f"the kustomize base of system `{system.name}`") + (
         sc.yaml_documents([kustomization])
     )
     out = {f"kubernetes/base/{k}": v.encode("utf-8") for k, v in sorted(files.items())}
+    if len(ctx.model.regions) > 1:
+        for region in ctx.model.regions:
+            overlay = _overlay(ctx, region, objects)
+            text = sc.header(build, region, f"the overlay of region `{region.name}`") + sc.yaml_documents([overlay])
+            out[f"kubernetes/overlays/{sc.dns_name(region.name)}/kustomization.yaml"] = text.encode("utf-8")
     out["kubernetes/README.md"] = _readme(ctx, images).encode("utf-8")
     return out
 
 
-def _readme(ctx: _Context, images: dict[str, str | None]) -> str:
+def _overlay(ctx: _Context, region: Any, objects: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A region's kustomize overlay: the base without what the design does not place in the region, and each
+    workload's pods held to the region's own zones."""
+    patches: list[dict[str, Any]] = []
+    for c in ctx.workloads:
+        where = ctx.graph.placement.get(c.name, {})
+        docs = objects[c.name]
+        if region.name not in where:
+            for d in [
+                *docs,
+                {
+                    "apiVersion": "networking.k8s.io/v1",
+                    "kind": "NetworkPolicy",
+                    "metadata": {"name": sc.dns_name(c.name)},
+                },
+            ]:
+                body = {
+                    "$patch": "delete",
+                    "apiVersion": d["apiVersion"],
+                    "kind": d["kind"],
+                    "metadata": {"name": d["metadata"]["name"], "namespace": ctx.ns},
+                }
+                patches.append({"patch": sc.yaml_text(body)})
+            continue
+        pods = next(d for d in docs if d["kind"] in ("Deployment", "StatefulSet"))
+        zones = [sc.zone_name(region.name, z) for z in where[region.name]]
+        affinity = {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": zones}
+                            ]
+                        }
+                    ]
+                }
+            }
+        }
+        body = {
+            "apiVersion": pods["apiVersion"],
+            "kind": pods["kind"],
+            "metadata": {"name": pods["metadata"]["name"], "namespace": ctx.ns},
+            "spec": {"template": {"spec": {"affinity": affinity}}},
+        }
+        patches.append({"patch": sc.yaml_text(body)})
+    out: dict[str, Any] = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": ["../../base"],
+    }
+    if patches:
+        out["patches"] = patches
+    return out
+
+
+def _readme(ctx: _Context, images: dict[str, tuple[str, str | None]]) -> str:
     lines = [
         sc.header(ctx.build, ctx.system, "the Kubernetes scaffold's notes", comment="<!--").rstrip(),
         "",
         f"# Kubernetes scaffold for `{ctx.system.name}`",
         "",
-        "A kustomize base: `kubectl apply -k kubernetes/base` (or use it as the base of per-cluster overlays).",
+        "A kustomize base, `kubectl apply -k kubernetes/base`"
+        + (
+            ", and an overlay per region (`kubectl apply -k kubernetes/overlays/REGION` in each region's cluster):"
+            " it leaves out what the design does not place there and holds pods to the region's zones."
+            if len(ctx.model.regions) > 1
+            else "."
+        ),
         "",
         "## Fill in by hand",
         "",
@@ -685,26 +842,45 @@ def _readme(ctx: _Context, images: dict[str, str | None]) -> str:
         lines += [
             "- **Dependencies outside the cluster** ("
             + ", ".join(f"`{n}`" for n in outside)
-            + "): their `NAME.address` in each",
-            "  `*-dependencies` ConfigMap is empty (a managed one's comes from `terraform output`), and the egress",
-            "  NetworkPolicy rules to them allow any address on their port: narrow the CIDR to their subnets.",
+            + "): their `NAME_ADDRESS` in each",
+            "  `*-dependencies` ConfigMap is empty (a managed one's `NAME_ADDRESS_FROM` names the `terraform output`),",
+            "  and the egress NetworkPolicy rules to them allow any address on their port: narrow the CIDR to their",
+            "  subnets.",
         ]
-    stateful = [c.name for c in ctx.workloads if c.kind != "service"]
+    stateful = [c for c in ctx.workloads if c.kind != "service"]
     if stateful:
         lines += [
             "- **Self-hosted data** ("
-            + ", ".join(f"`{n}`" for n in stateful)
-            + ") runs as StatefulSets from the engines' public images",
-            "  under the same restricted security context; set a storage class, and check that the image runs as",
-            f"  user {RUN_AS} with a read-only root filesystem (or use an operator instead).",
+            + ", ".join(f"`{c.name}`" for c in stateful)
+            + ") runs as StatefulSets from the engines' public",
+            "  images, sized by `size_class` (and a cache's `max_memory`), under the same restricted security context.",
+            "  The scaffold does not configure the engines' own clustering: the replicas may reach each other on the",
+            "  engine's peer ports and a Cassandra ring seeds from its first replica, but Redis or Kafka replication,",
+            "  TLS between replicas and the engine's configuration files are yours to add (most teams use the",
+            f"  engine's operator). Check that each image runs as user {RUN_AS} with a read-only root filesystem.",
         ]
+        secrets = [c.name for c in stateful if c.engine in PASSWORD_FILE_ENV]
+        if secrets:
+            lines.append(
+                "- **Credentials**: create a Secret `NAME-credentials` with a key `password` for "
+                + ", ".join(f"`{n}`" for n in secrets)
+                + f"; the pod reads it as a file under `{CREDENTIALS_PATH}`."
+            )
+    if any(p[0] == "metrics" for c in ctx.workloads for p in ctx.ports(c)):
+        lines.append(
+            f"- **Metrics**: ports named `metrics` admit Prometheus from namespace `{MONITORING_NAMESPACE}`; change"
+            " it if yours runs elsewhere."
+        )
     lines += [
         "",
         "## Read from the design",
         "",
         "- Replicas, autoscaling (`autoscale`; a replica range without it scales on CPU at 70%), the disruption",
-        "  budget, the zones (node affinity and topology spread), probes (`health_check`; without it, a TCP probe",
-        "  on the first port), resources (default cpu 0.25..1, memory 256MiB..512MiB), ports (default `http 8080`).",
+        "  budget, the zones (node affinity and topology spread), resources (default cpu 0.25..1, memory",
+        "  256MiB..512MiB), ports (default `http 8080`, or `grpc 9090` for a gRPC service).",
+        "- Readiness from `health_check` (a gRPC health probe when the service only speaks gRPC; without a check, a",
+        "  TCP probe); liveness only asks whether the process answers (TCP, or gRPC), never the readiness endpoint,",
+        "  so that a dependency's outage takes pods out of traffic without restarting them.",
         "- Canary and blue-green releases are written as annotations for your rollout controller:",
         f"  `{ANNOTATION}/rollout-strategy`, `{ANNOTATION}/canary-steps`, `{ANNOTATION}/bake-time`,"
         f" `{ANNOTATION}/rollback`.",

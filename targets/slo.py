@@ -26,7 +26,8 @@ the defaults below, with the `service` label holding the component's Kubernetes 
 
 * availability, HTTP: errors `sum(rate(http_requests_total{service="NAME",code=~"5.."}[$window]))`, total
   `sum(rate(http_requests_total{service="NAME"}[$window]))`;
-* availability, gRPC (a component whose `protocol` is `grpc`): `grpc_server_handled_total` with
+* availability, gRPC (a service whose `protocol` is `grpc`, else whose ports are all `grpc`, else that every
+  caller calls over gRPC): `grpc_server_handled_total` with
   `grpc_code=~"Unknown|DeadlineExceeded|Internal|Unavailable|DataLoss|ResourceExhausted"`: the codes by which
   the server, not the caller, failed (ResourceExhausted is how servers shed load);
 * latency under a threshold T: good `sum(rate(http_request_duration_seconds_bucket{service="NAME",le="T"}[...]))`
@@ -255,8 +256,19 @@ def service_matcher(names: list[str]) -> str:
     return 'service=~"{}"'.format("|".join(v.replace(".", "\\\\.") for v in values))
 
 
-def is_grpc(component: Any) -> bool:
-    return (getattr(component, "protocol", None) or "").lower() == "grpc"
+def is_grpc(component: Any, build: Any = None) -> bool:
+    """A component callers reach over gRPC: its `protocol`, else its stated ports, else the calls to it (the same
+    test the `kubernetes` target uses for its ports and probes)."""
+    from ._scaffold import speaks_grpc
+
+    if component.kind != "service":
+        return (getattr(component, "protocol", None) or "").lower() == "grpc"
+    inbound = (
+        [e.protocol for e in build.graph.inc.get(component.name, []) if e.mode == "sync"]
+        if build is not None
+        else None
+    )
+    return speaks_grpc(component, inbound)
 
 
 # --- the SLIs ---------------------------------------------------------------------------------------------------
@@ -362,7 +374,7 @@ def plan(build: Any) -> Plan:
             continue
         stated = stated_alerts(slo)
         alerts = stated or list(DEFAULT_ALERTS)
-        grpc = is_grpc(c)
+        grpc = is_grpc(c, build)
         latencies = [lat for lat in slo.latency if lat.percentile != "max"]
         for lat in slo.latency:
             if lat.percentile == "max":
@@ -465,7 +477,7 @@ def system_objectives(
         )
         return []
     covered: list[str] = []
-    grpc = all(is_grpc(comps[n]) for n in entry)
+    grpc = all(is_grpc(comps[n], build) for n in entry)
     where = ", ".join(f"`{n}`" for n in entry)
     base = dns_name(system.name)
     for kind, percentile, target, threshold in wanted:
@@ -784,7 +796,8 @@ def readme(build: Any, p: Plan, files: list[str]) -> str:
             " target names it and a ServiceMonitor labels it):",
             "",
             f'- availability: `{HTTP_REQUESTS}` by `code`, failed when `code=~"5.."`; for a component with '
-            f'`protocol grpc`, `{GRPC_HANDLED}` by `grpc_code`, failed when `grpc_code=~"{GRPC_ERROR_CODES}"`',
+            f"`protocol grpc` (or only `grpc` ports), `{GRPC_HANDLED}` by `grpc_code`, failed when "
+            f'`grpc_code=~"{GRPC_ERROR_CODES}"`',
             f"- latency: the histogram `{HTTP_DURATION}` (gRPC: `{GRPC_DURATION}`), good when under the bucket `le` "
             "equal to the objective's threshold",
             "",

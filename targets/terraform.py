@@ -294,9 +294,10 @@ def cloud_module(model: Any) -> Any:
     try:
         return importlib.import_module(f"designc.targets._cloud_{provider}")
     except ModuleNotFoundError:
-        regions = ", ".join(f"`{r.name}`" for r in model.regions if (r.provider or DEFAULT_PROVIDER) == providers[0])
+        named = [f"`{r.name}`" for r in model.regions if (r.provider or DEFAULT_PROVIDER) == providers[0]]
+        regions = f"region {named[0]} names" if len(named) == 1 else f"regions {', '.join(named)} name"
         raise TargetError(
-            f"region {regions} names provider `{providers[0]}`, but the terraform target supports only "
+            f"{regions} provider `{providers[0]}`, but the terraform target supports only "
             "aws yet; set `provider aws` on the regions, or build the other targets without `-t terraform`"
         ) from None
 
@@ -342,7 +343,7 @@ def readme(build: Any, plan: Plan) -> str:
         "",
         "```sh",
         "terraform init",
-        "terraform plan -var-file=prod.tfvars",
+        "terraform plan   # variables without a default are asked for; or write them in a terraform.tfvars",
         "```",
         "",
         "## Files",

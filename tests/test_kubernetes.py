@@ -146,7 +146,7 @@ def test_network_policies_allow_exactly_the_declared_calls(built: Path):
             for rule in policy["ingress"]
             for peer in rule["from"]
             if "podSelector" in peer
-        }
+        } - {dns(name)}  # a self-hosted engine's replicas talk among themselves (tested below)
         callers = {dns(e.source) for e in model.edges if e.target == name and e.source in in_cluster}
         assert allowed_from == callers, name
         allowed_to = {
@@ -154,7 +154,7 @@ def test_network_policies_allow_exactly_the_declared_calls(built: Path):
             for rule in policy["egress"]
             for peer in rule["to"]
             if "podSelector" in peer
-        }
+        } - {dns(name)}
         callees = {dns(e.target) for e in model.edges if e.source == name and e.target in in_cluster}
         assert allowed_to == callees, name
 
@@ -177,11 +177,57 @@ def test_dependencies_config_carries_timeouts_and_retries(built: Path):
     base = built / "payments" / "kubernetes" / "base"
     data = by_kind(base, "ConfigMap")["api-gateway-dependencies"]["data"]
     for e in (e for e in model.edges if e.source == "api_gateway"):
+        key = e.target.upper()
         if e.timeout is not None:
-            assert data[f"{dns(e.target)}.timeout"].endswith(("ms", "s"))
+            assert data[f"{key}_TIMEOUT"].endswith(("ms", "s"))
         if e.retries is not None:
-            assert data[f"{dns(e.target)}.retries"] == str(e.retries)
-    assert data["auth.address"].startswith("auth.payments.svc.cluster.local:")
+            assert data[f"{key}_RETRIES"] == str(e.retries)
+    assert data["AUTH_ADDRESS"].startswith("auth.payments.svc.cluster.local:")
+    assert all(k.replace("_", "").isalnum() and k.isupper() for k in data)  # valid environment variable names
+
+
+def test_self_hosted_replicas_reach_each_other_and_seed_from_the_first(built: Path):
+    base = built / "payments" / "kubernetes" / "base"
+    policy = by_kind(base, "NetworkPolicy")["history"]["spec"]
+    peers = [
+        r
+        for r in policy["ingress"]
+        if r["from"]
+        == [
+            {
+                "podSelector": {
+                    "matchLabels": {"app.kubernetes.io/name": "history", "app.kubernetes.io/part-of": "payments"}
+                }
+            }
+        ]
+    ]
+    assert peers and {p["port"] for p in peers[0]["ports"]} >= {7000}
+    env = by_kind(base, "StatefulSet")["history"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert {"name": "CASSANDRA_SEEDS", "value": "history-0.history.payments.svc.cluster.local"} in env
+
+
+def test_grpc_services_get_grpc_probes_and_liveness_never_uses_the_readiness_endpoint(built: Path):
+    base = built / "payments" / "kubernetes" / "base"
+    deployments = by_kind(base, "Deployment")
+    auth = deployments["auth"]["spec"]["template"]["spec"]["containers"][0]  # port grpc 9090, health_check http
+    assert auth["readinessProbe"]["grpc"] == {"port": 9090}
+    gateway = deployments["api-gateway"]["spec"]["template"]["spec"]["containers"][0]
+    assert "httpGet" in gateway["readinessProbe"]
+    assert "httpGet" not in gateway["livenessProbe"]
+
+
+def test_an_image_with_a_tag_or_digest_keeps_it(tmp_path: Path):
+    text = (EXAMPLES / "payments.design").read_text(encoding="utf-8")
+    text = text.replace('image "ghcr.io/acme/edge-gateway"', 'image "ghcr.io/acme/edge-gateway:1.4.2"')
+    design = tmp_path / "payments.design"
+    design.write_text(text, encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "kubernetes", "-o", str(tmp_path / "out"), "-q")
+    assert r.returncode == 0, r.stderr
+    base = tmp_path / "out" / "payments" / "kubernetes" / "base"
+    container = by_kind(base, "Deployment")["api-gateway"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == "ghcr.io/acme/edge-gateway:1.4.2"
+    images = yaml.safe_load((base / "kustomization.yaml").read_text(encoding="utf-8"))["images"]
+    assert {"name": "ghcr.io/acme/edge-gateway", "newTag": "1.4.2"} in images
 
 
 def test_every_object_has_the_recommended_labels_and_every_file_its_header(built: Path):
@@ -277,3 +323,46 @@ def test_a_design_with_language_errors_builds_no_scaffold(tmp_path: Path):
     assert "broken.design:2:" in r.stderr and "65535" in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.yaml"))
+
+
+def test_each_region_has_an_overlay_without_what_the_design_does_not_place_there(built: Path, tmp_path: Path):
+    import shutil
+    import subprocess
+
+    model = _model(EXAMPLES / "payments.design")
+    from designc.analysis.graph import Graph
+
+    placement = Graph(model).placement
+    overlays = built / "payments" / "kubernetes" / "overlays"
+    assert sorted(p.name for p in overlays.iterdir()) == sorted(dns(r.name) for r in model.regions)
+    workloads = [
+        c.name
+        for c in model.components
+        if c.kind == "service" or (c.kind != "external" and c.kind != "client" and not c.managed)
+    ]
+    for region in model.regions:
+        kustomization = yaml.safe_load((overlays / dns(region.name) / "kustomization.yaml").read_text(encoding="utf-8"))
+        patches = [yaml.safe_load(p["patch"]) for p in kustomization.get("patches", [])]
+        deleted = {p["metadata"]["name"].removesuffix("-dependencies") for p in patches if p.get("$patch") == "delete"}
+        absent = {dns(n) for n in workloads if region.name not in placement[n]}
+        assert deleted == absent, region.name
+        for p in patches:
+            if p.get("$patch") != "delete":
+                terms = p["spec"]["template"]["spec"]["affinity"]["nodeAffinity"][
+                    "requiredDuringSchedulingIgnoredDuringExecution"
+                ]["nodeSelectorTerms"]
+                zones = terms[0]["matchExpressions"][0]["values"]
+                assert all(z.startswith(region.name.replace("_", "-")) for z in zones)
+    # where kubectl (with its kustomize) is installed, the overlays must build into valid objects
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return
+    for region in model.regions:
+        r = subprocess.run([kubectl, "kustomize", str(overlays / dns(region.name))], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        out = tmp_path / f"{dns(region.name)}.yaml"
+        out.write_text(r.stdout, encoding="utf-8")
+        assert kubernetes_problems([out]) == []
+        kinds = {(d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(r.stdout) if d}
+        for n in workloads:
+            assert (("Service", dns(n)) in kinds) == (region.name in placement[n]), (region.name, n)

@@ -193,3 +193,30 @@ def test_model_spans_are_relative_to_the_design_root(check_language):
     api = comp(r.model, "api")
     assert api.span.file == "main.design" and api.span.line == 3
     assert edge(r.model, "api", "db").span.line == 5
+
+
+def test_two_ports_on_one_number_are_refused(check_language):
+    r = check_language("system s {\n  region r { zones [a] }\n  service api { port http 8080; port metrics 8080 }\n}\n")
+    d = r.only("VAL004")
+    assert d.message == "ports `metrics` and `http` both listen on 8080"
+    assert (d.span.line, d.span.column) == (3, 46)
+
+
+@pytest.mark.parametrize(
+    ("slo", "code", "message"),
+    [
+        ('errors "sum(rate(e[$window]))"', "DEF003", "states `errors` but not `total`"),
+        ('total "sum(rate(t[$window]))"', "DEF003", "states `total` but not `errors`"),
+        ('errors "sum(rate(e[5m]))"; total "sum(rate(t[$window]))"', "VAL001", "`errors` query has no `$window`"),
+    ],
+)
+def test_slo_queries_come_in_pairs_and_name_the_window(check_language, slo: str, code: str, message: str):
+    r = check_language(
+        f"system s {{\n  region r {{ zones [a] }}\n  service api {{ slo {{ availability 99%; {slo} }} }}\n}}\n"
+    )
+    assert message in r.only(code).message
+
+
+def test_size_classes_are_words_the_lexer_reads(check_language):
+    r = check_language("system s {\n  region r { zones [a] }\n  store db { engine postgres; size_class xxlarge }\n}\n")
+    assert r.codes == [] and next(c for c in r.model.components if c.name == "db").size_class == "xxlarge"
