@@ -264,9 +264,7 @@ def is_grpc(component: Any, build: Any = None) -> bool:
     if component.kind != "service":
         return (getattr(component, "protocol", None) or "").lower() == "grpc"
     inbound = (
-        [e.protocol for e in build.graph.inc.get(component.name, []) if e.mode == "sync"]
-        if build is not None
-        else None
+        [e.protocol for e in build.graph.inc.get(component.name, []) if e.mode == "sync"] if build is not None else None
     )
     return speaks_grpc(component, inbound)
 
