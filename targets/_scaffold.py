@@ -325,10 +325,12 @@ def duration(seconds: float) -> str:
     return f"{s}s"
 
 
-def zone_name(region: str, zone: str) -> str:
-    """A design's zone as the cloud names it: `us_east_1` and `a` give `us-east-1a`; a zone that is already a full
-    name (`europe-west1-b`) is kept."""
+def zone_name(region: str, zone: str, provider: str | None = None) -> str:
+    """A design's zone as the cloud names it: on AWS (the default) `us_east_1` and `a` give `us-east-1a`; on GCP
+    and Azure `europe_west1` and `b` give `europe-west1-b`; a zone that is already a full name is kept."""
     r = region.replace("_", "-")
-    if len(zone) == 1:
+    if zone.startswith(r):
+        return zone
+    if len(zone) == 1 and (provider or "aws") == "aws":
         return f"{r}{zone}"
-    return zone if zone.startswith(r) else f"{r}-{zone}"
+    return f"{r}-{zone}"

@@ -70,6 +70,7 @@ class _Context:
         self.graph = build.graph
         self.workloads = [c for c in self.model.components if c.kind == "service" or sc.self_hosted(c)]
         self.in_cluster = {c.name for c in self.workloads}
+        self.regions = {r.name: r for r in self.model.regions}
         self.out_edges: dict[str, list[Any]] = {}
         self.in_edges: dict[str, list[Any]] = {}
         for e in self.model.edges:
@@ -141,7 +142,8 @@ class _Context:
     def zones(self, c: Any) -> list[str]:
         out: list[str] = []
         for region, zones in self.graph.placement.get(c.name, {}).items():
-            out.extend(sc.zone_name(region, z) for z in zones)
+            provider = self.regions[region].provider if region in self.regions else None
+            out.extend(sc.zone_name(region, z, provider) for z in zones)
         return out
 
     def address(self, c: Any) -> str:
@@ -774,7 +776,7 @@ def _overlay(ctx: _Context, region: Any, objects: dict[str, list[dict[str, Any]]
                 patches.append({"patch": sc.yaml_text(body)})
             continue
         pods = next(d for d in docs if d["kind"] in ("Deployment", "StatefulSet"))
-        zones = [sc.zone_name(region.name, z) for z in where[region.name]]
+        zones = [sc.zone_name(region.name, z, region.provider) for z in where[region.name]]
         affinity = {
             "nodeAffinity": {
                 "requiredDuringSchedulingIgnoredDuringExecution": {

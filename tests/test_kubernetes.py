@@ -366,3 +366,19 @@ def test_each_region_has_an_overlay_without_what_the_design_does_not_place_there
         kinds = {(d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(r.stdout) if d}
         for n in workloads:
             assert (("Service", dns(n)) in kinds) == (region.name in placement[n]), (region.name, n)
+
+
+@pytest.mark.parametrize(
+    ("region", "zone", "provider", "name"),
+    [
+        ("us_east_1", "a", "aws", "us-east-1a"),
+        ("us_east_1", "a", None, "us-east-1a"),
+        ("europe_west1", "b", "gcp", "europe-west1-b"),
+        ("westeurope", "1", "azure", "westeurope-1"),
+        ("eu_west_1", "eu-west-1c", "aws", "eu-west-1c"),
+    ],
+)
+def test_zones_are_named_as_each_cloud_names_them(region: str, zone: str, provider: str | None, name: str):
+    from designc.targets._scaffold import zone_name
+
+    assert zone_name(region, zone, provider) == name
