@@ -44,6 +44,7 @@ def _run_check(
     config: str | None = None,
     baseline: str | None = None,
     analysis: bool = True,
+    profile: str | None = None,
 ) -> Any:
     from .driver import check
     from .loader import UsageError
@@ -63,6 +64,7 @@ def _run_check(
             analysis=analysis,
             config_path=Path(config) if config else None,
             baseline=fingerprints,
+            profile=profile,
         )
     except UsageError as e:
         _fail(str(e))
@@ -137,6 +139,13 @@ _fail_on_opt = click.option(
     default=None,
     help="Exit 1 when a finding is at least this severe (default: the configuration's, else error).",
 )
+_profile_opt = click.option(
+    "--profile",
+    type=click.Choice(["sketch", "review", "production"]),
+    default=None,
+    help="How unstated facts are reported: sketch leaves them out, review (default) one note per component,"
+    " production a warning each (default: the design's `profile`, else the configuration's, else review).",
+)
 _root_opt = click.option(
     "--root",
     type=click.Path(file_okay=False),
@@ -152,6 +161,7 @@ _color_opt = click.option(
 @click.argument("paths", nargs=-1, type=click.Path())
 @_format_opt
 @_fail_on_opt
+@_profile_opt
 @_root_opt
 @_color_opt
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to a file.")
@@ -164,6 +174,7 @@ def check_cmd(
     paths: tuple[str, ...],
     fmt: str,
     fail_on: str | None,
+    profile: str | None,
     root: str | None,
     color: bool | None,
     output: str | None,
@@ -177,7 +188,7 @@ def check_cmd(
 
     PATHS are *.design files or folders (searched recursively); the default is the current folder.
     """
-    result = _run_check(paths, root, config, baseline, analysis=not no_analysis)
+    result = _run_check(paths, root, config, baseline, analysis=not no_analysis, profile=profile)
     if write_baseline is not None:
         from .analysis import baseline as baseline_module
         from .output import write_file

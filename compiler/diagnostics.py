@@ -40,6 +40,19 @@ class Note:
 
 
 @dataclass(slots=True)
+class Gap:
+    """What a gap finding needs to be gathered with its component's others: the component (its name, kind and
+    where it is declared), the item within it ("`db`", or "-" for the component itself), and the rule's phrase
+    ("no timeout on calls to {items}")."""
+
+    owner: str
+    kind: str
+    item: str
+    phrase: str
+    at: Span
+
+
+@dataclass(slots=True)
 class Diagnostic:
     code: str
     severity: Severity
@@ -49,6 +62,7 @@ class Diagnostic:
     hints: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     fingerprint: str | None = None  # analysis findings: the rule code and the element's path, not its line
+    gap: Gap | None = None  # a finding about something the design does not state (see the profiles)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         s = self.span
@@ -245,6 +259,15 @@ INCONSISTENT = register(
     E,
     "values contradict each other",
     "Two values of the same element cannot both hold, like a range whose low end is above its high end.",
+)
+GAPS = register(
+    "GAP001",
+    Severity.INFO,
+    "facts a component does not state",
+    "Under the `review` profile (the default), what a component leaves unstated (a call's timeout, a deployment"
+    " strategy, autoscaling, encryption, ...) is gathered into one note per component instead of a warning each."
+    " `--profile production` (or `profile production` in the design or the configuration) reports each as its"
+    " rule's warning at its own line; `sketch` leaves them out.",
 )
 INTERNAL = register(
     "INT001",

@@ -43,6 +43,7 @@ def check(
     analysis: bool = True,
     config_path: Path | None = None,
     baseline: set[str] | None = None,
+    profile: str | None = None,
 ) -> Result:
     """Load, parse, resolve and analyse every design under ``paths``. Raises loader.UsageError for a missing
     path. ``baseline`` is a set of finding fingerprints not to report."""
@@ -88,7 +89,7 @@ def check(
         t2 = time.perf_counter()
         suppressed: list[tuple[Diagnostic, str]] = []
         if model is not None and cfg is not None:
-            diags = diags + _analyse(loaded, model, cfg, suppressed)
+            diags = diags + _analyse(loaded, model, cfg, suppressed, profile)
         if timing:
             t3 = time.perf_counter()
             print(
@@ -114,10 +115,12 @@ def check(
     return result
 
 
-def _analyse(loaded: LoadedDesign, model: Any, cfg: Any, suppressed: list[tuple[Diagnostic, str]]) -> list[Diagnostic]:
+def _analyse(
+    loaded: LoadedDesign, model: Any, cfg: Any, suppressed: list[tuple[Diagnostic, str]], profile: str | None = None
+) -> list[Diagnostic]:
     """Run the rules over one design, then honour its inline suppressions (collecting what they silenced, with
     their reasons, into ``suppressed``)."""
-    from .analysis import analyze
+    from .analysis import analyze, apply_profile, profile_of
     from .analysis.rule import all_rules
     from .analysis.suppress import collect, unused
     from .ast import Span
@@ -154,4 +157,5 @@ def _analyse(loaded: LoadedDesign, model: Any, cfg: Any, suppressed: list[tuple[
             suppressed.append((f, hit.reason))
     for s in sups:
         s.codes = [c for c in s.codes if cfg.enabled(c)]
+    kept = apply_profile(kept, profile_of(model, cfg, profile), model.system.name if model.system else "")
     return kept + problems + unused(sups)

@@ -508,6 +508,9 @@ class System(_Model):
     observability: Observability | None = None
     views: list[View] = Field(default_factory=list, description="hand-made architecture diagrams, in order")
     flows: list[Flow] = Field(default_factory=list, description="kinds of request and their routes, in order")
+    profile: Literal["sketch", "review", "production"] | None = Field(
+        None, description="how strictly unstated facts are reported; unset: the configuration's, else review"
+    )
     span: Location
 
 

@@ -1157,6 +1157,13 @@ SYSTEM_PROPS = BlockSpec(
         ),
         P("discovery", Text(names=True), doc="how services find each other", ex="discovery kubernetes"),
         P(
+            "profile",
+            Enum("sketch", "review", "production"),
+            doc="how strictly facts the design leaves out are reported: `sketch` leaves them out, `review` (the"
+            " default) gives one note per component, `production` a warning each; wins over the configuration's",
+            ex="profile production",
+        ),
+        P(
             "observability",
             doc="monitoring and debugging tools",
             ex='observability { metrics "Prometheus" }',

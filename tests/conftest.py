@@ -40,11 +40,16 @@ def check_language(check_design: Callable[..., Checked]) -> Callable[..., Checke
 
 @pytest.fixture
 def check_design(tmp_path: Path) -> Callable[..., Checked]:
-    """Write files (name -> text) into a fresh folder and check the first one, or the folder if asked."""
+    """Write files (name -> text) into a fresh folder and check the first one, or the folder if asked, under the
+    `production` profile unless told otherwise."""
     from designc.driver import check
 
     def run(
-        text: str | None = None, files: dict[str, str] | None = None, folder: bool = False, analysis: bool = True
+        text: str | None = None,
+        files: dict[str, str] | None = None,
+        folder: bool = False,
+        analysis: bool = True,
+        profile: str | None = "production",
     ) -> Checked:
         all_files = dict(files or {})
         if text is not None:
@@ -54,7 +59,8 @@ def check_design(tmp_path: Path) -> Callable[..., Checked]:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(body, encoding="utf-8")
         target = tmp_path if folder else tmp_path / next(iter(all_files))
-        return Checked(check([target], analysis=analysis))
+        # rule tests see every finding at its own line (`production`); the profiles have tests of their own
+        return Checked(check([target], analysis=analysis, profile=profile))
 
     return run
 

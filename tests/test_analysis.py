@@ -59,20 +59,20 @@ def test_config_select_ignore_and_severity(tmp_path: Path):
     d = tmp_path / "d"
     d.mkdir()
     (d / "a.design").write_text(FLAWED)
-    r = run_designc("check", "-f", "json", str(d))
+    r = run_designc("check", "-f", "json", "--profile", "production", str(d))
     codes = {x["code"] for x in json.loads(r.stdout)["diagnostics"]}
     assert "TMO001" in codes
     (tmp_path / "pyproject.toml").write_text('[tool.designc]\nignore = ["TMO"]\n')
-    r = run_designc("check", "-f", "json", str(d))
+    r = run_designc("check", "-f", "json", "--profile", "production", str(d))
     assert "TMO001" not in {x["code"] for x in json.loads(r.stdout)["diagnostics"]}
     (tmp_path / "pyproject.toml").write_text('[tool.designc]\nselect = ["TMO001"]\nfail-on = "warning"\n')
-    r = run_designc("check", "-f", "json", str(d))
+    r = run_designc("check", "-f", "json", "--profile", "production", str(d))
     assert {x["code"] for x in json.loads(r.stdout)["diagnostics"]} == {"TMO001"}
     assert r.returncode == 1  # a warning fails with fail-on = "warning"
     (tmp_path / "pyproject.toml").write_text(
         '[tool.designc]\nselect = ["TMO001"]\n[tool.designc.severity]\nTMO001 = "info"\n'
     )
-    r = run_designc("check", "-f", "json", str(d))
+    r = run_designc("check", "-f", "json", "--profile", "production", str(d))
     (only,) = json.loads(r.stdout)["diagnostics"]
     assert only["severity"] == "info" and r.returncode == 0
 
@@ -90,18 +90,18 @@ def test_baseline_reports_only_new_findings(tmp_path: Path):
     design = tmp_path / "a.design"
     design.write_text(FLAWED)
     base = tmp_path / "baseline.json"
-    r = run_designc("check", "--write-baseline", str(base), str(design))
+    r = run_designc("check", "--profile", "production", "--write-baseline", str(base), str(design))
     recorded = json.loads(base.read_text())["findings"]
     assert any(f["fingerprint"] == "TMO001:s/service:api/calls:db" for f in recorded)
     # lines move: the fingerprint does not
     design.write_text("# a new comment\n\n" + FLAWED)
-    r = run_designc("check", "--baseline", str(base), "-f", "json", str(design))
+    r = run_designc("check", "--profile", "production", "--baseline", str(base), "-f", "json", str(design))
     assert json.loads(r.stdout)["diagnostics"] == [] and r.returncode == 0
     # a new problem shows
     design.write_text(
         FLAWED.replace("store db", "store db2 { engine postgres }\n  service w { calls db2 }\n  store db")
     )
-    r = run_designc("check", "--baseline", str(base), "-f", "json", str(design))
+    r = run_designc("check", "--profile", "production", "--baseline", str(base), "-f", "json", str(design))
     new = json.loads(r.stdout)["diagnostics"]
     assert [x["code"] for x in new if x["code"] == "TMO001"] == ["TMO001"]
 
@@ -109,7 +109,7 @@ def test_baseline_reports_only_new_findings(tmp_path: Path):
 def test_sarif_carries_partial_fingerprints(tmp_path: Path):
     design = tmp_path / "a.design"
     design.write_text(FLAWED)
-    r = run_designc("check", "-f", "sarif", str(design))
+    r = run_designc("check", "--profile", "production", "-f", "sarif", str(design))
     results = json.loads(r.stdout)["runs"][0]["results"]
     tmo = next(x for x in results if x["ruleId"] == "TMO001")
     assert tmo["partialFingerprints"] == {"designcFingerprint/v1": "TMO001:s/service:api/calls:db"}

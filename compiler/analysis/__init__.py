@@ -6,14 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 from ..ast import Span
-from ..diagnostics import INTERNAL, Diagnostic, Note, diag
+from ..diagnostics import GAPS, INTERNAL, Diagnostic, Gap, Note, Severity, diag
 from .config import Config
 from .graph import Graph
 from .rule import BROKEN, all_rules
 
 
+def profile_of(model: Any, config: Config, override: str | None = None) -> str:
+    """The profile a design is checked under: the command line's, else the design's own, else the
+    configuration's, else `review`."""
+    return override or getattr(model.system, "profile", None) or config.profile or "review"
+
+
 def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
-    """Run every enabled rule over one design. ``to_span`` turns a model location into a diagnostic span."""
+    """Run every enabled rule over one design. ``to_span`` turns a model location into a diagnostic span.
+    Findings a rule marks as gaps carry a `Gap`; `apply_profile` decides how they are reported."""
     if model.system is None:
         return []
     g = Graph(model, config.options)
@@ -44,6 +51,17 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
             )
             continue
         for f in findings:
+            gap = None
+            if f.gap:
+                owner = f.path.split("/", 1)[0].split(":", 1)[-1]
+                c = g.comps.get(owner)
+                gap = Gap(
+                    owner=owner,
+                    kind=c.kind if c is not None else "component",
+                    item=f.gap,
+                    phrase=cls.gap_phrase or cls.summary,
+                    at=to_span(c.span if c is not None else f.at),
+                )
             out.append(
                 Diagnostic(
                     code=code,
@@ -54,6 +72,51 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
                     hints=list(f.hints),
                     notes=[Note(to_span(loc), msg) for loc, msg in f.notes],
                     fingerprint=f"{code}:{model.system.name}/{f.path}",
+                    gap=gap,
                 )
             )
     return out
+
+
+def apply_profile(diags: list[Diagnostic], profile: str, system: str) -> list[Diagnostic]:
+    """Report gap findings by the profile: each as it is under `production`; gathered into one `GAP001` note per
+    component under `review`; left out under `sketch`. Other findings pass through."""
+    if profile == "production":
+        return diags
+    out: list[Diagnostic] = []
+    gaps: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        if d.gap is None:
+            out.append(d)
+        elif profile == "review":
+            gaps.setdefault(d.gap.owner, []).append(d)
+    for owner, items in gaps.items():
+        out.append(_gap_note(owner, items, system))
+    return out
+
+
+def _gap_note(owner: str, items: list[Diagnostic], system: str) -> Diagnostic:
+    """One note for what a component leaves unstated, rule by rule: "no timeout on calls to `a`, `b` (TMO001);
+    no deployment strategy (OPS005)"."""
+    by_code: dict[str, list[Diagnostic]] = {}
+    for d in items:
+        by_code.setdefault(d.code, []).append(d)
+    parts = []
+    for code, ds in by_code.items():
+        gap = ds[0].gap
+        assert gap is not None
+        listed = ", ".join(dict.fromkeys(d.gap.item for d in ds if d.gap is not None and d.gap.item != "-"))
+        phrase = gap.phrase.format(items=listed) if "{items}" in gap.phrase else gap.phrase
+        parts.append(f"{phrase} ({code})")
+    first = items[0].gap
+    assert first is not None
+    count = len(items)
+    return Diagnostic(
+        code=GAPS.code,
+        severity=Severity.INFO,
+        message=f"{first.kind} `{owner}` leaves {count} thing{'s' if count != 1 else ''} unstated: " + "; ".join(parts),
+        span=first.at,
+        label="unstated",
+        hints=["`--profile production` reports each as a warning at its own line, with how to state it"],
+        fingerprint=f"{GAPS.code}:{system}/{owner}",
+    )

@@ -4,6 +4,7 @@
     select = ["CAP", "SPOF", "AVL001"]      # codes or prefixes; default: every rule
     ignore = ["SEC008"]
     fail-on = "warning"                     # error (default), warning, info, never
+    profile = "production"                  # sketch, review (default), production: how gaps are reported
     [tool.designc.severity]
     SPOF003 = "warning"
     [tool.designc.options]
@@ -30,7 +31,8 @@ CONFIG_ERROR = register(
     "rule codes (`designc rules`) or their prefixes; severities are error, warning or info.",
 )
 
-KEYS = {"select", "ignore", "severity", "fail-on", "options"}
+KEYS = {"select", "ignore", "severity", "fail-on", "options", "profile"}
+PROFILES = ("sketch", "review", "production")
 
 # Rule options: name -> (default, what it is). Rules read them from the graph (`g.options`).
 OPTIONS: dict[str, tuple[float, str]] = {
@@ -45,6 +47,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: str | None = None
+    profile: str | None = None  # sketch, review (the default) or production; a design's own `profile` wins
     options: dict[str, float] = field(default_factory=lambda: {k: v for k, (v, _) in OPTIONS.items()})
     problems: list[Diagnostic] = field(default_factory=list)
 
@@ -157,6 +160,12 @@ def load(path: Path | None, known_codes: list[str]) -> Config:
                 cfg.options[key] = value
     else:
         bad("`options` must be a table", "options")
+    profile = table.get("profile")
+    if profile is not None:
+        if profile in PROFILES:
+            cfg.profile = profile
+        else:
+            bad(f"`profile` is `{profile}`; it is one of {', '.join(PROFILES)}", "profile")
     fail_on = table.get("fail-on")
     if fail_on is not None:
         if fail_on in ("error", "warning", "info", "never"):

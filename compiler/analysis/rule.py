@@ -36,6 +36,10 @@ class Finding:
     notes: list[tuple[Location, str]] = field(default_factory=list)
     label: str = ""
     severity: Severity | None = None  # when a finding is milder than its rule's default ("declare this")
+    # a gap: the design does not state something (a timeout, a deployment strategy), rather than contradicting
+    # itself; the value names the item within its component for the grouped note ("`db`"), or "-" for the
+    # component itself. Outside the production profile, a component's gaps are reported as one note.
+    gap: str = ""
 
 
 class Rule:
@@ -44,6 +48,8 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]  # one line
     practices: ClassVar[tuple[str, ...]] = ()  # best-practice ids it enforces: REL05-BP05, RE:07, ...
+    # how a component's gaps of this rule read in its grouped note: "no timeout on calls to {items}"
+    gap_phrase: ClassVar[str] = ""
     doc: ClassVar[str] = ""
 
     def check(self, g: Graph) -> Iterator[Finding]:  # pragma: no cover - abstract

@@ -30,6 +30,7 @@ class MissingCircuitBreaker(Rule):
     name = "remote-call-without-circuit-breaker"
     severity = Severity.WARNING
     summary = "a synchronous call to an external dependency or across regions has no circuit breaker"
+    gap_phrase = 'no circuit breaker on remote calls to {items}'
     practices = ("REL05-BP04", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -53,5 +54,6 @@ class MissingCircuitBreaker(Rule):
                     at=e.span,
                     path=g.edge_path(e),
                     label="no circuit breaker",
+                    gap=f"`{e.target}`" if e.circuit_breaker is None else "",
                     hints=[f"add `circuit_breaker on` (and a `fallback`) to `{e.kind} {e.target}`"],
                 )

@@ -29,6 +29,7 @@ class EntrypointWithoutSlo(Rule):
     name = "entrypoint-without-slo"
     severity = Severity.WARNING
     summary = "an entrypoint has no SLO"
+    gap_phrase = 'no SLO'
     practices = ("REL06-BP02", "RE:10", "REL03-BP03")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -43,5 +44,6 @@ class EntrypointWithoutSlo(Rule):
                     at=c.span,
                     path=g.comp_path(name),
                     label="no SLO",
+                    gap="-",
                     hints=["state one: `slo { availability 99.9%; latency p99 300ms }`"],
                 )

@@ -29,6 +29,7 @@ class MissingHealthCheck(Rule):
     name = "service-without-health-check"
     severity = Severity.INFO
     summary = "a replicated service on a request path has no health check"
+    gap_phrase = 'no health check'
     practices = ("REL07-BP02", "REL11-BP03", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -46,6 +47,7 @@ class MissingHealthCheck(Rule):
                 at=c.span,
                 path=g.comp_path(name),
                 label="no health check",
+                gap="-",
                 hints=[
                     'declare one: `health_check http "/ready" { interval 5s; failure_threshold 3; readiness on }`',
                     f"it is on the path of {g.entrypoint_phrase(bits)}",

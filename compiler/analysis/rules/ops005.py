@@ -29,6 +29,7 @@ class UnsafeDeployment(Rule):
     name = "unsafe-deployment"
     severity = Severity.INFO
     summary = "a service on a request path has no safe deployment strategy"
+    gap_phrase = 'no deployment strategy'
     practices = ("REL08-BP04/05",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -51,6 +52,7 @@ class UnsafeDeployment(Rule):
                 at=c.span,
                 path=g.comp_path(name),
                 label=label,
+                gap="-" if deploy is None else "",
                 hints=[
                     "`deploy canary [5%, 25%, 100%] { rollback automatic }`, `deploy rolling` or `deploy blue_green`"
                 ],

@@ -32,6 +32,7 @@ class NoAutoscaling(Rule):
     name = "variable-load-without-autoscaling"
     severity = Severity.WARNING
     summary = "load varies but a service on a request path does not scale automatically"
+    gap_phrase = 'no autoscaling'
     practices = ("REL07-BP01", "REL07-BP03", "RE:06")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -55,6 +56,7 @@ class NoAutoscaling(Rule):
                 at=c.span,
                 path=g.comp_path(name),
                 label="no autoscale",
+                gap="-",
                 hints=[
                     "state the signal and target, e.g. `autoscale cpu 65%` with `replicas 3..30`",
                     f"it is on the path of {g.entrypoint_phrase(bits)}",

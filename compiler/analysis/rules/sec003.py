@@ -50,6 +50,7 @@ class UnencryptedClassifiedEdge(Rule):
     name = "unencrypted-classified-edge"
     severity = Severity.ERROR
     summary = "classified data crosses an edge that is not encrypted"
+    gap_phrase = 'no encryption stated on calls carrying classified data to {items}'
     practices = ("SEC09-BP02", "SE:07", "threagile:unencrypted-communication", "pytm:DE01", "pytm:DE03")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -78,6 +79,7 @@ class UnencryptedClassifiedEdge(Rule):
                     at=e.span,
                     path=g.edge_path(e),
                     label=f"{joined(classes)} in plaintext",
+                    gap=f"`{e.target}`" if e.encryption is None and not away else "",
                     hints=[
                         "encrypt the connection and say so: `encryption tls` on the edge (or `encryption mtls`, which "
                         "also authenticates both ends)",

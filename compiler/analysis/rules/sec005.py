@@ -33,6 +33,7 @@ class UnencryptedClassifiedStorage(Rule):
     name = "unencrypted-classified-storage"
     severity = Severity.WARNING
     summary = "a store, cache, stream or queue holds classified data without encryption at rest"
+    gap_phrase = 'no encryption at rest stated for the classified data it holds'
     practices = ("SEC08-BP02", "SE:07", "threagile:unencrypted-asset", "pytm:DR01")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -48,5 +49,6 @@ class UnencryptedClassifiedStorage(Rule):
                 at=c.span,
                 path=g.comp_path(name),
                 label="encryption_at_rest " + ("off" if c.encryption_at_rest is False else "not stated"),
+                gap="-" if c.encryption_at_rest is None else "",
                 hints=[f"encrypt it and say so: `encryption_at_rest on` on `{name}` (and `kms ...` for its keys)"],
             )

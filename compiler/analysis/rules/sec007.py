@@ -62,6 +62,7 @@ class UnauthenticatedBoundaryCrossing(Rule):
     name = "unauthenticated-boundary-crossing"
     severity = Severity.WARNING
     summary = "an edge crosses a trust boundary without authentication"
+    gap_phrase = 'no authentication stated on calls across a trust boundary to {items}'
     practices = ("SEC09-BP03", "SE:05", "threagile:missing-authentication", "pytm:AA01")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -90,6 +91,7 @@ class UnauthenticatedBoundaryCrossing(Rule):
                     at=e.span,
                     path=g.edge_path(e),
                     label="no authentication",
+                    gap=f"`{e.target}`" if e.auth is None else "",
                     hints=[
                         "authenticate the caller and say how on the edge: `auth mtls` between services, `auth jwt` or "
                         "`auth oauth2` for users, `auth iam` for managed data services, `auth sasl` for Kafka",

@@ -31,6 +31,7 @@ class UnencryptedClassifiedBackup(Rule):
     name = "unencrypted-classified-backup"
     severity = Severity.WARNING
     summary = "backups of classified data are not encrypted"
+    gap_phrase = 'no encryption stated for the backups of classified data'
     practices = ("REL09-BP02", "SEC08-BP02", "SE:07", "threagile:unencrypted-asset")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -47,5 +48,6 @@ class UnencryptedClassifiedBackup(Rule):
                 at=c.span,
                 path=g.comp_path(name) + "/backup",
                 label="backup not encrypted",
+                gap="-" if backup.encrypted is None else "",
                 hints=[f"encrypt the backups and say so: `encrypted on` in the `backup {{ ... }}` of `{name}`"],
             )

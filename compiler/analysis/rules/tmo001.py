@@ -29,6 +29,7 @@ class MissingTimeout(Rule):
     name = "sync-call-without-timeout"
     severity = Severity.WARNING
     summary = "a synchronous call has no timeout"
+    gap_phrase = 'no timeout on calls to {items}'
     practices = ("REL05-BP05", "RE:07", "REL03-BP03")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -42,5 +43,6 @@ class MissingTimeout(Rule):
                         at=e.span,
                         path=g.edge_path(e),
                         label="no timeout",
+                        gap=f"`{e.target}`",
                         hints=[f"state one: `{e.kind} {e.target} {{ timeout 200ms }}`, from the callee's p99.9"],
                     )
