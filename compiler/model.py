@@ -140,6 +140,11 @@ class Resources(_Model):
     memory: MemoryRange | None = Field(None, description="bytes requested and the limit")
 
 
+class Trigger(_Model):
+    kind: Literal["request", "schedule", "continuous"]
+    when: str | None = Field(None, description="a schedule, in words or cron")
+
+
 class Cells(_Model):
     count: int = Field(ge=1)
     key: str | None = None
@@ -335,6 +340,7 @@ class Service(Component):
     scaling: Literal["horizontal", "vertical", "none"] | None = None
     identity_provider: bool | None = None
     vault: bool | None = Field(None, description="whether it holds secrets in a vault")
+    trigger: Trigger | None = Field(None, description="what starts its work when no caller does; unset: requests")
     image: str | None = Field(None, description="container image without a tag; unset: a placeholder")
     ports: list[Port] = Field(default_factory=list, description="empty: `http 8080` (`grpc 9090` for gRPC)")
     resources: Resources | None = Field(None, description="unset: cpu 0.25..1, memory 256MiB..512MiB")

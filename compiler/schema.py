@@ -697,6 +697,15 @@ SERVICE = BlockSpec(
             ),
         ),
         P("vault", Bool(), doc="secrets come from a vault", ex="vault on"),
+        P(
+            "trigger",
+            Enum("request", "schedule", "continuous"),
+            Opt(None, Text()),
+            doc="what starts its work when no caller does: `schedule` (with when, in words or cron) or `continuous`"
+            " (a crawler, a consumer of an external feed); default `request`",
+            ex='trigger schedule "daily at 03:00 UTC"',
+            build=lambda kind, when, block=None: {"kind": kind, "when": when},
+        ),
     ],
     "A process that serves requests or does work.",
 )

@@ -116,10 +116,11 @@ def test_quiet_prints_nothing_when_clean():
 
 
 def test_check_folder_of_examples():
-    """The folder holds the three clean examples and, under flawed/, designs with mistakes on purpose."""
+    """The folder holds the three clean examples, designs with mistakes on purpose under flawed/, and real designs
+    transcribed from public write-ups under real/ (with the findings a reviewer would raise)."""
     r = run_designc("check", "-f", "json", "examples/")
     files = {d["file"] for d in json.loads(r.stdout)["diagnostics"]}
-    assert files and all(f.startswith("examples/flawed/") for f in files), files
+    assert files and all(f.startswith(("examples/flawed/", "examples/real/")) for f in files), files
     assert r.returncode == 1
     r = run_designc("check", "examples/payments.design", "examples/chat.design", "examples/url_shortener.design")
     assert r.returncode == 0 and "3 designs" in r.stdout

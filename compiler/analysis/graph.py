@@ -156,7 +156,12 @@ class Graph:
             return False
         if e.criticality == "hard":
             return True
-        return not (e.circuit_breaker and e.fallback is not None) and e.fallback is None
+        if e.fallback is not None:
+            return False
+        # cache-aside: a read of a cache that `caches` a store the caller also reaches falls through to the store
+        # when the cache misses or is down, so the cache is not what the caller fails without
+        behind = getattr(self.comps.get(e.target), "caches", None)
+        return not (behind and e.kind in ("reads", "calls") and any(x.target == behind for x in self.out[e.source]))
 
     @cached_property
     def hard_out(self) -> dict[str, list[Edge]]:

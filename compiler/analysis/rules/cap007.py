@@ -44,7 +44,7 @@ class AtLeastOnceConsumerUnsafe(Rule):
     name = "at-least-once-consumer-unsafe"
     severity = Severity.WARNING
     summary = "an at-least-once consumer that is not idempotent or has no dead letter"
-    gap_phrase = 'no delivery guarantee, idempotency or dead letter on what it consumes from {items}'
+    gap_phrase = "no idempotency or dead letter stated for what it consumes from {items}"
     practices = ("REL04-BP04", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -67,7 +67,7 @@ class AtLeastOnceConsumerUnsafe(Rule):
                         at=e.span,
                         path=f"{g.edge_path(e)}/idempotent",
                         label="not idempotent",
-                        gap=f"`{e.target}`" if e.delivery is None and e.idempotent is None else "",
+                        gap=f"`{e.target}`" if e.idempotent is None and e.idempotency_key is None else "",
                         hints=[
                             f"make `{name}` deduplicate (by message id, recorded with the effect) and say so: "
                             f"`consumes {e.target} {{ idempotent yes }}`",
@@ -83,7 +83,9 @@ class AtLeastOnceConsumerUnsafe(Rule):
                         at=e.span,
                         path=f"{g.edge_path(e)}/dead-letter",
                         label="no dead letter",
-                        gap=f"`{e.target}`" if e.delivery is None and e.dead_letter is None else "",
+                        gap=f"`{e.target}`"
+                        if e.dead_letter is None and getattr(target, "dead_letter", None) is None
+                        else "",
                         hints=[
                             f"send messages that keep failing to a dead-letter queue after a few attempts: "
                             f"`consumes {e.target} {{ dead_letter yes }}`{on_queue}",

@@ -30,7 +30,7 @@ class MissingCircuitBreaker(Rule):
     name = "remote-call-without-circuit-breaker"
     severity = Severity.WARNING
     summary = "a synchronous call to an external dependency or across regions has no circuit breaker"
-    gap_phrase = 'no circuit breaker on remote calls to {items}'
+    gap_phrase = "no circuit breaker on remote calls to {items}"
     practices = ("REL05-BP04", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:

@@ -29,7 +29,7 @@ class EntrypointWithoutSlo(Rule):
     name = "entrypoint-without-slo"
     severity = Severity.WARNING
     summary = "an entrypoint has no SLO"
-    gap_phrase = 'no SLO'
+    gap_phrase = "no SLO"
     practices = ("REL06-BP02", "RE:10", "REL03-BP03")
 
     def check(self, g: Graph) -> Iterator[Finding]:

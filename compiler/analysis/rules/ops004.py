@@ -29,7 +29,7 @@ class MissingHealthCheck(Rule):
     name = "service-without-health-check"
     severity = Severity.INFO
     summary = "a replicated service on a request path has no health check"
-    gap_phrase = 'no health check'
+    gap_phrase = "no health check"
     practices = ("REL07-BP02", "REL11-BP03", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:

@@ -29,7 +29,7 @@ class UnsafeDeployment(Rule):
     name = "unsafe-deployment"
     severity = Severity.INFO
     summary = "a service on a request path has no safe deployment strategy"
-    gap_phrase = 'no deployment strategy'
+    gap_phrase = "no deployment strategy"
     practices = ("REL08-BP04/05",)
 
     def check(self, g: Graph) -> Iterator[Finding]:

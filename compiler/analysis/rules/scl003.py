@@ -32,7 +32,7 @@ class NoAutoscaling(Rule):
     name = "variable-load-without-autoscaling"
     severity = Severity.WARNING
     summary = "load varies but a service on a request path does not scale automatically"
-    gap_phrase = 'no autoscaling'
+    gap_phrase = "no autoscaling"
     practices = ("REL07-BP01", "REL07-BP03", "RE:06")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -41,8 +41,8 @@ class NoAutoscaling(Rule):
         needed = g.needed_by
         for name, bits in needed.items():
             c = g.comps[name]
-            if c.kind != "service" or getattr(c, "autoscale", None) is not None:
-                continue
+            if c.kind != "service" or getattr(c, "autoscale", None) is not None or c.managed is not None:
+                continue  # a managed service (a load balancer, a CDN) scales as its provider does
             ranged = c.replicas is not None and c.replicas.max > c.replicas.min
             if not (ranged or varies):
                 continue

@@ -50,7 +50,7 @@ class UnencryptedClassifiedEdge(Rule):
     name = "unencrypted-classified-edge"
     severity = Severity.ERROR
     summary = "classified data crosses an edge that is not encrypted"
-    gap_phrase = 'no encryption stated on calls carrying classified data to {items}'
+    gap_phrase = "no encryption stated on calls carrying classified data to {items}"
     practices = ("SEC09-BP02", "SE:07", "threagile:unencrypted-communication", "pytm:DE01", "pytm:DE03")
 
     def check(self, g: Graph) -> Iterator[Finding]:

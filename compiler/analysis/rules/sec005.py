@@ -33,7 +33,7 @@ class UnencryptedClassifiedStorage(Rule):
     name = "unencrypted-classified-storage"
     severity = Severity.WARNING
     summary = "a store, cache, stream or queue holds classified data without encryption at rest"
-    gap_phrase = 'no encryption at rest stated for the classified data it holds'
+    gap_phrase = "no encryption at rest stated for the classified data it holds"
     practices = ("SEC08-BP02", "SE:07", "threagile:unencrypted-asset", "pytm:DR01")
 
     def check(self, g: Graph) -> Iterator[Finding]:

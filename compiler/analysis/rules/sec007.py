@@ -62,7 +62,7 @@ class UnauthenticatedBoundaryCrossing(Rule):
     name = "unauthenticated-boundary-crossing"
     severity = Severity.WARNING
     summary = "an edge crosses a trust boundary without authentication"
-    gap_phrase = 'no authentication stated on calls across a trust boundary to {items}'
+    gap_phrase = "no authentication stated on calls across a trust boundary to {items}"
     practices = ("SEC09-BP03", "SE:05", "threagile:missing-authentication", "pytm:AA01")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -71,6 +71,8 @@ class UnauthenticatedBoundaryCrossing(Rule):
                 if e.auth not in (None, "none"):
                     continue
                 s, t = g.comps[e.source], g.comps[e.target]
+                if s.kind in OUTSIDE and t.kind in OUTSIDE:
+                    continue  # a user reaching DNS or a CDN: both ends are outside the system, no boundary of its own
                 crosses = _boundary(g, e.source) != _boundary(g, e.target)
                 if not crosses and (s.kind in OUTSIDE or (s.exposure == "public" and t.exposure != "public")):
                     crosses = True

@@ -34,7 +34,7 @@ class MissingWaf(Rule):
     name = "missing-waf"
     severity = Severity.WARNING
     summary = "a public web entrypoint has no web application firewall"
-    gap_phrase = 'no web application firewall in front'
+    gap_phrase = "no web application firewall in front"
     practices = ("SEC05-BP03", "SE:06", "threagile:missing-waf")
 
     def check(self, g: Graph) -> Iterator[Finding]:

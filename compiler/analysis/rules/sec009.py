@@ -73,6 +73,8 @@ class UnusedComponent(Rule):
             elif c.kind == "service":
                 if inc or name in fed or name in entrypoints:
                     continue
+                if c.trigger is not None and c.trigger.kind != "request":
+                    continue  # a scheduled job or a continuous worker starts its own work
                 if any(e.kind in CONSUME and g.comps[e.target].kind in MESSAGING_KINDS for e in out):
                     continue  # a worker
                 does = "calls out but " if out else ""
@@ -82,7 +84,7 @@ class UnusedComponent(Rule):
                 )
                 hint = (
                     f"add its caller (`calls {name} {{ ... }}`) or what it consumes, or remove it; if it runs on a "
-                    f"schedule, suppress this finding with that reason"
+                    f'schedule or all the time, say so: `trigger schedule "daily at 03:00"` or `trigger continuous`'
                 )
             elif c.kind in MESSAGING_KINDS:
                 producers = sorted(

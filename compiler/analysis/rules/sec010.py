@@ -31,7 +31,7 @@ class UnencryptedClassifiedBackup(Rule):
     name = "unencrypted-classified-backup"
     severity = Severity.WARNING
     summary = "backups of classified data are not encrypted"
-    gap_phrase = 'no encryption stated for the backups of classified data'
+    gap_phrase = "no encryption stated for the backups of classified data"
     practices = ("REL09-BP02", "SEC08-BP02", "SE:07", "threagile:unencrypted-asset")
 
     def check(self, g: Graph) -> Iterator[Finding]:

@@ -22,6 +22,9 @@ from ...diagnostics import Severity
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
 
+# connections that stay open by design (a WebSocket, a server-sent event stream): no request to time out
+LONG_LIVED = ("websocket", "ws", "wss", "sse")
+
 
 @rule
 class MissingTimeout(Rule):
@@ -29,7 +32,7 @@ class MissingTimeout(Rule):
     name = "sync-call-without-timeout"
     severity = Severity.WARNING
     summary = "a synchronous call has no timeout"
-    gap_phrase = 'no timeout on calls to {items}'
+    gap_phrase = "no timeout on calls to {items}"
     practices = ("REL05-BP05", "RE:07", "REL03-BP03")
 
     def check(self, g: Graph) -> Iterator[Finding]:
@@ -37,7 +40,7 @@ class MissingTimeout(Rule):
             if g.comps[name].kind == "client":
                 continue  # a client's own timeout is outside the design
             for e in edges:
-                if e.timeout is None:
+                if e.timeout is None and (e.protocol or "").lower() not in LONG_LIVED:
                     yield Finding(
                         message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout",
                         at=e.span,

@@ -1,0 +1,95 @@
+"""Misfires found on real designs (examples/real/), each fixed at its rule: what must no longer be reported, and
+what still must."""
+
+from __future__ import annotations
+
+from conftest import findings
+
+
+def test_a_scheduled_or_continuous_job_is_not_unused(check_design):
+    text = """\
+system s {
+  region r { zones [a, b] }
+  service nightly { replicas 2; reads db { timeout 1s } }
+  store db { engine postgres; replication sync { replicas 2; spread zones } }
+}
+"""
+    (d,) = findings(check_design(text), "SEC009")
+    assert "nothing starts its work" in d.message and any("trigger schedule" in h for h in d.hints)
+    for trigger in ('trigger schedule "daily at 03:00"', "trigger continuous"):
+        r = check_design(text.replace("replicas 2; reads", f"replicas 2; {trigger}; reads"))
+        assert findings(r, "SEC009") == [], trigger
+    r = check_design(text.replace("replicas 2; reads", "replicas 2; trigger request; reads"))
+    assert findings(r, "SEC009")
+
+
+def test_a_user_reaching_dns_or_a_cdn_crosses_no_boundary_of_the_system(check_design):
+    text = """\
+system s {
+  region r { zones [a, b] }
+  client user { calls dns; calls cdn }
+  external dns { }
+  external cdn { }
+  service push { replicas 2; calls apns { timeout 1s; encryption tls } }
+  external apns { }
+}
+"""
+    sec = findings(check_design(text), "SEC007")
+    assert [d.message.split("`")[1:4:2] for d in sec] == [["push", "apns"]]  # a call out of the system still is
+
+
+def test_no_timeout_is_asked_of_a_long_lived_connection(check_design):
+    text = """\
+system s {
+  region r { zones [a, b] }
+  service chat { replicas 2; exposure public; calls hub { protocol websocket }; calls db }
+  service hub { replicas 2 }
+  store db { engine postgres; replication sync { replicas 2; spread zones } }
+}
+"""
+    assert [d.message.split("`")[3] for d in findings(check_design(text), "TMO001")] == ["db"]
+
+
+def test_a_managed_service_is_not_asked_to_autoscale(check_design):
+    text = """\
+system s {
+  requirements { peak_load 900 rps; sustained_load 100 rps }
+  region r { zones [a, b] }
+  service lb { exposure public; managed aws; replicas 2; calls web { timeout 1s } }
+  service web { replicas 2..6 }
+}
+"""
+    assert [d.message.split("`")[1] for d in findings(check_design(text), "SCL003")] == ["web"]
+
+
+def test_an_s3_store_keeps_its_objects_in_three_zones(check_design):
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; replicas 2; reads files { timeout 1s } }
+  store files { engine s3 }
+}
+"""
+    r = check_design(text)
+    assert not [d for d in findings(r, "SPOF001") + findings(r, "SPOF004") if "`files`" in d.message]
+
+
+def test_a_cache_aside_cache_is_not_a_single_point_of_failure(check_design):
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; replicas 3; reads cache { timeout 5ms }; reads db { timeout 50ms } }
+  cache cache { engine redis CACHES }
+  store db { engine postgres; replication sync { replicas 3; spread zones } }
+}
+"""
+    before = check_design(text.replace(" CACHES", ""))
+    assert [d for d in findings(before, "SPOF001") if "`cache`" in d.message]
+    after = check_design(text.replace(" CACHES", "; caches db"))
+    assert not [d for d in findings(after, "SPOF001") if "`cache`" in d.message]
+    # the cache is no hard dependency any more, the store still is
+    from designc.analysis.graph import Graph
+
+    g = Graph(after.model)
+    assert not any(g.is_hard(e) for e in g.out["api"] if e.target == "cache")
+    assert any(g.is_hard(e) for e in g.out["api"] if e.target == "db")
