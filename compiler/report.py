@@ -44,12 +44,129 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
     }
 
 
+def load_report(g: Graph) -> dict[str, Any]:
+    """The flows (rate, availability, p99, bottleneck), each component's demand against its capacity, what the
+    stores grow by, and the bandwidth of each step: empty lists without flows."""
+    from .analysis.load import bandwidth, capacity, flow_budgets, store_growth
+
+    flows = [
+        {
+            "flow": b.name,
+            "rate": b.rate,
+            "rate_source": b.rate_source,
+            "routes": b.routes,
+            "availability": b.availability,
+            "availability_unknown": b.unknown_availability,
+            "p99": b.p99,
+            "p99_unknown": b.unknown_latency,
+            "bottleneck": b.bottleneck,
+            "bottleneck_headroom": b.bottleneck_headroom,
+            "assumptions": b.assumptions,
+        }
+        for b in flow_budgets(g)
+    ]
+    components = []
+    for name, d in g.demand.items():
+        if g.comps[name].kind == "client":
+            continue
+        cap = capacity(g, name)
+        components.append(
+            {
+                "component": name,
+                "demand": d.rate,
+                "demand_under_failure": d.retried,
+                "flows": dict(d.parts),
+                "capacity": cap[0] if cap else None,
+                "capacity_from": cap[1] if cap else None,
+                "headroom": (cap[0] / d.rate - 1) if cap and d.rate > 0 else None,
+            }
+        )
+    growth = [
+        {"store": n, "writes_per_second": w, "bytes_per_month": m, "bytes_over_retention": k}
+        for n, (w, m, k) in store_growth(g).items()
+    ]
+    links = [{"from": a, "to": b, "bytes_per_second": v} for (a, b), v in bandwidth(g).items()]
+    return {"flows": flows, "components": components, "stores": growth, "bandwidth": links}
+
+
 def build(model: Any) -> dict[str, Any]:
     g = Graph(model)
     return {
         "system": model.system.name if model.system else None,
         "entrypoints": [entrypoint_report(g, ep) for ep in g.entrypoints],
+        **load_report(g),
     }
+
+
+def _size(n: float) -> str:
+    for unit, k in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= k:
+            return f"{n / k:.3g} {unit}"
+    return f"{n:.0f} B"
+
+
+def _rate(v: float) -> str:
+    from .analysis.graph import rate
+
+    return rate(v)
+
+
+def _load_lines(report: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    if report.get("flows"):
+        lines.append("flows")
+        for f in report["flows"]:
+            source = f" ({f['rate_source']})" if f["rate_source"] != _rate(f["rate"]) else ""
+            lines.append(f"  {f['flow']}: {_rate(f['rate'])}{source}")
+            for r in f["routes"]:
+                lines.append(f"    route {' -> '.join(r)}")
+            if f["availability_unknown"]:
+                unknown = ", ".join(f["availability_unknown"])
+                a = f"availability at most {pct(f['availability'])} (no figure for {unknown})"
+            else:
+                a = f"availability {pct(f['availability'])}"
+            if f["p99"] is None:
+                p = "p99 unknown (no latency declared on its path)"
+            elif f["p99_unknown"]:
+                p = f"p99 at least {duration(f['p99'])} (no latency declared for {', '.join(f['p99_unknown'])})"
+            else:
+                p = f"p99 {duration(f['p99'])}"
+            lines.append(f"    {a}")
+            lines.append(f"    {p}")
+            if f["bottleneck"] is not None:
+                h = f["bottleneck_headroom"]
+                state = f"{h * 100:.0f}% headroom" if h >= 0 else f"OVER capacity by {-h * 100:.0f}%"
+                lines.append(f"    bottleneck: {f['bottleneck']} ({state})")
+            for note in f["assumptions"]:
+                lines.append(f"    assumed: {note}")
+        lines.append("")
+    if report.get("components"):
+        lines.append("demand at peak")
+        rows = sorted(report["components"], key=lambda c: (c["headroom"] is None, c["headroom"] or 0))
+        width = max(len(c["component"]) for c in rows)
+        for c in rows:
+            cap = "capacity not stated" if c["capacity"] is None else f"capacity {_rate(c['capacity'])}"
+            head = "" if c["headroom"] is None else f", headroom {c['headroom'] * 100:.0f}%"
+            failing = (
+                f" (up to {_rate(c['demand_under_failure'])} when callers retry)"
+                if c["demand_under_failure"] > c["demand"] * 1.0001
+                else ""
+            )
+            lines.append(f"  {c['component']:<{width}}  {_rate(c['demand']):>12}{failing}  {cap}{head}")
+        lines.append("")
+    if report.get("stores"):
+        lines.append("store growth")
+        for s in report["stores"]:
+            kept = f", {_size(s['bytes_over_retention'])} over its retention" if s["bytes_over_retention"] else ""
+            writes, month = _rate(s["writes_per_second"]), _size(s["bytes_per_month"])
+            lines.append(f"  {s['store']}: {writes} of writes, {month} a month{kept}")
+        lines.append("")
+    if report.get("bandwidth"):
+        lines.append("bandwidth (flows with a payload)")
+        for b in sorted(report["bandwidth"], key=lambda b: -b["bytes_per_second"])[:10]:
+            lines.append(f"  {b['from']} -> {b['to']}: {_size(b['bytes_per_second'])}/s")
+        lines.append("")
+    return lines
 
 
 def _fmt_a(a: float | None) -> str:
@@ -90,4 +207,5 @@ def human(report: dict[str, Any]) -> str:
             lines.append(f"  no latency declared for: {', '.join(lat['unknown'])} (counted as 0)")
         lines.append(f"  retry amplification: {ep['retry_amplification']}x")
         lines.append("")
+    lines += _load_lines(report)
     return "\n".join(lines)

@@ -162,3 +162,39 @@ def test_store_growth_and_bandwidth(check_language):
     bw = bandwidth(g)
     assert bw[("api", "paste_cache")] == pytest.approx(4500 * 10 * 1024)
     assert ("api", "views") not in bw  # the write flow states no payload
+
+
+def test_the_report_gives_each_flows_figures_and_each_components_demand(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    text = design().replace("capacity 2000 rps", "capacity 1000 rps")
+    text = text.replace("  service api {", "  service api {\n    latency p99 20ms")
+    p = tmp_path / "d.design"
+    p.write_text(text, encoding="utf-8")
+    r = run_designc("report", "-f", "json", str(p))
+    report = json.loads(r.stdout)
+    read = next(f for f in report["flows"] if f["flow"] == "read")
+    assert read["rate"] == pytest.approx(4500) and read["rate_source"] == "90% of the peak load of 5000 rps"
+    # api: 10 x 800 rps against 5000 rps, 60% headroom; pastes: 1000 rps against 1400 rps, 29% short
+    assert read["bottleneck"] == "pastes" and read["bottleneck_headroom"] == pytest.approx(1000 / 1400 - 1)
+    assert read["p99"] == pytest.approx(0.02) and "pastes" in read["p99_unknown"]
+    comps = {c["component"]: c for c in report["components"]}
+    assert "browser" not in comps  # where requests come from is no component's load
+    assert comps["pastes"]["demand"] == pytest.approx(1400) and comps["pastes"]["headroom"] == pytest.approx(
+        1000 / 1400 - 1
+    )
+    (growth,) = report["stores"]
+    assert growth["store"] == "pastes" and growth["writes_per_second"] == pytest.approx(500)
+    human = run_designc("report", str(p)).stdout
+    assert "p99 at least 20ms (no latency declared for" in human
+    assert "bottleneck: pastes (OVER capacity by 29%)" in human
+
+
+def test_a_single_point_of_failure_names_the_flows_that_need_it(check_design):
+    text = design().replace("store pastes { engine postgres;", "store pastes { engine postgres; replicas 1;")
+    spof = [d for d in findings(check_design(text), "SPOF001") if "`pastes`" in d.message]
+    assert spof and spof[0].message.endswith("a single point of failure for flows `read`, `write`")
+    without = [d for d in findings(check_design(design("")), "SPOF001") if "`pastes`" in d.message]
+    assert without and without[0].message.endswith("a single point of failure for entrypoint `api`")

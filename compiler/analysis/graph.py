@@ -106,6 +106,17 @@ class Graph:
 
         return load_at(self, name, peak, own_limit)
 
+    def dependents_phrase(self, name: str, bits: int) -> str:
+        """Who loses a component: the flows whose routes cannot do without it when the design states flows (and
+        some do), else the entrypoints whose hard path it is on."""
+        from .load import hard_route
+
+        flows = [fl.flow.name for fl in self.flows if name in hard_route(self, fl)]
+        if not flows:
+            return self.entrypoint_phrase(bits)
+        shown = ", ".join(f"`{f}`" for f in flows[:4]) + (f" and {len(flows) - 4} more" if len(flows) > 4 else "")
+        return f"flow{'s' if len(flows) > 1 else ''} {shown}"
+
     def load_phrase(self, name: str, bits: int | None) -> str:
         """Why a component carries the peak, for a message: the entrypoints whose hard path it is on; empty when
         flows reach it (the load's own description names them)."""

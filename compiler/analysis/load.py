@@ -260,3 +260,86 @@ def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
         if needed and s.target not in out:
             out.append(s.target)
     return out
+
+
+def capacity(g: Graph, name: str) -> tuple[float, str] | None:
+    """What a component carries at most, and how that was worked out: a service's maximum replicas times its
+    per-replica `capacity`, less its `headroom`; a data component's stated `capacity`. None when not stated."""
+    c = g.comps[name]
+    cap = getattr(c, "capacity", None)
+    if not cap:
+        return None
+    if c.kind == "service":
+        if c.replicas is None:
+            return None
+        headroom = getattr(c, "headroom", None) or 0.0
+        total = c.replicas.max * cap * (1 - headroom)
+        how = f"{c.replicas.max} replicas x {_rps(cap)}" + (f", less {headroom * 100:g}% headroom" if headroom else "")
+        return total, how
+    return cap, "stated"
+
+
+@dataclass
+class FlowBudget:
+    """A flow's figures for the report: availability and p99 along the components it cannot do without, and its
+    bottleneck (the component with the least headroom over its demand)."""
+
+    name: str
+    rate: float
+    rate_source: str
+    routes: list[list[str]]
+    availability: float
+    unknown_availability: list[str]
+    p99: float | None  # None when no component on its path states a latency
+    unknown_latency: list[str]
+    bottleneck: str | None
+    bottleneck_headroom: float | None  # capacity / demand - 1
+    assumptions: list[str]
+
+
+def flow_budgets(g: Graph) -> list[FlowBudget]:
+    from .graph import p99
+
+    out = []
+    for fl in g.flows:
+        hard = hard_route(g, fl)
+        avail, unknown_a = 1.0, []
+        latency, unknown_l = 0.0, []
+        for n in hard:
+            if g.comps[n].kind == "client":
+                continue  # where the request comes from, not part of the system's budget
+            a = g.own_availability(n)
+            if a.value is None:
+                unknown_a.append(n)
+            else:
+                avail *= a.value
+            lat = p99(g.comps[n].latency)
+            if lat is None:
+                unknown_l.append(n)
+            else:
+                latency += lat
+        worst: tuple[float, str] | None = None
+        for n in fl.flow.components():
+            cap = capacity(g, n)
+            d = g.demand.get(n)
+            if cap is None or d is None or d.rate <= 0:
+                continue
+            headroom = cap[0] / d.rate - 1
+            if worst is None or headroom < worst[0]:
+                worst = (headroom, n)
+        out.append(
+            FlowBudget(
+                name=fl.flow.name,
+                rate=fl.rate,
+                rate_source=fl.rate_source,
+                routes=fl.flow.routes,
+                availability=avail,
+                unknown_availability=unknown_a,
+                p99=latency if len(unknown_l) < len([n for n in hard if g.comps[n].kind != "client"]) else None,
+                unknown_latency=unknown_l,
+                bottleneck=worst[1] if worst else None,
+                bottleneck_headroom=worst[0] if worst else None,
+                assumptions=list(dict.fromkeys(fl.assumptions)),
+            )
+        )
+    return out

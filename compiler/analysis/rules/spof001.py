@@ -139,7 +139,7 @@ class SingleCopyOnCriticalPath(Rule):
                 if ep != name
             ]
             yield Finding(
-                message=f"{what}: a single point of failure for {g.entrypoint_phrase(bits)}",
+                message=f"{what}: a single point of failure for {g.dependents_phrase(name, bits)}",
                 at=c.span,
                 path=g.comp_path(name),
                 label="single copy",

@@ -96,7 +96,7 @@ class SingleFailureDomain(Rule):
             if zone is not None:
                 yield Finding(
                     message=f"every copy of {c.kind} `{name}` is in one zone ({zone}): "
-                    f"losing that zone takes down {g.entrypoint_phrase(bits)}",
+                    f"losing that zone takes down {g.dependents_phrase(name, bits)}",
                     at=c.span,
                     path=g.comp_path(name),
                     label="one zone",
