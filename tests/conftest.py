@@ -95,6 +95,19 @@ system shop "A shop" {
 """
 
 
-def findings(checked: Checked, code: str) -> list[Any]:
-    """The diagnostics of one rule code in a checked design."""
+LANGUAGE_PREFIXES = ("SYN", "IMP", "REF", "DEF", "VAL", "CFG")
+
+
+def findings(checked: Checked, code: str, *, must_run: bool = True) -> list[Any]:
+    """The diagnostics of one rule code in a checked design.
+
+    For a design rule's code it first makes sure the rules really ran: a design that did not resolve, or a rule
+    that crashed (INT001), would otherwise pass every "no finding" assertion. (`must_run=False` for a test of
+    that very failure.)"""
+    from designc.analysis.rule import all_rules
+
+    if must_run and code in all_rules():
+        broken = [d.message for d in checked.diagnostics if d.code == "INT001" or d.code[:3] in LANGUAGE_PREFIXES]
+        assert not broken, f"the rules did not run on this design: {broken}"
+        assert checked.model is not None, "the design did not resolve"
     return [d for d in checked.diagnostics if d.code == code]

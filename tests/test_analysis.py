@@ -211,7 +211,7 @@ def test_a_rule_module_that_fails_to_load_is_reported_and_the_others_run(check_d
     r = check_design(FLAWED)
     (d,) = findings(r, "INT001")
     assert "rule module xyz001 failed to load: SyntaxError: boom" in d.message
-    assert findings(r, "TMO001")  # the other rules still ran
+    assert findings(r, "TMO001", must_run=False)  # the other rules still ran
 
 
 def test_retry_limit_option(tmp_path: Path):
@@ -230,3 +230,11 @@ def test_retry_limit_option(tmp_path: Path):
     (tmp_path / "designc.toml").write_text("[options]\nretry-limt = 20\n")
     r = run_designc("check", str(design))
     assert "unknown option `retry-limt`" in r.stdout
+
+
+def test_the_shared_helper_refuses_a_no_finding_assertion_when_the_rules_did_not_run(check_design):
+    import pytest as _pytest
+
+    r = check_design("system s {\n  region r { zones [a] }\n  service api { calls nosuch }\n}\n")
+    with _pytest.raises(AssertionError, match="the rules did not run"):
+        findings(r, "TMO001")

@@ -27,6 +27,18 @@ DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data 
 STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
 
 
+def us(seconds: float) -> int:
+    """A duration in whole microseconds: limits are compared in these, never in floating point (20 ms + 70 ms is
+    exactly 90 ms here, and 90.00000000000001 ms in binary floating point)."""
+    return round(seconds * 1_000_000)
+
+
+def at_least(value: float, target: float) -> bool:
+    """A fraction (an availability) at least its target, to twelve decimals: products of fractions carry
+    floating-point dust that must not turn "99.99% against 99.99%" into a finding."""
+    return value >= target - 1e-12
+
+
 def attempts(e: Edge) -> int:
     return 1 + (e.retries or 0)
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, minutes_per_30_days, pct
+from ..graph import Graph, at_least, minutes_per_30_days, pct
 from ..rule import Finding, Rule, rule
 
 
@@ -67,7 +67,7 @@ class CompositeAvailability(Rule):
                 continue
             target, whose = goal
             allowed, unknown_bits = g.composite(name)
-            if allowed >= target:
+            if at_least(allowed, target):
                 continue
             known_bits = (g.closure[name] | g.bit[name]) & ~unknown_bits
             terms, known = _terms(g, known_bits)

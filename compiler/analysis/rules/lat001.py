@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration
+from ..graph import Graph, duration, us
 from ..rule import Finding, Rule, rule
 
 
@@ -44,9 +44,9 @@ class LatencyChain(Rule):
                 continue
             target, whose = goal
             chain = g.chains[name]
-            hops = g.chain_path(name) if chain.latency > target else []
+            hops = g.chain_path(name) if us(chain.latency) > us(target) else []
             path = " -> ".join(hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]])
-            if chain.latency > target:
+            if us(chain.latency) > us(target):
                 yield Finding(
                     message=f"the p99 latency along `{path}` is {duration(chain.latency)}, "
                     f"above {whose} of {duration(target)}",

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration
+from ..graph import Graph, duration, us
 from ..rule import Finding, Rule, rule
 
 
@@ -40,7 +40,7 @@ class TimeoutChain(Rule):
                 continue
             target, whose = goal
             chain = g.chains[name]
-            if chain.latency <= target < chain.timeouts:
+            if us(chain.latency) <= us(target) < us(chain.timeouts):
                 yield Finding(
                     message=f"`{name}` may wait {duration(chain.timeouts)} on its dependencies before a timeout fires, "
                     f"above {whose} of {duration(target)}",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, attempts, duration
+from ..graph import Graph, attempts, duration, us
 from ..rule import Finding, Rule, rule
 
 
@@ -45,7 +45,7 @@ class TimeoutInversion(Rule):
                 if e.timeout is None or e.target not in worst:
                     continue
                 callee_worst, inner = worst[e.target]
-                if e.timeout < callee_worst:
+                if us(e.timeout) < us(callee_worst):
                     yield Finding(
                         message=f"`{name}` waits {duration(e.timeout)} for `{e.target}`, which may itself wait "
                         f"{duration(callee_worst)} on `{inner.target}`",  # type: ignore[attr-defined]
