@@ -205,7 +205,7 @@ def human(report: dict[str, Any]) -> str:
         lines.append(f"  worst-case wait before timeouts fire: {duration(lat['worst_case_wait'])}")
         if lat["unknown"]:
             lines.append(f"  no latency declared for: {', '.join(lat['unknown'])} (counted as 0)")
-        lines.append(f"  retry amplification: {ep['retry_amplification']}x")
+        lines.append(f"  retry amplification: {ep['retry_amplification']:.3g}x")
         lines.append("")
     lines += _load_lines(report)
     return "\n".join(lines)

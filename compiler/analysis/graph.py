@@ -40,7 +40,17 @@ def at_least(value: float, target: float) -> bool:
 
 
 def attempts(e: Edge) -> int:
+    """Tries of one request over an edge: the first and its retries (what the caller may wait for)."""
     return 1 + (e.retries or 0)
+
+
+def load_factor(e: Edge) -> float:
+    """What an edge's retries multiply its callee's load by when the callee keeps failing: 1 + retries, or,
+    with a `retry_budget` (retries allowed as a share of requests), 1 + that share at most."""
+    retries = e.retries or 0
+    if e.retry_budget is not None:
+        return 1 + min(retries, e.retry_budget)
+    return 1 + retries
 
 
 def p99(items: list[Any]) -> float | None:
@@ -69,7 +79,7 @@ class Chain:
 
     latency: float  # sum of p99 latencies along the worst chain (known figures only)
     timeouts: float  # its own p99 plus the longest wait its timeouts allow
-    amplification: int  # product of attempts along the worst chain
+    amplification: float  # product of each edge's load factor along the worst chain (retry budgets cap it)
     next: str | None = None  # the next component on the worst latency chain
     own_unknown: bool = False  # this component declares no latency
 
@@ -428,7 +438,8 @@ class Graph:
           capped by the edge's timeout x attempts;
         * timeouts: its own p99 plus the largest wait an edge allows (timeout x attempts; an edge without a
           timeout waits for the callee's whole chain);
-        * amplification: the largest product of attempts along any chain.
+        * amplification: the largest product of load factors along any chain (attempts, or 1 + the retry
+          budget where one caps them).
 
         A cycle is cut where it closes (the cycle rule reports it)."""
         comp_of, sccs = self._sync_scc
@@ -437,7 +448,7 @@ class Graph:
             for m in members:
                 c = self.comps[m]
                 own = p99(c.latency) if c.latency else None
-                lat, to, amp = 0.0, 0.0, 1
+                lat, to, amp = 0.0, 0.0, 1.0
                 nxt: str | None = None
                 for e in self.sync_out[m]:
                     if comp_of[e.target] == comp_of[m]:
@@ -448,7 +459,7 @@ class Graph:
                     if child_lat > lat or nxt is None:
                         lat, nxt = max(child_lat, lat), e.target
                     to = max(to, cap if cap is not None else child.timeouts)
-                    amp = max(amp, attempts(e) * child.amplification)
+                    amp = max(amp, load_factor(e) * child.amplification)
                 result[m] = Chain(
                     latency=(own or 0.0) + lat,
                     timeouts=(own or 0.0) + to,

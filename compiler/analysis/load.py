@@ -66,6 +66,12 @@ class Demand:
     writes: float = 0.0  # of `rate`, what arrives over `writes` edges (for a store's growth)
 
 
+def load_factor(e: Edge) -> float:
+    from .graph import load_factor as factor
+
+    return factor(e)
+
+
 def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
     """The edge a route's step from `a` to `b` follows: a's edge to b (when there are several, its `writes` for
     a flow that writes `b`, else a read or call; a synchronous one first), or b's `consumes` of a."""
@@ -115,7 +121,7 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
                         r, retried = r * e.fanout, retried * e.fanout
                         note = f"x{e.fanout:g} fan-out"
                     if e.mode == "sync" and e.kind != "consumes" and e.retries:
-                        retried *= 1 + e.retries
+                        retried *= load_factor(e)
                 else:
                     cache = g.comps[a]
                     if getattr(cache, "caches", None) != b:
@@ -131,7 +137,7 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
                     # a miss is the cache's caller reading the store itself: that call's retries apply
                     caller = _step_edge(g, route[i - 1], b, b in f.writes) if i > 0 else None
                     if caller is not None and caller.mode == "sync" and caller.retries:
-                        retried *= 1 + caller.retries
+                        retried *= load_factor(caller)
                 fl.steps.append(Step(a, b, e, r, retried, note))
                 at.setdefault(b, (r, retried))
             if not ok:

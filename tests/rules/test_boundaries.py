@@ -53,3 +53,26 @@ system s {
 def test_availability_at_the_requirement_to_the_last_digit_meets_it(check_design, db: str, reported: bool):
     # 0.99995 x 0.99995 = 0.9999000025 >= 0.9999; 0.99995 x 0.9999 = 0.999850005 < 0.9999
     assert bool(findings(check_design(AVAILABILITY.replace("DB", db)), "AVL001")) is reported
+
+
+RETRIES = """\
+system s {
+  region r { zones [a, b] }
+  service a { exposure public; replicas 2; calls b { timeout 2s; retries 3 BUDGET } }
+  service b { replicas 2; calls c { timeout 400ms; retries 3 BUDGET } }
+  service c { replicas 2; calls d { timeout 90ms; retries 3 BUDGET } }
+  external d { }
+}
+"""
+
+
+def test_a_retry_budget_caps_amplification(check_design):
+    # 4 x 4 x 4 = 64 attempts at the bottom without budgets; with `retry_budget 10%` on each edge, 1.1^3 = 1.331
+    r = check_design(RETRIES.replace(" BUDGET", ""))
+    (d,) = findings(r, "RTY001")
+    assert "64 times" in d.message
+    r = check_design(RETRIES.replace(" BUDGET", "; retry_budget 10%"))
+    assert findings(r, "RTY001") == []
+    from designc.analysis.graph import Graph
+
+    assert Graph(r.model).chains["a"].amplification == pytest.approx(1.1**3)

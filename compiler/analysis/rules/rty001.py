@@ -2,7 +2,9 @@
 
 **What it checks.** The largest product of attempts (1 + retries) along any synchronous chain that starts at a
 component (computed by dynamic programming over the graph), above a limit: 10 unless the configuration says
-otherwise (`[tool.designc.options] retry-limit = 20`).
+otherwise (`[tool.designc.options] retry-limit = 20`). An edge with a `retry_budget` (retries allowed as a share
+of requests, as a token bucket keeps them) multiplies by 1 + that share at most instead: `retries 3` with
+`retry_budget 10%` is 1.1, not 4.
 
 **Why it matters.** Retries at every layer multiply: five layers with three attempts each send 3^5 = 243 calls
 to the bottom for one failing request, a retry storm that keeps an overloaded dependency down (Brooker,
@@ -47,7 +49,7 @@ class RetryAmplification(Rule):
             # report at the top of each chain only: a caller whose own amplification is not larger adds nothing
             if any(chains[e.source].amplification >= amp for e in g.inc[name] if e.mode == "sync"):
                 continue  # a caller carries the same chain: report it there, once
-            shown = str(amp) if amp < 10**6 else "more than a million"
+            shown = f"{amp:.3g}" if amp < 10**6 else "more than a million"
             yield Finding(
                 message=f"one request from `{name}` can reach the bottom of its chain {shown} times when it fails "
                 f"there (attempts multiply along the chain; limit {limit:g})",
