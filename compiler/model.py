@@ -320,6 +320,10 @@ class Component(_Model):
     managed: str | None = Field(None, description="the provider that operates it, if managed: aws, gcp, ...")
     cell: str | None = None
     allowed_callers: list[str] | None = Field(None, description="if set, only these components may call it")
+    inherited: dict[str, str] = Field(
+        default_factory=dict,
+        description="facts taken from its engine or definitions, not stated on it: field to where they are written",
+    )
     span: Location
 
 

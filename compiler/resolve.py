@@ -707,6 +707,28 @@ class _DesignResolver(Resolver):
             merged = [s for s in merged if merge_key(s, spec) not in keys] + layer
         return merged, [x.name for x in chain], engine_name
 
+    def _inherited(self, d: _Decl, engine: str | None, origins: dict[str, list[Stmt]]) -> dict[str, str]:
+        """The facts a component takes from its engine or its definitions rather than states itself: field name
+        to where they are written ("engine `postgres`, stdlib/prelude.design:12"), so that a message can say
+        where a fact came from and which line to change."""
+        own = {id(s) for s in d.stmts}
+        sources: dict[int, str] = {}
+        for base in self._chain(d):
+            for s in base.stmts:
+                sources[id(s)] = f"`{base.name}`"
+        eng = self.d.definitions.get(engine) if engine else None
+        if eng is not None and eng.kind == "engine":
+            for s in eng.stmts:
+                sources[id(s)] = f"engine `{engine}`"
+        out: dict[str, str] = {}
+        for name, stmts in origins.items():
+            if name == "edges" or not stmts or any(id(s) in own for s in stmts):
+                continue
+            s = stmts[-1]
+            if id(s) in sources:
+                out[name] = f"{sources[id(s)]}, {self.model_path(s.span.file)}:{s.span.line}"
+        return out
+
     def _engine_kinds(self, eng: _Decl) -> list[str]:
         for s in eng.stmts:
             if s.key == "for":
@@ -757,9 +779,10 @@ class _DesignResolver(Resolver):
         edges: list[Any] = []
         for d in self.d.components.values():
             spec = COMPONENTS[d.kind]
-            stmts, based_on, _engine = self._layers(d, spec)
+            stmts, based_on, engine = self._layers(d, spec)
             origins: dict[str, list[Stmt]] = {}
             fields = self.block(stmts, spec, f"{d.kind} `{d.name}`", origins)
+            inherited = self._inherited(d, engine, origins)
             comp_edges = fields.pop("edges", [])
             for e, st in zip(comp_edges, origins.get("edges", []), strict=True):
                 edges.append(m.construct(m.Edge, self._edge(d.name, e, st)))
@@ -769,6 +792,8 @@ class _DesignResolver(Resolver):
                 self._check_slo_queries(fields["slo"], origins["slo"][0])
             self._component_fields(fields)
             fields.update(name=d.name, kind=d.kind, title=d.title, based_on=based_on, span=self.loc(d.span))
+            if inherited:
+                fields["inherited"] = inherited
             # built now, not at the end, so the plain dicts and the model never both hold the whole design
             comps.append(m.construct(m.COMPONENT_CLASSES[d.kind], fields))
         if comps and system is None and not self.d.systems:

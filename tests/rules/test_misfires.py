@@ -93,3 +93,34 @@ system s {
     g = Graph(after.model)
     assert not any(g.is_hard(e) for e in g.out["api"] if e.target == "cache")
     assert any(g.is_hard(e) for e in g.out["api"] if e.target == "db")
+
+
+def test_an_engines_default_consistency_is_no_promise_the_design_made(check_design):
+    text = """\
+system s {
+  region r { zones [a, b] }
+  service api { exposure public; replicas 2; reads db { timeout 50ms } }
+  store db { engine postgres; replication async { replicas 2; spread zones } }
+}
+"""
+    r = check_design(text)
+    assert findings(r, "CAP001") == []
+    db = next(c for c in r.model.components if c.name == "db")
+    assert db.inherited["protocol"].startswith("engine `postgres`, stdlib/prelude.design:")
+    # stated by the design itself, it is a promise, and the finding says so without a provenance note
+    stated = check_design(text.replace("engine postgres;", "engine postgres; consistency linearizable;"))
+    (d,) = findings(stated, "CAP001")
+    assert d.message == "store `db` promises linearizable consistency but replicates asynchronously"
+
+
+def test_a_definitions_default_names_where_it_comes_from(check_design):
+    text = """\
+system s {
+  region r { zones [a, b] }
+  service api { exposure public; replicas 2; reads db { timeout 50ms } }
+  store db is strong_db { }
+}
+define store strong_db { engine postgres; consistency linearizable; replication async { replicas 2; spread zones } }
+"""
+    (d,) = findings(check_design(text), "CAP001")
+    assert "(the default of `strong_db`, main.design:6: state `consistency ...` on `db` to change it)" in d.message

@@ -42,9 +42,17 @@ class StrongConsistencyAsyncReplication(Rule):
             if consistency not in STRONG or rep is None or isinstance(rep, int):
                 continue
             if rep.mode in ("async", "semi_sync") and (rep.replicas or 2) > 1:
+                source = c.inherited.get("consistency")
+                if source is not None and "replication" not in c.inherited:
+                    # the design states the replication itself and leaves the consistency to its engine's
+                    # generic default (a single primary's): no promise of the design's own to contradict
+                    continue
                 how = "asynchronously" if rep.mode == "async" else "semi-synchronously"
+                whence = (
+                    f" (the default of {source}: state `consistency ...` on `{name}` to change it)" if source else ""
+                )
                 yield Finding(
-                    message=f"store `{name}` promises {consistency} consistency but replicates {how}",
+                    message=f"store `{name}` promises {consistency} consistency{whence} but replicates {how}",
                     at=c.span,
                     path=g.comp_path(name),
                     label=f"{consistency}, {rep.mode} replication",
