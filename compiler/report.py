@@ -183,28 +183,44 @@ def human(report: dict[str, Any]) -> str:
         lines.append("  availability budget (hard synchronous dependencies, each counted once)")
         width = max(len(d["component"]) for d in av["dependencies"])
         for d in av["dependencies"]:
-            how = {"declared": d["detail"], "instances": d["detail"], "unknown": "not declared: counted as 100%"}[
-                d["from"]
-            ]
+            how = {"declared": d["detail"], "instances": d["detail"], "unknown": "not declared: not counted"}[d["from"]]
             lines.append(f"    {d['component']:<{width}}  {_fmt_a(d['availability']):>11}  {how}")
         verdict = ""
-        if av["objective"] is not None:
-            verdict = "  meets" if av["meets_objective"] else "  BELOW"
+        partial = bool(av["unknown"])  # components with no figure: the product is an upper bound
+        known = [d for d in av["dependencies"] if d["availability"] is not None]
+        if av["objective"] is not None and known:
+            verdict = ": meets" if av["meets_objective"] else ": BELOW"
             verdict += f" the objective of {pct(av['objective'])}"
-        lines.append(f"    {'product':<{width}}  {pct(av['composite']):>11}{verdict}")
+
+        if not known:
+            lines.append(f"    {'product':<{width}}  {'unknown':>11}  no component on the path declares a figure")
+        else:
+            bound = f"  an upper bound ({len(av['unknown'])} declare no figure)" if partial else ""
+            lines.append(f"    {'product':<{width}}  {pct(av['composite']):>11}{bound}{verdict}")
         budget = av["error_budget_minutes_per_30_days"]
-        lines.append(
-            f"  downtime the dependencies allow: {av['downtime_minutes_per_30_days']:.1f} min per 30 days"
-            + (f"; error budget {budget:.1f} min" if budget is not None else "")
-        )
+        if known:
+            least = "at least " if partial else ""
+            downtime = (
+                f"  downtime the dependencies allow: {least}{av['downtime_minutes_per_30_days']:.1f} min per 30 days"
+            )
+        else:
+            downtime = "  downtime the dependencies allow: unknown"
+        lines.append(downtime + (f"; error budget {budget:.1f} min" if budget is not None else ""))
         objective = lat["objective_p99"]
-        lat_line = f"  latency chain: {' -> '.join(lat['chain'])}: p99 {duration(lat['p99'])}"
-        if objective is not None:
+        chain_known = [c for c in lat["chain"] if c not in lat["unknown"]]
+        if not chain_known:
+            p99 = "p99 unknown"
+        elif lat["unknown"]:
+            p99 = f"p99 at least {duration(lat['p99'])}"
+        else:
+            p99 = f"p99 {duration(lat['p99'])}"
+        lat_line = f"  latency chain: {' -> '.join(lat['chain'])}: {p99}"
+        if objective is not None and chain_known:
             lat_line += f" against {duration(objective)} ({'meets' if lat['meets_objective'] else 'ABOVE'})"
         lines.append(lat_line)
         lines.append(f"  worst-case wait before timeouts fire: {duration(lat['worst_case_wait'])}")
         if lat["unknown"]:
-            lines.append(f"  no latency declared for: {', '.join(lat['unknown'])} (counted as 0)")
+            lines.append(f"  no latency declared for: {', '.join(lat['unknown'])}")
         lines.append(f"  retry amplification: {ep['retry_amplification']:.3g}x")
         lines.append("")
     lines += _load_lines(report)

@@ -198,3 +198,14 @@ def test_a_single_point_of_failure_names_the_flows_that_need_it(check_design):
     assert spof and spof[0].message.endswith("a single point of failure for flows `read`, `write`")
     without = [d for d in findings(check_design(design("")), "SPOF001") if "`pastes`" in d.message]
     assert without and without[0].message.endswith("a single point of failure for entrypoint `api`")
+
+
+def test_the_report_never_prints_unknown_figures_as_zero_or_perfect(tmp_path):
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(design(""), encoding="utf-8")  # no latency anywhere, no availability on `api`
+    text = run_designc("report", str(p)).stdout
+    assert "p99 0s" not in text and "p99 unknown" in text
+    assert "counted as 100%" not in text and "an upper bound (" in text
+    assert "downtime the dependencies allow: at least" in text

@@ -326,9 +326,19 @@ class Graph:
         if c.availability is not None:
             return Availability(c.availability, "declared", c.availability_source or "declared")
         if c.instance_availability is not None:
-            k = max(1, min(self.instances(name), self.zone_count(name) or 1))
+            n, zones = self.instances(name), self.zone_count(name) or 1
+            k = max(1, min(n, zones))
             a = 1 - (1 - c.instance_availability) ** k
-            return Availability(a, "instances", f"{k} instance(s) in separate zones at {pct(c.instance_availability)}")
+            each = pct(c.instance_availability)
+            if n == 1:
+                how = f"one instance at {each}"
+            elif zones == 1:
+                how = f"{n} instances in one zone, which fail together: counted as one at {each}"
+            elif n > zones:
+                how = f"{n} instances over {zones} zones, counted as {zones} independent copies at {each} each"
+            else:
+                how = f"{n} instances in separate zones at {each} each"
+            return Availability(a, "instances", how)
         return Availability(None, "unknown")
 
     def instances(self, name: str) -> int:
