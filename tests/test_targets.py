@@ -7,7 +7,6 @@ no broken links (markdown-it-py), well-formed SVG (rendered by Graphviz), Mermai
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -225,13 +224,12 @@ def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):
 
 
 def _build_without_dot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`designc build` on a PATH where Graphviz's `dot` cannot be found."""
+    """`designc build` on a PATH where Graphviz's `dot` cannot be found. The interpreter is named by its full
+    path (a copy or link of it elsewhere would leave a virtual environment and import another designc)."""
     bindir = tmp_path / "bin"
-    if not bindir.exists():
-        bindir.mkdir()
-        os.symlink(sys.executable, bindir / "python")
+    bindir.mkdir(exist_ok=True)
     return subprocess.run(
-        [str(bindir / "python"), "-m", "designc", "build", *args],
+        [sys.executable, "-m", "designc", "build", *args],
         env={"PATH": str(bindir), "NO_COLOR": "1", "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
