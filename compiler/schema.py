@@ -819,6 +819,13 @@ STORE = BlockSpec(
         _CAPACITY,
         P("size", Size(), doc="data size", ex="size 2TiB"),
         P("record", Size(), field="record_size", doc="the size of one record a write adds", ex="record 1KiB"),
+        P(
+            "rpo",
+            Duration(),
+            doc="the data loss this store may allow, instead of the system's `rpo` (a rebuildable cache of the"
+            " ledger, a log of zero-RPO payments)",
+            ex="rpo 1h",
+        ),
         _SIZE_CLASS,
         _STORAGE,
         P("reproducible", Bool(), doc="can be rebuilt from other data", ex="reproducible yes"),

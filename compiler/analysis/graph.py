@@ -183,8 +183,9 @@ class Graph:
         return e.mode == "sync"
 
     def is_hard(self, e: Edge) -> bool:
-        """A synchronous dependency the caller fails without: not marked soft, and not covered by a circuit
-        breaker with a fallback."""
+        """A synchronous dependency the caller fails without. Soft instead: an edge that says `criticality soft`,
+        one with a `fallback` (a breaker alone only fails faster), and a read of a cache-aside cache (one that
+        `caches` a store the caller also reaches). `criticality hard` wins over both."""
         if e.mode != "sync" or e.criticality == "soft":
             return False
         if e.criticality == "hard":

@@ -124,3 +124,25 @@ define store strong_db { engine postgres; consistency linearizable; replication 
 """
     (d,) = findings(check_design(text), "CAP001")
     assert "(the default of `strong_db`, main.design:6: state `consistency ...` on `db` to change it)" in d.message
+
+
+def test_a_store_may_state_its_own_rpo_and_partition_stance(check_design):
+    text = """\
+system s {
+  requirements { rpo 0s; partition prefer availability }
+  region r { zones [a, b] }
+  service api { exposure public; replicas 2; calls db { timeout 50ms }; calls log { timeout 50ms } }
+  store db { engine postgres; replication async { replicas 2; spread zones }; backup { rpo 1h } STORE }
+  store log { engine cassandra; replication quorum { n 3; r 1; w 1; spread zones } }
+}
+"""
+    r = check_design(text.replace(" STORE", ""))
+    assert [d for d in findings(r, "DR001") if "`db`" in d.message]
+    assert [d for d in findings(r, "CAP003") if "`db`" in d.message]  # postgres's default stance, inherited
+    r = check_design(text.replace(" STORE", "; rpo 1h; partition prefer consistency"))
+    assert not [d for d in findings(r, "DR001") if "`db`" in d.message]
+    assert not [d for d in findings(r, "CAP003") if "`db`" in d.message]  # stated on the store: its own choice
+    # and a store stricter than the system is held to its own figure
+    r = check_design(text.replace("rpo 0s;", "rpo 1h;").replace(" STORE", "; rpo 0s"))
+    (d,) = [d for d in findings(r, "DR001") if "`db`" in d.message]
+    assert "but it states rpo 0s" in d.message

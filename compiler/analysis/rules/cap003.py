@@ -70,6 +70,8 @@ class PartitionStanceContradiction(Rule):
                 partition = getattr(c, "partition", None)
                 if partition is None or partition.prefer != "consistency":
                     continue
+                if "partition_prefer" not in c.inherited:
+                    continue  # the design states this store's own stance: a deliberate exception to the system's
                 path = _path_to(parent, name)
                 entry = path[0]
                 notes = [(g.comps[entry].span, f"entrypoint `{entry}`")]

@@ -101,9 +101,9 @@ class RpoNotMet(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         req = g.requirements
-        if req is None or req.rpo is None:
+        if req is None or (req.rpo is None and not any(getattr(c, "rpo", None) is not None for c in g.comps.values())):
             return
-        rpo = req.rpo
+        system_rpo = req.rpo
         dr = g.system.disaster_recovery if g.system is not None else None
         region_scope = req.survive == "region" or (
             dr is not None and dr.strategy is not None and len(g.design.regions) >= 2
@@ -123,6 +123,9 @@ class RpoNotMet(Rule):
             backup = getattr(c, "backup", None)
             if not live and backup is None:
                 continue  # SPOF004's
+            rpo = c.rpo if c.rpo is not None else system_rpo  # a store's own rpo wins over the system's
+            if rpo is None:
+                continue
             found = _local(c, rpo)
             suffix = ""
             if found is None and region_scope:
@@ -154,9 +157,19 @@ class RpoNotMet(Rule):
                 continue
             why, hints = found
             yield Finding(
-                message=f"store `{name}` {why}, but the requirements ask rpo {duration(rpo)}{suffix}",
+                message=f"store `{name}` {why}, but "
+                + (
+                    f"it states rpo {duration(rpo)}"
+                    if c.rpo is not None
+                    else f"the requirements ask rpo {duration(rpo)}"
+                )
+                + suffix,
                 at=c.span,
                 path=g.comp_path(name),
                 label=f"cannot meet rpo {duration(rpo)}",
-                hints=[*hints, "or relax `rpo` to what the design delivers"],
+                hints=[
+                    *hints,
+                    "or relax `rpo` to what the design delivers"
+                    + ("" if c.rpo is not None else f" (for `{name}` alone: `rpo ...` on it)"),
+                ],
             )

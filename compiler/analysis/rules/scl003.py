@@ -43,6 +43,8 @@ class NoAutoscaling(Rule):
             c = g.comps[name]
             if c.kind != "service" or getattr(c, "autoscale", None) is not None or c.managed is not None:
                 continue  # a managed service (a load balancer, a CDN) scales as its provider does
+            if c.scaling in ("vertical", "none"):
+                continue  # the design says it grows by bigger machines, or not at all: no autoscaler to ask for
             ranged = c.replicas is not None and c.replicas.max > c.replicas.min
             if not (ranged or varies):
                 continue
