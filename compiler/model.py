@@ -167,6 +167,9 @@ class Replication(_Model):
     w: int | None = Field(None, ge=1)
     failover: Literal["automatic", "manual"] | None = None
     writers: Literal["single", "multi"] | None = Field(None, description="single-leader or multi-writer")
+    cross_region: Literal["sync", "async"] | None = Field(
+        None, description="how copies reach the other regions; unset: as within a region (`mode`)"
+    )
 
 
 class Backup(_Model):

@@ -273,6 +273,13 @@ REPLICATION = BlockSpec(
         P("w", Int(1, 100), doc="quorum: write quorum", ex="w 2"),
         P("failover", Enum("automatic", "manual"), doc="how a replica is promoted", ex="failover automatic"),
         P("writers", Enum("single", "multi"), doc="single leader or multi-writer", ex="writers single"),
+        P(
+            "cross_region",
+            Enum("sync", "async"),
+            doc="how copies reach the other `regions` when it differs from within a region: synchronous within"
+            " and asynchronous across is the usual shape of a relational store",
+            ex="cross_region async",
+        ),
     ],
 )
 

@@ -146,3 +146,31 @@ system s {
     r = check_design(text.replace("rpo 0s;", "rpo 1h;").replace(" STORE", "; rpo 0s"))
     (d,) = [d for d in findings(r, "DR001") if "`db`" in d.message]
     assert "but it states rpo 0s" in d.message
+
+
+TIERED = """\
+system s {
+  requirements { rpo RPO; survive region }
+  region east { zones [a, b] }
+  region west { zones [a, b]; role standby }
+  service api { exposure public; replicas 2; placement east; placement west; calls db { timeout 50ms } }
+  store db {
+    engine postgres
+    consistency linearizable
+    replication sync { replicas 3; spread zones; regions [east, west]; cross_region async; failover automatic }
+    placement east
+    placement west
+  }
+}
+"""
+
+
+def test_replication_in_tiers_sync_within_a_region_async_across(check_design):
+    r = check_design(TIERED.replace("RPO", "0s"))
+    (d,) = findings(r, "DR001")
+    assert "synchronously within a region but asynchronously to the others (`east`, `west`)" in d.message
+    assert findings(r, "CAP001") == []  # in-region commits are synchronous: the primary's promise holds
+    r = check_design(TIERED.replace("RPO", "5m"))
+    assert findings(r, "DR001") == []
+    db = next(c for c in r.model.components if c.name == "db")
+    assert db.replication.mode == "sync" and db.replication.cross_region == "async"

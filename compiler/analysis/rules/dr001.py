@@ -128,14 +128,29 @@ class RpoNotMet(Rule):
                 continue
             found = _local(c, rpo)
             suffix = ""
+            if found is None and region_scope and rpo == 0 and live and rep.cross_region == "async":
+                regions = _data_regions(g, name) or set()
+                if len(regions) > 1:
+                    found = (
+                        f"replicates {'synchronously' if rep.mode == 'sync' else rep.mode} within a region but "
+                        f"asynchronously to the others ({', '.join(f'`{r}`' for r in sorted(regions))}), so losing "
+                        "a region loses the writes not yet copied",
+                        [
+                            "commit across regions before acknowledging (`cross_region sync`; every write pays the "
+                            "round trip), or accept the loss: `rpo` of the lag you can bound",
+                        ],
+                    )
+                    suffix = context
             if found is None and region_scope:
                 regions = _data_regions(g, name)
                 if regions is not None and len(regions) == 1:
                     region = next(iter(regions))
                     b_rpo, b_how = _backup_rpo(backup)
                     fix = [
-                        f"replicate it to a second region (`replication {'sync' if rpo == 0 else 'async'} "
-                        f"{{ regions [{region}, ...] }}`)",
+                        f"replicate it to a second region (`replication sync {{ regions [{region}, ...] }}`)"
+                        if rpo == 0
+                        else f"replicate it to a second region, synchronously within each and asynchronously across "
+                        f"(`replication sync {{ regions [{region}, ...]; cross_region async }}`)",
                     ]
                     suffix = context
                     if backup is None or not backup.cross_region:
