@@ -385,7 +385,7 @@ def build_cmd(
     """
     from . import render
     from .output import OutputError, apply, plan
-    from .targets_registry import Build, TargetError, accepts_findings, generate
+    from .targets_registry import Build, TargetError, accepts_findings, generate_many
 
     chosen = _split_targets(targets)
     result = _run_check(paths, root, config)
@@ -433,16 +433,13 @@ def build_cmd(
             targets=tuple(chosen),
             templates=Path(templates) if templates else None,
         )
-        for t in chosen:
-            progress.step(f"building {t} for {system} ...")
-            before = len(build.problems)
-            try:
-                files = generate(t, build)
-            except TargetError as e:
-                failed.append(f"{system}: {t}: {e}")
+        progress.step(f"building {', '.join(chosen)} for {system} ...")
+        for t, files, added in generate_many(list(chosen), build):
+            if isinstance(files, TargetError):
+                failed.append(f"{system}: {t}: {files}")
                 continue
-            if len(build.problems) == before:  # a target that did only part of its work (svg without `dot`)
-                owners[f"{system}/{t}"] = [f"{system}/{rel}" for rel in files]  # prunes nothing
+            if not added:  # a target that did only part of its work (svg without `dot`) prunes nothing
+                owners[f"{system}/{t}"] = [f"{system}/{rel}" for rel in files]
             for rel, content in files.items():
                 tree[f"{system}/{rel}"] = content
         problems += [f"{system}: {p}" for p in build.problems]

@@ -73,3 +73,68 @@ def accepts_findings(name: str) -> bool:
 
 def generate(name: str, build: Build) -> dict[str, bytes]:
     return module(name).generate(build)
+
+
+PARALLEL_FROM = 200  # components: a design this large builds its targets side by side, one process each
+_POOLED: list[Any] = []  # (names, build) inherited by forked workers
+
+
+def _generate_in_worker(name: str) -> tuple[str, dict[str, bytes] | None, str | None, list[str]]:
+    """One target in a forked worker: its files, or its TargetError's text, and the problems it added."""
+    build: Build = _POOLED[0]
+    before = len(build.problems)
+    try:
+        files = generate(name, build)
+    except TargetError as e:
+        return name, None, str(e), build.problems[before:]
+    return name, files, None, build.problems[before:]
+
+
+def generate_many(names: list[str], build: Build) -> list[tuple[str, dict[str, bytes] | TargetError, list[str]]]:
+    """Each target's files (or its TargetError) and the problems it reported, in the order given.
+
+    On Linux, with two cores or more and a design of `PARALLEL_FROM` components or more, the targets run side by
+    side in forked processes (they inherit the model; only their files come back), except those that spread their
+    own work over the cores (`SELF_PARALLEL`), which run here meanwhile. The files are the same either way:
+    each target reads the same build and nothing else."""
+    import os
+    import sys
+
+    cores = os.cpu_count() or 1
+    parallel = [n for n in names if not getattr(module(n), "SELF_PARALLEL", False)]
+    big = len(getattr(build.model, "components", [])) >= PARALLEL_FROM
+    out: dict[str, tuple[str, dict[str, bytes] | TargetError, list[str]]] = {}
+
+    def here(name: str) -> None:
+        before = len(build.problems)
+        try:
+            result: dict[str, bytes] | TargetError = generate(name, build)
+        except TargetError as e:
+            result = e
+        out[name] = (name, result, build.problems[before:])
+
+    side_by_side = len(names) >= 2 and bool(parallel) and cores >= 2 and big
+    if not side_by_side or not sys.platform.startswith("linux"):  # fork is safe on Linux only
+        for n in names:
+            here(n)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _POOLED[:] = [build]
+        try:
+            workers = min(cores, len(parallel))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_generate_in_worker, n) for n in parallel]
+                for n in names:
+                    if n not in parallel:
+                        here(n)
+                for f in futures:
+                    name, files, error, problems = f.result()
+                    out[name] = (name, TargetError(error) if error is not None else files or {}, problems)
+        finally:
+            _POOLED.clear()
+        # what the workers reported, as if they had run here
+        for n in parallel:
+            build.problems.extend(out[n][2])
+    return [out[n] for n in names]

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -367,3 +368,21 @@ def test_large_views_group_edges_the_same_with_and_without_numpy(monkeypatch: py
     # every component of the design is in exactly one group view
     grouped = [n.component for v in python_views if v.kind == "group" for n in v.nodes if not n.outside]
     assert sorted(grouped) == sorted(c.name for c in d.model.components if c.kind in _views.INTERNAL)
+
+
+def test_targets_built_side_by_side_write_what_they_write_one_by_one(monkeypatch: pytest.MonkeyPatch):
+    """A large design builds its targets in forked processes: the files and the problems must be the same."""
+    from designc import targets_registry as reg
+    from designc.driver import check
+
+    d = check([EXAMPLES / "payments.design"]).designs[0]
+
+    def build() -> Any:
+        return reg.Build(d.model, findings=[x for x in d.diagnostics if x.fingerprint], targets=("dot",))
+
+    names = ["kubernetes", "slo", "mermaid", "markdown"]
+    one_by_one = reg.generate_many(names, build())
+    monkeypatch.setattr(reg, "PARALLEL_FROM", 0)
+    side_by_side = reg.generate_many(names, build())
+    assert [n for n, _, _ in side_by_side] == names
+    assert side_by_side == one_by_one
