@@ -9,6 +9,8 @@ Optional module attributes:
 * ``ACCEPTS_FINDINGS`` (default False): the target documents a design whatever its findings say (the design
   document, the diagrams). Other targets build only a design without design-rule errors, unless
   ``--allow-findings`` is given.
+* ``INDEPENDENT`` (default False): the target shares no computed work with others (through ``Build.shared``),
+  so a large build may run it in a process of its own (see `generate_many`).
 
 Adding a target is adding a module; nothing here changes.
 """
@@ -93,15 +95,16 @@ def _generate_in_worker(name: str) -> tuple[str, dict[str, bytes] | None, str | 
 def generate_many(names: list[str], build: Build) -> list[tuple[str, dict[str, bytes] | TargetError, list[str]]]:
     """Each target's files (or its TargetError) and the problems it reported, in the order given.
 
-    On Linux, with two cores or more and a design of `PARALLEL_FROM` components or more, the targets run side by
-    side in forked processes (they inherit the model; only their files come back), except those that spread their
-    own work over the cores (`SELF_PARALLEL`), which run here meanwhile. The files are the same either way:
-    each target reads the same build and nothing else."""
+    On Linux, with two cores or more and a design of `PARALLEL_FROM` components or more, the targets that share
+    no work with others (`INDEPENDENT = True`: the scaffolds) run side by side in forked processes (they inherit
+    the model; only their files come back), while the others run here meanwhile, one after another, sharing what
+    they compute (the document targets share their views; forked apart they would each redo it, and the HTML
+    page already lays its views out on every core). The files are the same either way."""
     import os
     import sys
 
     cores = os.cpu_count() or 1
-    parallel = [n for n in names if not getattr(module(n), "SELF_PARALLEL", False)]
+    parallel = [n for n in names if getattr(module(n), "INDEPENDENT", False)]
     big = len(getattr(build.model, "components", [])) >= PARALLEL_FROM
     out: dict[str, tuple[str, dict[str, bytes] | TargetError, list[str]]] = {}
 

@@ -143,7 +143,6 @@ def render_page(build: Any, views: list[Any], document: Any) -> bytes:
     return html.encode("utf-8")
 
 
-SELF_PARALLEL = True  # lays its views out on every core itself: the build runs it in its own process
 _POOLED: list[Any] = []  # the views a forked worker lays out, by index
 PARALLEL_FROM = 24  # pages with this many views lay them out on every core
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 DESCRIPTION = "the resolved model as JSON (model.json), valid against `designc schema`"
+INDEPENDENT = True  # shares no work with other targets: a large build runs it in a process of its own
 
 
 def generate(build: Any) -> dict[str, bytes]:

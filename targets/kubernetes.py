@@ -23,6 +23,7 @@ from typing import Any
 from . import _scaffold as sc
 
 DESCRIPTION = "Kubernetes manifests: a kustomize base with Deployments, NetworkPolicies from the edges, HPA, PDB"
+INDEPENDENT = True  # shares no work with other targets: a large build runs it in a process of its own
 
 IMAGE_TAG = "replace-me"
 RUN_AS = 10001

@@ -54,6 +54,7 @@ from typing import Any
 from ._scaffold import dns_name, header, source_file
 
 DESCRIPTION = "SLOs as OpenSLO documents and Prometheus burn-rate alerting rules (slo/)"
+INDEPENDENT = True  # shares no work with other targets: a large build runs it in a process of its own
 
 HTTP_REQUESTS = "http_requests_total"
 HTTP_DURATION = "http_request_duration_seconds"

@@ -22,6 +22,7 @@ from designc.targets_registry import TargetError
 from . import _scaffold
 
 DESCRIPTION = "a Terraform root module per system (terraform/): network, data stores, streams, queues, caches"
+INDEPENDENT = True  # shares no work with other targets: a large build runs it in a process of its own
 
 FOLDER = "terraform"
 DEFAULT_PROVIDER = "aws"

@@ -380,7 +380,7 @@ def test_targets_built_side_by_side_write_what_they_write_one_by_one(monkeypatch
     def build() -> Any:
         return reg.Build(d.model, findings=[x for x in d.diagnostics if x.fingerprint], targets=("dot",))
 
-    names = ["kubernetes", "slo", "mermaid", "markdown"]
+    names = ["kubernetes", "slo", "mermaid", "markdown", "json"]
     one_by_one = reg.generate_many(names, build())
     monkeypatch.setattr(reg, "PARALLEL_FROM", 0)
     side_by_side = reg.generate_many(names, build())
