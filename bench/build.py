@@ -2,6 +2,7 @@
 
     python bench/build.py              # payments and the 1,000-service design
     python bench/build.py --no-write   # print the table only
+    python bench/build.py --only scaffold   # the cases whose name holds the text, printed only
 
 Cases: every view of payments rendered to SVG; the document, Mermaid and HTML of payments and of the
 1,000-service benchmark design (`bench/generate.py --services 1000`); every view of that design rendered to SVG,
@@ -58,6 +59,7 @@ def slowest_view(folder: Path) -> tuple[str, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--only", default=None, help="run only the cases whose name holds this text (writes nothing)")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     rows = []
@@ -84,15 +86,20 @@ def main() -> None:
                 ["build", str(big), "-t", SCAFFOLDS, "-o", out, "-q", "--allow-findings"],
             ),
         ]:
+            if a.only is not None and a.only not in label:
+                continue
             rows.append(measure(label, args, a.repeat))
-        dots = Path(tmp) / "dots"
-        subprocess.run(
-            [sys.executable, "-m", "designc", "build", str(big), "-t", "dot", "-o", str(dots), "-q"],
-            check=False,
-            capture_output=True,
-        )
-        name, took, count = slowest_view(dots)
-        notes.append(f"1,000 services: {count} views; the slowest alone (`{name}`) renders in {took:.2f} s.")
+        if a.only is not None:
+            a.no_write = True
+        else:
+            dots = Path(tmp) / "dots"
+            subprocess.run(
+                [sys.executable, "-m", "designc", "build", str(big), "-t", "dot", "-o", str(dots), "-q"],
+                check=False,
+                capture_output=True,
+            )
+            name, took, count = slowest_view(dots)
+            notes.append(f"1,000 services: {count} views; the slowest alone (`{name}`) renders in {took:.2f} s.")
     lines = [
         "| case | median wall | fastest | peak memory | exit |",
         "|---|---|---|---|---|",
