@@ -100,6 +100,23 @@ class Graph:
                 self.inc[e.target].append(e)
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
 
+    @cached_property
+    def survive(self) -> tuple[str | None, str]:
+        """The largest failure the system must ride through, and what says so: `survive` as stated, else `region`
+        when a recovery strategy fails over automatically between two regions or more (an active-active design,
+        or an automatic failover, promises to survive a region whether or not it says `survive region`)."""
+        req = self.requirements
+        if req is not None and req.survive is not None:
+            return req.survive, f"the requirements say `survive {req.survive}`"
+        dr = self.system.disaster_recovery if self.system is not None else None
+        automatic = dr is not None and (
+            dr.strategy == "active_active" or (dr.strategy is not None and dr.failover == "automatic")
+        )
+        if dr is not None and automatic and len(self.design.regions) >= 2:
+            how = "active-active" if dr.strategy == "active_active" else f"`{dr.strategy}` with automatic failover"
+            return "region", f"the {how} recovery promises to survive a region"
+        return None, ""
+
     # --- flows and load -----------------------------------------------------------------------------------------
 
     @cached_property

@@ -174,3 +174,19 @@ def test_replication_in_tiers_sync_within_a_region_async_across(check_design):
     assert findings(r, "DR001") == []
     db = next(c for c in r.model.components if c.name == "db")
     assert db.replication.mode == "sync" and db.replication.cross_region == "async"
+
+
+def test_an_automatic_multi_region_recovery_promises_to_survive_a_region(check_design):
+    text = """\
+system s {
+  disaster_recovery { strategy active_active; failover automatic }
+  region east { zones [a, b] }
+  region west { zones [a, b] }
+  service api { exposure public; replicas 4; placement east [a, b]; placement west [a, b]; calls control { timeout 50ms } }
+  service control { replicas 2; placement east [a, b] }
+}
+"""
+    (d,) = [d for d in findings(check_design(text), "SPOF002") if "`control`" in d.message]
+    assert "but the active-active recovery promises to survive a region: losing `east`" in d.message
+    manual = text.replace("strategy active_active; failover automatic", "strategy backup_restore; failover manual")
+    assert not [d for d in findings(check_design(manual), "SPOF002") if "`control`" in d.message]

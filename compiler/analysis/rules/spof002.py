@@ -80,7 +80,8 @@ class SingleFailureDomain(Rule):
     def check(self, g: Graph) -> Iterator[Finding]:
         reach = g.needed_by
         shared = _shared_by_all(g)
-        survive_region = g.requirements is not None and g.requirements.survive == "region"
+        scope, why_region = g.survive
+        survive_region = scope == "region"
         # a component the standby region needs but lacks is SPOF005's (it names the edge that breaks failover)
         standby_gap = {e.target for e, _, _ in _standby_gaps(g)} if survive_region else set()
         for name, bits in reach.items():
@@ -118,8 +119,8 @@ class SingleFailureDomain(Rule):
                     else f"place it in {there} as well: `placement {others[0] if others else 'other'} [a, b, c]`"
                 )
                 yield Finding(
-                    message=f"every copy of {c.kind} `{name}` is in region `{region}`, but the requirements say "
-                    f"`survive region`: losing `{region}` takes down {g.entrypoint_phrase(bits)}",
+                    message=f"every copy of {c.kind} `{name}` is in region `{region}`, but {why_region}: losing "
+                    f"`{region}` takes down {g.dependents_phrase(name, bits)}",
                     at=c.span,
                     path=g.comp_path(name),
                     label="one region",
