@@ -76,3 +76,11 @@ def test_a_retry_budget_caps_amplification(check_design):
     from designc.analysis.graph import Graph
 
     assert Graph(r.model).chains["a"].amplification == pytest.approx(1.1**3)
+
+
+def test_a_chain_over_its_objective_does_not_hide_timeouts_that_are_too_long(check_design):
+    # p99 20 ms + 71 ms is over 90 ms (LAT001); the timeout lets it wait 20 ms + 320 ms (LAT002): both reported
+    text = CHAIN.replace("DB", "71").replace("calls db { timeout 80ms }", "calls db { timeout 160ms; retries 1 }")
+    r = check_design(text)
+    assert findings(r, "LAT001") and findings(r, "LAT002")
+    assert "may wait 340ms" in findings(r, "LAT002")[0].message
