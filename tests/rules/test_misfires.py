@@ -182,7 +182,9 @@ system s {
   disaster_recovery { strategy active_active; failover automatic }
   region east { zones [a, b] }
   region west { zones [a, b] }
-  service api { exposure public; replicas 4; placement east [a, b]; placement west [a, b]; calls control { timeout 50ms } }
+  service api {
+    exposure public; replicas 4; placement east [a, b]; placement west [a, b]; calls control { timeout 50ms }
+  }
   service control { replicas 2; placement east [a, b] }
 }
 """

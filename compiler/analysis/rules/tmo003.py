@@ -1,0 +1,59 @@
+"""TMO003: a call's timeout is below its callee's p99 latency.
+
+**What it checks.** A synchronous call whose timeout (the caller's, per attempt) is shorter than the callee's
+own p99 latency including its chain (the declared `latency p99` figures along its worst synchronous chain).
+
+**Why it matters.** At the callee's p99, one request in a hundred takes longer than the caller waits: that
+call does not meet a budget, it fails, and is retried (adding load to a callee that is already slow). A latency
+budget that looks met only because the timeout cuts the slow calls short hides an error rate. Timeouts belong
+above the callee's p99 (Brooker, "Timeouts, retries, and backoff with jitter", Amazon Builders' Library: pick
+them from the latency distribution, at p99.9 or so, not below it).
+
+**Example.**
+
+    service api { calls search { timeout 100ms } }
+    service search { latency p99 250ms }
+
+**Fix.** Raise the timeout above the callee's p99 (and keep the caller's own budget by making the call
+asynchronous or soft), or make the callee faster and say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...diagnostics import Severity
+from ..graph import Graph, duration, us
+from ..rule import Finding, Rule, rule
+
+
+@rule
+class TimeoutBelowCalleeP99(Rule):
+    code = "TMO003"
+    name = "timeout-below-callee-p99"
+    severity = Severity.WARNING
+    summary = "a call's timeout is below its callee's p99 latency, so the call fails at p99"
+    practices = ("REL05-BP05",)
+
+    def check(self, g: Graph) -> Iterator[Finding]:
+        chains = g.chains
+        for name, edges in g.sync_out.items():
+            for e in edges:
+                if e.timeout is None:
+                    continue
+                callee = chains[e.target]
+                if callee.own_unknown and callee.latency == 0:
+                    continue  # nothing declared below: nothing to compare with
+                if us(e.timeout) < us(callee.latency):
+                    yield Finding(
+                        message=f"`{name}` gives `{e.target}` {duration(e.timeout)}, below its p99 of "
+                        f"{duration(callee.latency)}: one call in a hundred times out and "
+                        + ("is retried" if e.retries else "fails"),
+                        at=e.span,
+                        path=g.edge_path(e),
+                        label=f"{duration(e.timeout)} < p99 {duration(callee.latency)}",
+                        hints=[
+                            f"raise the timeout above {duration(callee.latency)} (from the callee's p99.9), or make "
+                            f"`{e.target}` faster and state its latency",
+                        ],
+                    )
