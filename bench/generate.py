@@ -6,7 +6,7 @@
 A design of N services has two active regions, N/10 stores, N/20 caches and N/50 streams; each service calls
 about five others (always "downstream", so the call graph has no cycles), each call with a timeout that leaves
 room for the callee's own, one store with a retry, reads a cache with a fallback, publishes or consumes a
-stream, and carries an SLO. ``--layers L --width W`` writes the pathological case instead: L layers
+stream, and carries an SLO; every entrypoint starts a flow down its first calls to a store. ``--layers L --width W`` writes the pathological case instead: L layers
 of W services, every service calling every service of the next layer (W**L paths).
 """
 
@@ -69,6 +69,17 @@ def services(n: int, seed: int = 1) -> Iterator[str]:
             yield f"    consumes events_{i % streams} {{ group g_{i}; idempotent yes; dead_letter yes }}"
         yield "    slo { availability 99.9%; latency p99 500ms }"
         yield "  }"
+    # a flow from every entrypoint: a request down its first calls to a store, at a share of the peak
+    entries = [i for i in range(n) if i not in called]
+    for i in entries:
+        route, cur = [f"svc_{i}"], i
+        for _ in range(3):
+            if not calls[cur]:
+                break
+            cur = calls[cur][0]
+            route.append(f"svc_{cur}")
+        route.append(f"db_{cur % stores}")
+        yield f"  flow f_{i} {{ rate {max(1, 5000 // len(entries))} rps; route [{', '.join(route)}] }}"
     for s in range(stores):
         yield f'  store db_{s} is postgres_ha "Store {s}"'
     for c in range(caches):
