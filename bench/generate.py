@@ -6,8 +6,9 @@
 A design of N services has two active regions, N/10 stores, N/20 caches and N/50 streams; each service calls
 about five others (always "downstream", so the call graph has no cycles), each call with a timeout that leaves
 room for the callee's own, one store with a retry, reads a cache with a fallback, publishes or consumes a
-stream, and carries an SLO; every entrypoint starts a flow down its first calls to a store. ``--layers L --width W`` writes the pathological case instead: L layers
-of W services, every service calling every service of the next layer (W**L paths).
+stream, and carries an SLO; every entrypoint starts a flow down its first calls to a store. ``--layers L
+--width W`` writes the pathological case instead: L layers of W services, every service calling every service
+of the next layer (W**L paths).
 """
 
 from __future__ import annotations
