@@ -233,6 +233,12 @@ def _image_ref(image: tuple[str, str, str | None]) -> str:
     return f"{name}@{digest}" if digest else f"{name}:{tag}"
 
 
+def _zone_affinity(zones: list[str]) -> dict[str, Any]:
+    """Pods held to these zones (node affinity on the well-known zone label)."""
+    term = {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": zones}]}
+    return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [term]}}}
+
+
 def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list[dict[str, Any]]) -> dict[str, Any]:
     name = sc.dns_name(c.name)
     if c.kind == "service":
@@ -272,19 +278,7 @@ def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list
     }
     zones = ctx.zones(c)
     if zones:
-        spec["affinity"] = {
-            "nodeAffinity": {
-                "requiredDuringSchedulingIgnoredDuringExecution": {
-                    "nodeSelectorTerms": [
-                        {
-                            "matchExpressions": [
-                                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": zones}
-                            ]
-                        }
-                    ]
-                }
-            }
-        }
+        spec["affinity"] = _zone_affinity(zones)
     if len(zones) > 1:
         spec["topologySpreadConstraints"] = [
             {
@@ -778,19 +772,7 @@ def _overlay(ctx: _Context, region: Any, objects: dict[str, list[dict[str, Any]]
             continue
         pods = next(d for d in docs if d["kind"] in ("Deployment", "StatefulSet"))
         zones = [sc.zone_name(region.name, z, region.provider) for z in where[region.name]]
-        affinity = {
-            "nodeAffinity": {
-                "requiredDuringSchedulingIgnoredDuringExecution": {
-                    "nodeSelectorTerms": [
-                        {
-                            "matchExpressions": [
-                                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": zones}
-                            ]
-                        }
-                    ]
-                }
-            }
-        }
+        affinity = _zone_affinity(zones)
         body = {
             "apiVersion": pods["apiVersion"],
             "kind": pods["kind"],
