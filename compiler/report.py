@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis.graph import Graph, duration, minutes_per_30_days, pct
+from .analysis.graph import Graph, duration, minutes_per_30_days, pct, rate, size
 
 
 def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
@@ -98,26 +98,13 @@ def build(model: Any) -> dict[str, Any]:
     }
 
 
-def _size(n: float) -> str:
-    for unit, k in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n >= k:
-            return f"{n / k:.3g} {unit}"
-    return f"{n:.0f} B"
-
-
-def _rate(v: float) -> str:
-    from .analysis.graph import rate
-
-    return rate(v)
-
-
 def _load_lines(report: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     if report.get("flows"):
         lines.append("flows")
         for f in report["flows"]:
-            source = f" ({f['rate_source']})" if f["rate_source"] != _rate(f["rate"]) else ""
-            lines.append(f"  {f['flow']}: {_rate(f['rate'])}{source}")
+            source = f" ({f['rate_source']})" if f["rate_source"] != rate(f["rate"]) else ""
+            lines.append(f"  {f['flow']}: {rate(f['rate'])}{source}")
             for r in f["routes"]:
                 lines.append(f"    route {' -> '.join(r)}")
             if f["availability_unknown"]:
@@ -145,26 +132,26 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
         rows = sorted(report["components"], key=lambda c: (c["headroom"] is None, c["headroom"] or 0))
         width = max(len(c["component"]) for c in rows)
         for c in rows:
-            cap = "capacity not stated" if c["capacity"] is None else f"capacity {_rate(c['capacity'])}"
+            cap = "capacity not stated" if c["capacity"] is None else f"capacity {rate(c['capacity'])}"
             head = "" if c["headroom"] is None else f", headroom {c['headroom'] * 100:.0f}%"
             failing = (
-                f" (up to {_rate(c['demand_under_failure'])} when callers retry)"
+                f" (up to {rate(c['demand_under_failure'])} when callers retry)"
                 if c["demand_under_failure"] > c["demand"] * 1.0001
                 else ""
             )
-            lines.append(f"  {c['component']:<{width}}  {_rate(c['demand']):>12}{failing}  {cap}{head}")
+            lines.append(f"  {c['component']:<{width}}  {rate(c['demand']):>12}{failing}  {cap}{head}")
         lines.append("")
     if report.get("stores"):
         lines.append("store growth")
         for s in report["stores"]:
-            kept = f", {_size(s['bytes_over_retention'])} over its retention" if s["bytes_over_retention"] else ""
-            writes, month = _rate(s["writes_per_second"]), _size(s["bytes_per_month"])
+            kept = f", {size(s['bytes_over_retention'])} over its retention" if s["bytes_over_retention"] else ""
+            writes, month = rate(s["writes_per_second"]), size(s["bytes_per_month"])
             lines.append(f"  {s['store']}: {writes} of writes, {month} a month{kept}")
         lines.append("")
     if report.get("bandwidth"):
         lines.append("bandwidth (flows with a payload)")
         for b in sorted(report["bandwidth"], key=lambda b: -b["bytes_per_second"])[:10]:
-            lines.append(f"  {b['from']} -> {b['to']}: {_size(b['bytes_per_second'])}/s")
+            lines.append(f"  {b['from']} -> {b['to']}: {size(b['bytes_per_second'])}/s")
         lines.append("")
     return lines
 

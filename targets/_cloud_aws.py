@@ -306,6 +306,25 @@ class Aws:
     def subnet_ids(self, region: RegionInfo, zones: list[str]) -> list[Expr]:
         return [Expr(f"aws_subnet.{region.alias}_{_tf(z)}.id") for z in zones]
 
+    def service_role(
+        self,
+        fname: str,
+        name: str,
+        service: str,
+        ident: str,
+        description: str,
+        region: RegionInfo,
+        **extra: Any,
+    ) -> None:
+        """An IAM role an AWS service assumes (`backup.amazonaws.com`, ...): the one trust policy every such role
+        has, written once."""
+        assume = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+        }
+        body = {"name": ident, "description": description, "assume_role_policy": fn("jsonencode", assume)}
+        self.add(fname, "aws_iam_role", name, body, region=region, **extra)
+
     def ident(self, *parts: str, limit: int = 63) -> str:
         return _scaffold.dns_name("-".join([self.prefix, *parts]), limit)
 
@@ -602,26 +621,13 @@ class Aws:
         if self.vaults:
             self.backup_vaults()
         if self.monitoring_role:
-            assume = {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "monitoring.rds.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-            self.add(
+            self.service_role(
                 "main.tf",
-                "aws_iam_role",
                 "rds_monitoring",
-                {
-                    "name": self.ident("rds-monitoring", limit=64),
-                    "description": "RDS enhanced monitoring publishes OS metrics to CloudWatch",
-                    "assume_role_policy": fn("jsonencode", assume),
-                },
-                region=first,
+                "monitoring.rds.amazonaws.com",
+                self.ident("rds-monitoring", limit=64),
+                "RDS enhanced monitoring publishes OS metrics to CloudWatch",
+                first,
                 comments=["RDS enhanced monitoring (every database instance)"],
             )
             self.add(
@@ -650,22 +656,13 @@ class Aws:
                 region=r,
                 comments=[f"backups kept in `{r.name}`"],
             )
-        assume = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
-            ],
-        }
-        self.add(
+        self.service_role(
             "backup.tf",
-            "aws_iam_role",
             "backup",
-            {
-                "name": self.ident("backup", limit=64),
-                "description": "AWS Backup backs up and restores the stores",
-                "assume_role_policy": fn("jsonencode", assume),
-            },
-            region=self.first,
+            "backup.amazonaws.com",
+            self.ident("backup", limit=64),
+            "AWS Backup backs up and restores the stores",
+            self.first,
         )
         for what in ("Backup", "Restores"):
             self.add(
@@ -789,22 +786,13 @@ class Aws:
                 },
                 region=r,
             )
-        assume = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
-            ],
-        }
-        self.add(
+        self.service_role(
             "network.tf",
-            "aws_iam_role",
             "flow_logs",
-            {
-                "name": self.ident("vpc-flow-logs", limit=64),
-                "description": "VPC flow logs write to their CloudWatch log groups",
-                "assume_role_policy": fn("jsonencode", assume),
-            },
-            region=self.first,
+            "vpc-flow-logs.amazonaws.com",
+            self.ident("vpc-flow-logs", limit=64),
+            "VPC flow logs write to their CloudWatch log groups",
+            self.first,
         )
         policy = {
             "Version": "2012-10-17",
@@ -2118,22 +2106,13 @@ class Aws:
     def replication(self, c: Any, fname: str, names: list[str], regions: list[RegionInfo], cp: ComponentPlan) -> None:
         base = names[0]
         src = regions[0]
-        assume = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
-            ],
-        }
-        self.add(
+        self.service_role(
             fname,
-            "aws_iam_role",
             f"{base}_replication",
-            {
-                "name": self.ident(c.name, "replication", limit=64),
-                "description": f"S3 replicates {c.name} to its other regions",
-                "assume_role_policy": fn("jsonencode", assume),
-            },
-            region=src,
+            "s3.amazonaws.com",
+            self.ident(c.name, "replication", limit=64),
+            f"S3 replicates {c.name} to its other regions",
+            src,
             component=c.name,
         )
         statements = [

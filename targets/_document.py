@@ -107,13 +107,9 @@ def cell(x: Any) -> str:
 
 
 def size(n: int | None) -> str:
-    if n is None:
-        return NOT_STATED
-    for unit, k in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n >= k:
-            v = n / k
-            return f"{v:g} {unit}" if v == int(v) else f"{v:.1f} {unit}"
-    return f"{n} B"
+    from designc.analysis.graph import size as size_text
+
+    return NOT_STATED if n is None else size_text(n)
 
 
 def yes(x: bool | None, on: str = "yes", off: str = "no") -> str:

@@ -594,6 +594,15 @@ def listed(items: Any, conj: str = "and") -> str:
     return joined((f"`{x}`" for x in items), conj)
 
 
+def size(n: float) -> str:
+    """Bytes in the largest binary unit: `2 TiB`, `9.7 TiB`, `500 B`."""
+    for unit, k in (("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= k:
+            v = n / k
+            return f"{v:g} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
 def rate(x: float) -> str:
     """A rate per second as a user would write it: 5000 rps, 12.5 rps."""
     return f"{round(x)} rps" if abs(x - round(x)) < 1e-6 else f"{x:.1f} rps"

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from .graph import load_factor, p99, rate  # graph imports this module only inside its methods: no cycle
+
 if TYPE_CHECKING:
     from ..model import Edge, Flow
     from .graph import Graph
@@ -66,12 +68,6 @@ class Demand:
     writes: float = 0.0  # of `rate`, what arrives over `writes` edges (for a store's growth)
 
 
-def load_factor(e: Edge) -> float:
-    from .graph import load_factor as factor
-
-    return factor(e)
-
-
 def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
     """The edge a route's step from `a` to `b` follows: a's edge to b (when there are several, its `writes` for
     a flow that writes `b`, else a read or call; a synchronous one first), or b's `consumes` of a."""
@@ -97,9 +93,9 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
     out: list[FlowLoad] = []
     for f in g.system.flows:
         if f.rate is not None:
-            start, source = f.rate, _rps(f.rate)
+            start, source = f.rate, rate(f.rate)
         elif f.share is not None and peak:
-            start, source = f.share * peak, f"{f.share * 100:g}% of the peak load of {_rps(peak)}"
+            start, source = f.share * peak, f"{f.share * 100:g}% of the peak load of {rate(peak)}"
         else:
             continue
         names = f.components()
@@ -175,7 +171,7 @@ def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[f
     d = g.demand.get(name)
     if d is not None:
         parts = sorted(d.parts.items(), key=lambda kv: -kv[1])
-        shown = ", ".join(f"`{n}` {_rps(v)}" for n, v in parts[:3])
+        shown = ", ".join(f"`{n}` {rate(v)}" for n, v in parts[:3])
         more = f" and {len(parts) - 3} more" if len(parts) > 3 else ""
         return d.rate, f"the flows through it: {shown}{more}"
     c = g.comps[name]
@@ -185,7 +181,7 @@ def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[f
         load, why = peak * scale, f"{scale * 100:.3g}% of the peak, from the `share` and `fanout` of the edges to it"
     own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"] if own_limit else []
     if own and min(own) < load:
-        load, why = min(own), f"its own rate limit of {_rps(min(own))}"
+        load, why = min(own), f"its own rate limit of {rate(min(own))}"
     inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
     if inc and all(e.rate_limit is not None and e.rate_limit.per == "total" for e in inc):
         bound = sum(e.rate_limit.rate for e in inc if e.rate_limit is not None)
@@ -245,12 +241,6 @@ def bandwidth(g: Graph) -> dict[tuple[str, str], float]:
     return out
 
 
-def _rps(v: float) -> str:
-    from .graph import rate
-
-    return rate(v)
-
-
 def flows_through(g: Graph, name: str) -> list[str]:
     """The names of the flows whose route passes through a component."""
     return [fl.flow.name for fl in g.flows if name in fl.flow.components()]
@@ -273,16 +263,16 @@ def capacity(g: Graph, name: str) -> tuple[float, str] | None:
     per-replica `capacity`, less its `headroom`; a data component's stated `capacity`. None when not stated."""
     c = g.comps[name]
     cap = getattr(c, "capacity", None)
-    if not cap:
+    if not cap or c.kind in ("external", "client"):
         return None
     if c.kind == "service":
         if c.replicas is None:
             return None
         headroom = getattr(c, "headroom", None) or 0.0
         total = c.replicas.max * cap * (1 - headroom)
-        how = f"{c.replicas.max} replicas x {_rps(cap)}" + (f", less {headroom * 100:g}% headroom" if headroom else "")
+        how = f"{c.replicas.max} replicas x {rate(cap)}" + (f", less {headroom * 100:g}% headroom" if headroom else "")
         return total, how
-    return cap, "stated"
+    return cap, "its stated capacity"
 
 
 @dataclass
@@ -304,8 +294,6 @@ class FlowBudget:
 
 
 def flow_budgets(g: Graph) -> list[FlowBudget]:
-    from .graph import p99
-
     out = []
     for fl in g.flows:
         hard = hard_route(g, fl)

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ..graph import Graph, rate
+from ..load import capacity
 from ..rule import Finding, Rule, rule
 
 
@@ -57,27 +58,17 @@ class PeakAboveCapacity(Rule):
             reach.setdefault(name, 0)
         for name, bits in reach.items():
             c = g.comps[name]
-            cap = getattr(c, "capacity", None)
-            if not cap or c.kind in ("external", "client"):
+            carried = capacity(g, name)
+            if carried is None:
                 continue
-            headroom = getattr(c, "headroom", None) or 0.0
-            if c.kind == "service":
-                if c.replicas is None:
-                    continue
-                n = c.replicas.max
-                total = n * cap * (1 - headroom)
-                sums = f"{n} replicas x {rate(cap)}"
-                if headroom:
-                    sums += f", less {headroom * 100:g}% headroom"
-            else:
-                total, sums = cap, "its stated capacity"
+            total, sums = carried
             load, bounded = g.load_at(name, peak)
             if total >= load:
                 continue
             need = f"{rate(load)} ({bounded})" if bounded else f"the peak load of {rate(peak)}"
             hints = []
-            if c.kind == "service":
-                per = cap * (1 - headroom)
+            if c.kind == "service" and c.replicas is not None:
+                per = total / c.replicas.max  # what one replica carries, headroom kept
                 want = math.ceil(load / per) if per > 0 else None
                 if want is not None:
                     hints.append(
