@@ -912,6 +912,9 @@ class _DesignResolver(Resolver):
                         continue
                     if (b, a) in steps:
                         hints = [f"the edge runs the other way, from `{b}` to `{a}`: swap them in the route"]
+                    elif by_name[a].kind == "client" and (nexts := sorted(t for s_, t in steps if s_ == a)):
+                        # a client reaches the system through what it calls, not the stores behind it
+                        hints = [f"`{a}` calls {', '.join(f'`{t}`' for t in nexts)}: route through it to `{b}`"]
                     else:
                         hints = [f"add the edge to `{a}`: `calls {b} {{ ... }}` (or `reads`, `writes`, `publishes`)"]
                     self.diags.append(

@@ -209,3 +209,8 @@ def test_the_report_never_prints_unknown_figures_as_zero_or_perfect(tmp_path):
     assert "p99 0s" not in text and "p99 unknown" in text
     assert "counted as 100%" not in text and "an upper bound (" in text
     assert "downtime the dependencies allow: at least" in text
+
+
+def test_a_client_skipping_to_a_store_is_told_to_route_through_what_it_calls(check_language):
+    r = check_language(design("  flow f { rate 1 rps; route [browser, pastes] }\n"))
+    assert r.only("REF005").hints == ["`browser` calls `api`: route through it to `pastes`"]
