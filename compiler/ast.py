@@ -1,12 +1,15 @@
-"""The syntax tree: statements and values, each with its source span.
+"""The syntax tree: statements and values, each knowing where it was written.
 
 The language has one statement form, ``KEY VALUE* [{ STATEMENT* }]``, so the tree has one statement node and a
 handful of value nodes. Nodes are plain slotted classes, not pydantic models: the parser makes hundreds of
-thousands of them for a large design and they must be cheap.
+thousands of them for a large design and they must be cheap. A node keeps where it was written as two character
+offsets into its file's text (``start``, ``end``) and a reference to the file's `Source`; the line and column
+``span`` is worked out only when something asks for it (a diagnostic, a location in the model).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 
@@ -15,7 +18,7 @@ class Span:
     """A region of a source file. Lines and columns are 1-based; ``end_column`` is one past the last character.
 
     Treated as immutable (it is hashed); not declared frozen because a frozen dataclass's constructor costs
-    twice as much, and the parser makes one span per token.
+    twice as much.
     """
 
     file: str
@@ -32,11 +35,52 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+class Source:
+    """A file's name and text, and the offsets its lines start at (worked out on first use)."""
+
+    __slots__ = ("_starts", "path", "text")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of a character offset."""
+        starts = self._starts
+        if starts is None:
+            text = self.text
+            starts = [0]
+            find = text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._starts = starts
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(self.path, line, column, end_line, end_column)
+
+
 class Node:
-    __slots__ = ("span",)
-    span: Span
+    """A value. ``type`` is the grammar's terminal for the node a token becomes (the parser feeds value nodes
+    straight to Lark's LALR tables), ``kind`` the word messages use."""
+
+    __slots__ = ("end", "src", "start")
+    src: Source
+    start: int
+    end: int
 
     kind: str = "value"
+    type: str = ""
+
+    @property
+    def span(self) -> Span:
+        return self.src.span(self.start, self.end)
 
     def describe(self) -> str:
         return self.kind
@@ -47,10 +91,13 @@ class Name(Node):
 
     __slots__ = ("text",)
     kind = "name"
+    type = "NAME"
 
-    def __init__(self, text: str, span: Span) -> None:
+    def __init__(self, text: str, src: Source, start: int, end: int) -> None:
         self.text = text
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
 
     def describe(self) -> str:
         return f"the name `{self.text}`"
@@ -61,11 +108,14 @@ class Str(Node):
 
     __slots__ = ("raw", "text")
     kind = "string"
+    type = "STRING"
 
-    def __init__(self, text: str, raw: str, span: Span) -> None:
+    def __init__(self, text: str, raw: str, src: Source, start: int, end: int) -> None:
         self.text = text
         self.raw = raw
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
 
     def describe(self) -> str:
         return f"the string {self.raw}"
@@ -76,12 +126,15 @@ class Num(Node):
 
     __slots__ = ("number", "raw", "unit")
     kind = "number"
+    type = "QUANTITY"
 
-    def __init__(self, number: float, unit: str, raw: str, span: Span) -> None:
+    def __init__(self, number: float, unit: str, raw: str, src: Source, start: int, end: int) -> None:
         self.number = number
         self.unit = unit
         self.raw = raw
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
 
     def describe(self) -> str:
         return f"`{self.raw}`"
@@ -92,12 +145,15 @@ class Range(Node):
 
     __slots__ = ("high", "low", "raw")
     kind = "range"
+    type = "RANGE"
 
-    def __init__(self, low: Num, high: Num, raw: str, span: Span) -> None:
+    def __init__(self, low: Num, high: Num, raw: str, src: Source, start: int, end: int) -> None:
         self.low = low
         self.high = high
         self.raw = raw
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
 
     def describe(self) -> str:
         return f"the range `{self.raw}`"
@@ -109,9 +165,11 @@ class List(Node):
     __slots__ = ("depth", "items")
     kind = "list"
 
-    def __init__(self, items: list[Node], span: Span, depth: int) -> None:
+    def __init__(self, items: list[Node], src: Source, start: int, end: int, depth: int) -> None:
         self.items = items
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
         self.depth = depth
 
     def describe(self) -> str:
@@ -124,10 +182,12 @@ class Call(Node):
     __slots__ = ("args", "depth", "name")
     kind = "call"
 
-    def __init__(self, name: str, args: list[Node], span: Span, depth: int) -> None:
+    def __init__(self, name: str, args: list[Node], src: Source, start: int, end: int, depth: int) -> None:
         self.name = name
         self.args = args
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
         self.depth = depth
 
     def describe(self) -> str:
@@ -138,27 +198,49 @@ Value = Name | Str | Num | Range | List | Call
 
 
 class Block:
-    """``{ statements }``: ``span`` runs from the opening to the closing brace."""
+    """``{ statements }``: from the opening to the closing brace."""
 
-    __slots__ = ("depth", "span", "stmts")
+    __slots__ = ("depth", "end", "src", "start", "stmts")
 
-    def __init__(self, stmts: list[Stmt], span: Span, depth: int) -> None:
+    def __init__(self, stmts: list[Stmt], src: Source, start: int, end: int, depth: int) -> None:
         self.stmts = stmts
-        self.span = span
+        self.src = src
+        self.start = start
+        self.end = end
         self.depth = depth
+
+    @property
+    def span(self) -> Span:
+        return self.src.span(self.start, self.end)
 
 
 class Stmt:
     """``KEY VALUE* [{ ... }]``. ``key_span`` covers the key alone, ``span`` the whole statement."""
 
-    __slots__ = ("block", "key", "key_span", "span", "values")
+    __slots__ = ("block", "end", "key", "key_end", "key_start", "src", "values")
 
-    def __init__(self, key: str, key_span: Span, values: list[Node], block: Block | None, span: Span) -> None:
+    def __init__(
+        self, key: str, src: Source, key_start: int, key_end: int, values: list[Node], block: Block | None, end: int
+    ) -> None:
         self.key = key
-        self.key_span = key_span
+        self.src = src
+        self.key_start = key_start
+        self.key_end = key_end
         self.values = values
         self.block = block
-        self.span = span
+        self.end = end
+
+    @property
+    def start(self) -> int:
+        return self.key_start
+
+    @property
+    def key_span(self) -> Span:
+        return self.src.span(self.key_start, self.key_end)
+
+    @property
+    def span(self) -> Span:
+        return self.src.span(self.key_start, self.end)
 
     @property
     def depth(self) -> int:
@@ -172,9 +254,10 @@ class Stmt:
 class SourceFile:
     """A parsed file: its statements and the text they came from."""
 
-    __slots__ = ("path", "stmts", "text")
+    __slots__ = ("path", "source", "stmts", "text")
 
-    def __init__(self, path: str, text: str, stmts: list[Stmt]) -> None:
+    def __init__(self, path: str, text: str, stmts: list[Stmt], source: Source | None = None) -> None:
         self.path = path
         self.text = text
         self.stmts = stmts
+        self.source = source if source is not None else Source(path, text)

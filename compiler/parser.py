@@ -1,7 +1,12 @@
-"""Text to syntax tree: Lark's LALR parser with its contextual lexer, building the tree during the parse.
+"""Text to syntax tree: a tokenizer derived from the grammar's terminals, feeding Lark's LALR parser.
 
-The transformer is handed to the parser, so no intermediate Lark tree is built; this is most of the speed of
-`designc check` on a large design (see BENCHMARKS.md).
+The language is defined by `grammar/design.lark`, and Lark's LALR parser (its parse table and its parser state
+machine) parses it. What feeds the parser is a tokenizer of our own: one regular expression made from the
+grammar's own terminal definitions, in the order Lark's lexer tries them, producing syntax-tree nodes directly
+(a name token *is* a `Name` node) that remember two offsets rather than a line and column object each. The
+transformer is handed to the parser, so no intermediate Lark tree is built. `tests/test_parser.py` checks that
+this tokenizer's tokens equal Lark's own lexer's on every example, the fuzz corpus and the benchmark design.
+This is most of the speed of `designc check` on a large design (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import gc
 import re
 from typing import Any
 
-from .ast import Block, Call, List, Name, Node, Num, Range, SourceFile, Span, Stmt, Str
+from .ast import Block, Call, List, Name, Node, Num, Range, Source, SourceFile, Span, Stmt, Str
 from .diagnostics import (
     BAD_CHARACTER,
     SYNTAX,
@@ -29,12 +34,12 @@ _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
-def _num(raw: str, span: Span) -> Num:
+def _num(raw: str, src: Source, start: int, end: int) -> Num:
     m = _NUMBER.match(raw)
-    assert m is not None  # the lexer only produces matching text
+    assert m is not None  # the tokenizer only produces matching text
     digits, unit = m.group(1), m.group(2)
     number: float = float(digits) if "." in digits else int(digits)
-    return Num(number, unit, raw, span)
+    return Num(number, unit, raw, src, start, end)
 
 
 def _unescape(raw: str) -> str:
@@ -44,31 +49,22 @@ def _unescape(raw: str) -> str:
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
+class Tok:
+    """A punctuation or separator token (`{`, `,`, the end of a statement ...): its terminal and offsets."""
+
+    __slots__ = ("end", "start", "type")
+
+    def __init__(self, type: str, start: int, end: int) -> None:
+        self.type = type
+        self.start = start
+        self.end = end
+
+
 class _Builder:
-    """Lark calls these as it reduces rules; each returns a syntax-tree node."""
+    """Lark calls these as it reduces rules; each returns a syntax-tree node. Value tokens arrive as nodes."""
 
     def __init__(self) -> None:
-        self.file = ""
-
-    def _span(self, tok: Any) -> Span:
-        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
-
-    def _conv(self, item: Any) -> Node:
-        if isinstance(item, Node):
-            return item
-        t = item.type
-        span = Span(self.file, item.line, item.column, item.end_line, item.end_column)
-        if t == "NAME":
-            return Name(str(item), span)
-        if t == "QUANTITY":
-            return _num(str(item), span)
-        if t == "STRING":
-            raw = str(item)
-            return Str(_unescape(raw), raw, span)
-        # RANGE
-        raw = str(item)
-        lo, hi = raw.split("..", 1)
-        return Range(_num(lo, span), _num(hi, span), raw, span)
+        self.src = Source("", "")
 
     # The grammar's list rules are left-recursive: `body: stmt | body _SEP stmt | body _SEP`. Each callback
     # gets the list built so far and appends to it.
@@ -86,32 +82,27 @@ class _Builder:
 
     def values(self, children: list[Any]) -> list[Node]:
         if len(children) == 1:
-            return [self._conv(children[0])]
-        children[0].append(self._conv(children[1]))
+            return children
+        children[0].append(children[1])
         return children[0]
 
     items = values
-
-    def args(self, children: list[Any]) -> list[Node]:
-        return self.values(children)
+    args = values
 
     def stmt(self, children: list[Any]) -> Stmt:
-        key_tok = children[0]
-        key_span = Span(self.file, key_tok.line, key_tok.column, key_tok.end_line, key_tok.end_column)
+        key = children[0]
         values: list[Node] = []
         block: Block | None = None
-        for c in children[1:]:
-            if type(c) is list:
-                values = c
-            else:
-                block = c
-        if block is not None:
-            end = block.span
-        elif values:
-            end = values[-1].span
-        else:
-            end = key_span
-        return Stmt(str(key_tok), key_span, values, block, key_span.to(end))
+        end = key.end
+        if len(children) > 1:
+            for c in children[1:]:
+                if type(c) is list:
+                    values = c
+                    end = c[-1].end
+                else:
+                    block = c
+                    end = c.end
+        return Stmt(key.text, self.src, key.start, key.end, values, block, end)
 
     def block(self, children: list[Any]) -> Block:
         stmts = children[1] if len(children) == 3 else []
@@ -120,7 +111,7 @@ class _Builder:
             d = s.depth + 1
             if d > depth:
                 depth = d
-        return Block(stmts, self._span(children[0]).to(self._span(children[-1])), depth)
+        return Block(stmts, self.src, children[0].start, children[-1].end, depth)
 
     def list(self, children: list[Any]) -> List:
         items = children[1] if len(children) == 3 else []
@@ -128,7 +119,7 @@ class _Builder:
         for i in items:
             if isinstance(i, List | Call) and i.depth + 1 > depth:
                 depth = i.depth + 1
-        return List(items, self._span(children[0]).to(self._span(children[-1])), depth)
+        return List(items, self.src, children[0].start, children[-1].end, depth)
 
     def call(self, children: list[Any]) -> Call:
         args = children[2] if len(children) == 4 else []
@@ -136,11 +127,13 @@ class _Builder:
         for a in args:
             if isinstance(a, List | Call) and a.depth + 1 > depth:
                 depth = a.depth + 1
-        return Call(str(children[0]), args, self._span(children[0]).to(self._span(children[-1])), depth)
+        return Call(children[0].text, args, self.src, children[0].start, children[-1].end, depth)
 
 
 _parser: Any = None
 _builder = _Builder()
+_token_re: re.Pattern[str] | None = None
+_ignored: frozenset[str] = frozenset()
 
 
 def _get_parser() -> Any:
@@ -154,12 +147,101 @@ def _get_parser() -> Any:
         _parser = Lark(
             grammar,
             parser="lalr",
-            lexer="contextual",
+            lexer="basic",
             transformer=_builder,
             cache=True,
             maybe_placeholders=False,
         )
     return _parser
+
+
+def terminal_order(parser: Any) -> list[Any]:
+    """The grammar's terminals in the order Lark's lexer tries them (its `BasicLexer` sorts them so)."""
+    terminals = list(parser.terminals)
+    terminals.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    return terminals
+
+
+def _get_tokenizer() -> tuple[re.Pattern[str], frozenset[str]]:
+    """One regular expression with a named group per terminal of the grammar, in Lark's order."""
+    global _token_re, _ignored
+    if _token_re is None:
+        parser = _get_parser()
+        parts = []
+        for t in terminal_order(parser):
+            flags = "".join(t.pattern.flags)
+            body = t.pattern.to_regexp()
+            parts.append(f"(?P<{t.name}>(?{flags}:{body}))" if flags else f"(?P<{t.name}>{body})")
+        _token_re = re.compile("|".join(parts))
+        _ignored = frozenset(parser.lexer_conf.ignore)
+    return _token_re, _ignored
+
+
+def tokens(text: str, path: str = "") -> list[tuple[str, int, int]]:
+    """The (terminal, start, end) of every token ``text`` holds, ignored ones left out, as the parser is fed
+    them. Stops at the first character no terminal matches. For tests and tools; `parse` does not call it."""
+    token_re, ignored = _get_tokenizer()
+    out = []
+    pos = 0
+    for m in token_re.finditer(text):
+        if m.start() != pos:
+            break
+        pos = m.end()
+        kind = m.lastgroup
+        assert kind is not None
+        if kind not in ignored:
+            out.append((kind, m.start(), pos))
+    return out
+
+
+class _Rule:
+    """A grammar rule as the parser state machine uses it: Lark's own rules hash in Python on every reduction,
+    these by identity."""
+
+    __slots__ = ("expansion", "origin", "rule")
+
+    def __init__(self, rule: Any) -> None:
+        self.rule = rule
+        self.origin = rule.origin
+        self.expansion = rule.expansion
+
+
+class _Table:
+    __slots__ = ("end_states", "start_states", "states")
+
+
+_conf: Any = None
+
+
+def _get_parse_conf() -> Any:
+    """Lark's parse table and callbacks for the grammar, with each rule swapped for a `_Rule` (same table, same
+    actions; only the dictionary keys are cheaper)."""
+    global _conf
+    if _conf is None:
+        from lark.parsers.lalr_analysis import Reduce
+        from lark.parsers.lalr_parser_state import ParseConf
+
+        lalr = _get_parser().parser.parser.parser
+        table = lalr.parse_table
+        lean: dict[Any, _Rule] = {}
+        states = {}
+        for state, actions in table.states.items():
+            row = {}
+            for symbol, (action, arg) in actions.items():
+                if action is Reduce:
+                    arg = lean.setdefault(arg, _Rule(arg))
+                row[symbol] = (action, arg)
+            states[state] = row
+        t = _Table()
+        t.states, t.start_states, t.end_states = states, table.start_states, table.end_states
+        callbacks = {r: lalr.callbacks[rule] for rule, r in lean.items()}
+        _conf = ParseConf(t, callbacks, "start")  # type: ignore[arg-type]
+    return _conf
+
+
+class _BadCharacter(Exception):
+    def __init__(self, pos: int) -> None:
+        self.pos = pos
 
 
 # What a terminal is called in an error message: words, not token names.
@@ -191,19 +273,20 @@ def _expected(names: set[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _found(tok: Any) -> str:
+def _found(tok: Any, text: str) -> str:
     t = tok.type
+    raw = text[tok.start : tok.end]
     if t == "$END":
         return "the end of the file"
     if t == "_SEP":
         return "the end of the statement"
     if t == "NAME":
-        return f"name `{tok}`"
+        return f"name `{raw}`"
     if t == "STRING":
-        return f"string {tok}"
+        return f"string {raw}"
     if t in ("QUANTITY", "RANGE"):
-        return f"value `{tok}`"
-    return _WORDS.get(t, f"`{tok}`")
+        return f"value `{raw}`"
+    return _WORDS.get(t, f"`{raw}`")
 
 
 _OPENERS = {"{": "}", "[": "]", "(": ")"}
@@ -222,36 +305,62 @@ def unclosed_opener(text: str) -> tuple[int, str] | None:
     return stack[-1] if stack else None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
-
-
 def _describe_char(ch: str) -> str:
     if ch.isprintable() and not ch.isspace():
         return f"`{ch}`"
     return f"U+{ord(ch):04X}"
 
 
+def _parse(text: str, src: Source) -> list[Stmt]:
+    """Tokenize ``text`` and feed the tokens to Lark's LALR parser state machine. Raises `_BadCharacter` at a
+    character no terminal matches, and Lark's `UnexpectedToken` at a token the grammar does not allow."""
+    from lark.parsers.lalr_parser_state import ParserState
+
+    token_re, ignored = _get_tokenizer()
+    feed = ParserState(_get_parse_conf(), None).feed_token  # type: ignore[arg-type]
+    pos = 0
+    for m in token_re.finditer(text):
+        start = m.start()
+        if start != pos:
+            raise _BadCharacter(pos)
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "NAME":
+            feed(Name(m.group(), src, start, pos))
+        elif kind in ignored:
+            continue
+        elif kind == "QUANTITY":
+            feed(_num(m.group(), src, start, pos))
+        elif kind == "STRING":
+            raw = m.group()
+            feed(Str(_unescape(raw), raw, src, start, pos))
+        elif kind == "RANGE":
+            raw = m.group()
+            lo, hi = raw.split("..", 1)
+            feed(Range(_num(lo, src, start, pos), _num(hi, src, start, pos), raw, src, start, pos))
+        else:
+            feed(Tok(kind, start, pos))  # type: ignore[arg-type]
+    if pos != len(text):
+        raise _BadCharacter(pos)
+    return feed(Tok("$END", pos, pos), True)  # type: ignore[no-any-return]
+
+
 def parse(text: str, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Parse one file's text. On a syntax error, returns no tree and one diagnostic (the first error)."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    from lark.exceptions import UnexpectedToken
 
-    parser = _get_parser()
-    _builder.file = path
+    src = Source(path, text)
+    _builder.src = src
     enabled = gc.isenabled()
     gc.disable()
     try:
-        stmts = parser.parse(text)
-    except UnexpectedCharacters as e:
-        return None, [_char_error(text, path, e.pos_in_stream, e.line, e.column)]
-    except (UnexpectedToken, UnexpectedEOF) as e:
-        return None, [_token_error(text, path, e)]
-    except UnexpectedInput as e:  # pragma: no cover - other lark input errors
-        line, col = getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1
-        return None, [diag(SYNTAX, "this text cannot be parsed", Span(path, line, col, line, col + 1))]
+        stmts = _parse(text, src)
+    except _BadCharacter as e:
+        return None, [_char_error(src, e.pos)]
+    except UnexpectedToken as e:
+        return None, [_token_error(src, e)]
     finally:
+        _builder.src = Source("", "")
         if enabled:
             gc.enable()
     for s in stmts:
@@ -265,10 +374,12 @@ def parse(text: str, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
                     hints=["flatten the structure; no design needs this much nesting"],
                 )
             ]
-    return SourceFile(path, text, stmts), []
+    return SourceFile(path, text, stmts, src), []
 
 
-def _char_error(text: str, path: str, pos: int, line: int, col: int) -> Diagnostic:
+def _char_error(src: Source, pos: int) -> Diagnostic:
+    text, path = src.text, src.path
+    line, col = src.position(pos)
     ch = text[pos] if pos < len(text) else ""
     if ch == '"':
         end = text.find("\n", pos)
@@ -290,16 +401,16 @@ def _char_error(text: str, path: str, pos: int, line: int, col: int) -> Diagnost
     )
 
 
-def _token_error(text: str, path: str, e: Any) -> Diagnostic:
-    tok = getattr(e, "token", None)
-    expected = set(getattr(e, "expected", None) or getattr(e, "accepts", None) or ())
-    at_end = tok is None or tok.type == "$END"
-    if at_end:
+def _token_error(src: Source, e: Any) -> Diagnostic:
+    text, path = src.text, src.path
+    tok = e.token
+    expected = set(e.expected or ())
+    if tok.type == "$END":
         opener = unclosed_opener(text)
-        end_line, end_col = _position(text, len(text))
+        end_line, end_col = src.position(len(text))
         if opener is not None:
             off, ch = opener
-            line, col = _position(text, off)
+            line, col = src.position(off)
             closer = _OPENERS[ch]
             return diag(
                 UNCLOSED,
@@ -314,12 +425,11 @@ def _token_error(text: str, path: str, e: Any) -> Diagnostic:
             f"the file ends too early; expected {_expected(expected)}",
             Span(path, end_line, end_col, end_line, end_col),
         )
-    span = Span(path, tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
-    if tok.type == "_SEP":
-        # point at the end of the line rather than at the newline's own (next-line) position
-        span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
-    found = _found(tok)
-    opener = unclosed_opener(text[: tok.start_pos])
+    line, col = src.position(tok.start)
+    # a separator is pointed at where its line ends, not at the next line where its newline's span ends
+    span = Span(path, line, col, line, col + 1) if tok.type == "_SEP" else src.span(tok.start, tok.end)
+    found = _found(tok, text)
+    opener = unclosed_opener(text[: tok.start])
     if tok.type != "RBRACE" and opener is None:
         expected.discard("RBRACE")  # at the top level, `}` cannot be what is missing
     if opener is not None and opener[1] in "[(":
