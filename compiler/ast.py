@@ -70,13 +70,17 @@ class Node:
     """A value. ``type`` is the grammar's terminal for the node a token becomes (the parser feeds value nodes
     straight to Lark's LALR tables), ``kind`` the word messages use."""
 
-    __slots__ = ("end", "src", "start")
+    __slots__ = ("src", "start")
     src: Source
     start: int
-    end: int
 
     kind: str = "value"
     type: str = ""
+
+    @property
+    def end(self) -> int:
+        """One past the node's last character. A token's is where its text ends; lists and calls store it."""
+        return self.start + len(self.raw)  # type: ignore[attr-defined]
 
     @property
     def span(self) -> Span:
@@ -93,11 +97,14 @@ class Name(Node):
     kind = "name"
     type = "NAME"
 
-    def __init__(self, text: str, src: Source, start: int, end: int) -> None:
+    def __init__(self, text: str, src: Source, start: int) -> None:
         self.text = text
         self.src = src
         self.start = start
-        self.end = end
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
 
     def describe(self) -> str:
         return f"the name `{self.text}`"
@@ -110,12 +117,11 @@ class Str(Node):
     kind = "string"
     type = "STRING"
 
-    def __init__(self, text: str, raw: str, src: Source, start: int, end: int) -> None:
+    def __init__(self, text: str, raw: str, src: Source, start: int) -> None:
         self.text = text
         self.raw = raw
         self.src = src
         self.start = start
-        self.end = end
 
     def describe(self) -> str:
         return f"the string {self.raw}"
@@ -128,13 +134,12 @@ class Num(Node):
     kind = "number"
     type = "QUANTITY"
 
-    def __init__(self, number: float, unit: str, raw: str, src: Source, start: int, end: int) -> None:
+    def __init__(self, number: float, unit: str, raw: str, src: Source, start: int) -> None:
         self.number = number
         self.unit = unit
         self.raw = raw
         self.src = src
         self.start = start
-        self.end = end
 
     def describe(self) -> str:
         return f"`{self.raw}`"
@@ -147,13 +152,12 @@ class Range(Node):
     kind = "range"
     type = "RANGE"
 
-    def __init__(self, low: Num, high: Num, raw: str, src: Source, start: int, end: int) -> None:
+    def __init__(self, low: Num, high: Num, raw: str, src: Source, start: int) -> None:
         self.low = low
         self.high = high
         self.raw = raw
         self.src = src
         self.start = start
-        self.end = end
 
     def describe(self) -> str:
         return f"the range `{self.raw}`"
@@ -162,7 +166,7 @@ class Range(Node):
 class List(Node):
     """``[a, b, c]``."""
 
-    __slots__ = ("depth", "items")
+    __slots__ = ("depth", "end", "items")
     kind = "list"
 
     def __init__(self, items: list[Node], src: Source, start: int, end: int, depth: int) -> None:
@@ -179,7 +183,7 @@ class List(Node):
 class Call(Node):
     """``name(args)``, as in ``sharding hash(account_id) 16``."""
 
-    __slots__ = ("args", "depth", "name")
+    __slots__ = ("args", "depth", "end", "name")
     kind = "call"
 
     def __init__(self, name: str, args: list[Node], src: Source, start: int, end: int, depth: int) -> None:
@@ -217,18 +221,21 @@ class Block:
 class Stmt:
     """``KEY VALUE* [{ ... }]``. ``key_span`` covers the key alone, ``span`` the whole statement."""
 
-    __slots__ = ("block", "end", "key", "key_end", "key_start", "src", "values")
+    __slots__ = ("block", "end", "key", "key_start", "src", "values")
 
     def __init__(
-        self, key: str, src: Source, key_start: int, key_end: int, values: list[Node], block: Block | None, end: int
+        self, key: str, src: Source, key_start: int, values: list[Node], block: Block | None, end: int
     ) -> None:
         self.key = key
         self.src = src
         self.key_start = key_start
-        self.key_end = key_end
         self.values = values
         self.block = block
         self.end = end
+
+    @property
+    def key_end(self) -> int:
+        return self.key_start + len(self.key)
 
     @property
     def start(self) -> int:

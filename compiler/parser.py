@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
+from sys import intern
 from typing import Any
 
 from .ast import Block, Call, List, Name, Node, Num, Range, Source, SourceFile, Span, Stmt, Str
@@ -34,12 +35,12 @@ _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
-def _num(raw: str, src: Source, start: int, end: int) -> Num:
+def _num(raw: str, src: Source, start: int) -> Num:
     m = _NUMBER.match(raw)
     assert m is not None  # the tokenizer only produces matching text
     digits, unit = m.group(1), m.group(2)
     number: float = float(digits) if "." in digits else int(digits)
-    return Num(number, unit, raw, src, start, end)
+    return Num(number, intern(unit), raw, src, start)
 
 
 def _unescape(raw: str) -> str:
@@ -102,7 +103,7 @@ class _Builder:
                 else:
                     block = c
                     end = c.end
-        return Stmt(key.text, self.src, key.start, key.end, values, block, end)
+        return Stmt(key.text, self.src, key.start, values, block, end)
 
     def block(self, children: list[Any]) -> Block:
         stmts = children[1] if len(children) == 3 else []
@@ -326,18 +327,18 @@ def _parse(text: str, src: Source) -> list[Stmt]:
         pos = m.end()
         kind = m.lastgroup
         if kind == "NAME":
-            feed(Name(m.group(), src, start, pos))
+            feed(Name(intern(m.group()), src, start))
         elif kind in ignored:
             continue
         elif kind == "QUANTITY":
-            feed(_num(m.group(), src, start, pos))
+            feed(_num(intern(m.group()), src, start))
         elif kind == "STRING":
             raw = m.group()
-            feed(Str(_unescape(raw), raw, src, start, pos))
+            feed(Str(_unescape(raw), raw, src, start))
         elif kind == "RANGE":
             raw = m.group()
             lo, hi = raw.split("..", 1)
-            feed(Range(_num(lo, src, start, pos), _num(hi, src, start, pos), raw, src, start, pos))
+            feed(Range(_num(lo, src, start), _num(hi, src, start + len(lo) + 2), raw, src, start))
         else:
             feed(Tok(kind, start, pos))  # type: ignore[arg-type]
     if pos != len(text):

@@ -611,14 +611,14 @@ class _DesignResolver(Resolver):
             )
             return
         kind = vals[0].text  # type: ignore[union-attr]
-        inner = Stmt(kind, stmt.src, vals[0].start, vals[0].end, vals[1:], stmt.block, stmt.end)
+        inner = Stmt(kind, stmt.src, vals[0].start, vals[1:], stmt.block, stmt.end)
         d = _header(inner, kind, kind != "engine", True, self.diags)
         if d is None:
             return
         d.stmt = stmt
         d.kind = kind
         # keep the name's span for duplicate reports: values[0] of the original is the kind word
-        d.stmt = Stmt(stmt.key, stmt.src, stmt.key_start, stmt.key_end, vals[1:], stmt.block, stmt.end)
+        d.stmt = Stmt(stmt.key, stmt.src, stmt.key_start, vals[1:], stmt.block, stmt.end)
         self._declare(self.d.definitions, d, "definition", stdlib)
 
     # --- definitions --------------------------------------------------------------------------------------------
