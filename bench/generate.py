@@ -2,6 +2,7 @@
 
     python bench/generate.py --services 1000 > big.design
     python bench/generate.py --layers 30 --width 30 > dense.design
+    python bench/generate.py --services 10000 --files 100 --out split/   # one file per team, and the system
 
 A design of N services has two active regions, N/10 stores, N/20 caches and N/50 streams; each service calls
 about five others (always "downstream", so the call graph has no cycles), each call with a timeout that leaves
@@ -44,32 +45,37 @@ def _timeout(j: int, n: int) -> int:
     return 60 + (400 * (n - j)) // n
 
 
-def services(n: int, seed: int = 1) -> Iterator[str]:
+def _parts(n: int, seed: int) -> tuple[list[str], list[list[str]], list[str]]:
+    """The design's system header, each service's block, and the rest of the system (flows, stores, caches,
+    streams and the closing brace)."""
     rnd = random.Random(seed)
     stores = max(1, n // 10)
     caches = max(1, n // 20)
     streams = max(1, n // 50)
-    yield from _header("synthetic", 5000)
+    header = list(_header("synthetic", 5000))
     calls = [sorted(rnd.sample(range(i + 1, n), k=min(5, n - i - 1))) if i < n - 1 else [] for i in range(n)]
     called = {c for cs in calls for c in cs}
+    blocks = []
     for i in range(n):
-        yield ""
-        yield f'  service svc_{i} "Service {i}" {{'
-        yield f'    owner "team-{i % 40}"'
-        yield "    replicas 3..12; autoscale cpu 60%"
-        yield '    health_check http "/ready"; deploy rolling'
+        b = [""]
+        b.append(f'  service svc_{i} "Service {i}" {{')
+        b.append(f'    owner "team-{i % 40}"')
+        b.append("    replicas 3..12; autoscale cpu 60%")
+        b.append('    health_check http "/ready"; deploy rolling')
         if i not in called:  # nothing calls it: an entrypoint
-            yield "    exposure public; waf on; rate_limit 2000 rps"
+            b.append("    exposure public; waf on; rate_limit 2000 rps")
         for c in calls[i]:
-            yield f"    calls svc_{c} {{ timeout {_timeout(c, n)}ms }}"
-        yield f"    calls db_{i % stores} {{ timeout 20ms; retries 1 }}"
-        yield f"    reads cache_{i % caches} {{ timeout 5ms; fallback cache }}"
+            b.append(f"    calls svc_{c} {{ timeout {_timeout(c, n)}ms }}")
+        b.append(f"    calls db_{i % stores} {{ timeout 20ms; retries 1 }}")
+        b.append(f"    reads cache_{i % caches} {{ timeout 5ms; fallback cache }}")
         if i % 3 == 0:
-            yield f"    publishes events_{i % streams}"
+            b.append(f"    publishes events_{i % streams}")
         elif i % 3 == 1:
-            yield f"    consumes events_{i % streams} {{ group g_{i}; idempotent yes; dead_letter yes }}"
-        yield "    slo { availability 99.9%; latency p99 500ms }"
-        yield "  }"
+            b.append(f"    consumes events_{i % streams} {{ group g_{i}; idempotent yes; dead_letter yes }}")
+        b.append("    slo { availability 99.9%; latency p99 500ms }")
+        b.append("  }")
+        blocks.append(b)
+    tail = []
     # a flow from every entrypoint: a request down its first calls to a store, at a share of the peak
     entries = [i for i in range(n) if i not in called]
     for i in entries:
@@ -80,14 +86,37 @@ def services(n: int, seed: int = 1) -> Iterator[str]:
             cur = calls[cur][0]
             route.append(f"svc_{cur}")
         route.append(f"db_{cur % stores}")
-        yield f"  flow f_{i} {{ rate {max(1, 5000 // len(entries))} rps; route [{', '.join(route)}] }}"
+        tail.append(f"  flow f_{i} {{ rate {max(1, 5000 // len(entries))} rps; route [{', '.join(route)}] }}")
     for s in range(stores):
-        yield f'  store db_{s} is postgres_ha "Store {s}"'
+        tail.append(f'  store db_{s} is postgres_ha "Store {s}"')
     for c in range(caches):
-        yield f"  cache cache_{c} is redis_ha {{ ttl 1m }}"
+        tail.append(f"  cache cache_{c} is redis_ha {{ ttl 1m }}")
     for s in range(streams):
-        yield f"  stream events_{s} is kafka_durable {{ partitions 32 }}"
-    yield "}"
+        tail.append(f"  stream events_{s} is kafka_durable {{ partitions 32 }}")
+    tail.append("}")
+    return header, blocks, tail
+
+
+def services(n: int, seed: int = 1) -> Iterator[str]:
+    header, blocks, tail = _parts(n, seed)
+    yield from header
+    for b in blocks:
+        yield from b
+    yield from tail
+
+
+def split(n: int, files: int, seed: int = 1) -> dict[str, list[str]]:
+    """The same design over ``files`` files, as a large organisation keeps it: `system.design` (requirements,
+    regions, flows and the data stores) and one file per team holding its services at the file's top level."""
+    header, blocks, tail = _parts(n, seed)
+    teams = max(1, files - 1)
+    out: dict[str, list[str]] = {"system.design": [*header, *tail]}
+    for t in range(teams):
+        lines = [f"# team {t}: its services (bench/generate.py)"]
+        for b in blocks[t::teams]:
+            lines.extend(line[2:] if line.startswith("  ") else line for line in b)
+        out[f"team_{t:03d}.design"] = lines
+    return out
 
 
 def layers(depth: int, width: int) -> Iterator[str]:
@@ -113,7 +142,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--layers", type=int, help="layers of the pathological case")
     ap.add_argument("--width", type=int, default=30, help="services per layer (with --layers)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--files", type=int, help="with --services: split the design over this many files (--out)")
+    ap.add_argument("--out", help="with --files: the folder to write them to (made if missing)")
     a = ap.parse_args(argv)
+    if a.files:
+        if not a.services or not a.out or a.files < 2:
+            ap.error("--files N (2 or more) needs --services and --out DIR")
+        from pathlib import Path
+
+        folder = Path(a.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, body in split(a.services, a.files, a.seed).items():
+            (folder / name).write_text("\n".join(body) + "\n", encoding="utf-8")
+        return
     if a.layers:
         lines = layers(a.layers, a.width)
     elif a.services:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -44,6 +45,15 @@ class Source:
         self.path = path
         self.text = text
         self._starts: list[int] | None = None
+
+    def __getstate__(self) -> str:
+        # pickled (the parse cache, parsing in worker processes) without its text: whoever loads it has the text
+        return self.path
+
+    def __setstate__(self, state: str) -> None:
+        self.path = state
+        self.text = ""
+        self._starts = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column of a character offset."""
@@ -102,6 +112,9 @@ class Name(Node):
         self.src = src
         self.start = start
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled compactly (the parse cache, parsing in worker processes)
+        return Name, (self.text, self.src, self.start)
+
     @property
     def end(self) -> int:
         return self.start + len(self.text)
@@ -123,6 +136,9 @@ class Str(Node):
         self.src = src
         self.start = start
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Str, (self.text, self.raw, self.src, self.start)
+
     def describe(self) -> str:
         return f"the string {self.raw}"
 
@@ -140,6 +156,9 @@ class Num(Node):
         self.raw = raw
         self.src = src
         self.start = start
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Num, (self.number, self.unit, self.raw, self.src, self.start)
 
     def describe(self) -> str:
         return f"`{self.raw}`"
@@ -159,6 +178,9 @@ class Range(Node):
         self.src = src
         self.start = start
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Range, (self.low, self.high, self.raw, self.src, self.start)
+
     def describe(self) -> str:
         return f"the range `{self.raw}`"
 
@@ -175,6 +197,9 @@ class List(Node):
         self.start = start
         self.end = end
         self.depth = depth
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return List, (self.items, self.src, self.start, self.end, self.depth)
 
     def describe(self) -> str:
         return "a list"
@@ -193,6 +218,9 @@ class Call(Node):
         self.start = start
         self.end = end
         self.depth = depth
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Call, (self.name, self.args, self.src, self.start, self.end, self.depth)
 
     def describe(self) -> str:
         return f"`{self.name}(...)`"
@@ -213,6 +241,9 @@ class Block:
         self.end = end
         self.depth = depth
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Block, (self.stmts, self.src, self.start, self.end, self.depth)
+
     @property
     def span(self) -> Span:
         return self.src.span(self.start, self.end)
@@ -232,6 +263,9 @@ class Stmt:
         self.values = values
         self.block = block
         self.end = end
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Stmt, (self.key, self.src, self.key_start, self.values, self.block, self.end)
 
     @property
     def key_end(self) -> int:

@@ -46,6 +46,7 @@ def _run_check(
     analysis: bool = True,
     profile: str | None = None,
 ) -> Any:
+    from .cache import enabled_by_default
     from .driver import check
     from .loader import UsageError
 
@@ -65,6 +66,7 @@ def _run_check(
             config_path=Path(config) if config else None,
             baseline=fingerprints,
             profile=profile,
+            cache=enabled_by_default(),
         )
     except UsageError as e:
         _fail(str(e))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ast import SourceFile, Span, Stmt, Str
+from .cache import ParseCache, dumps, loads, touch
 from .diagnostics import (
     EMPTY_FILE,
     IMPORT_CYCLE,
@@ -35,6 +36,12 @@ from .parser import parse
 from .values import suggest
 
 MAX_BYTES = 64 * 2**20
+# below this much text to parse, worker processes cost more than they save
+PARALLEL_BYTES = 1_000_000
+# a file parsed in this process is stored in the parse cache only below this size: storing costs about a quarter
+# of parsing, which a run should not pay for a large file that will likely be edited before it is read again
+# (files parsed by worker processes are stored by them, at no cost to the run)
+SERIAL_CACHE_BYTES = 1_000_000
 STDLIB_PREFIX = "<stdlib>/"
 SKIP_DIRS = {"node_modules", "__pycache__", "venv", ".venv", "build", "dist", "site-packages"}
 
@@ -128,11 +135,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
 class Loader:
     """Reads and parses each file once, however many designs include it."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: ParseCache | None = None) -> None:
         self.parsed: dict[str, SourceFile | None] = {}
         self.texts: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self._reported: set[str] = set()
+        self.cache = cache
+        # files parsed ahead (by `prefetch`, on every core), waiting for `read` to take them
+        self._ready: dict[str, tuple[bytes, SourceFile | None, list[Diagnostic]]] = {}
 
     # --- reading ------------------------------------------------------------------------------------------------
 
@@ -147,9 +157,68 @@ class Loader:
         except OSError as e:
             self._report(diag(UNREADABLE, f"cannot read the file: {e.strerror or e}", _zero_span(shown)))
         else:
-            sf = self._parse_bytes(data, shown)
+            ready = self._ready.pop(key, None)
+            if ready is not None and ready[0] == data:
+                self.texts[shown] = ready[1].text if ready[1] is not None else data.decode("utf-8", "replace")
+                sf = self._accept(ready[1], ready[2], shown)
+            else:
+                sf = self._parse_bytes(data, shown)
         self.parsed[key] = sf
         return sf
+
+    def prefetch(self, paths: list[Path]) -> None:
+        """Parse many files ahead, on every core, when there is enough text to be worth it (a large design split
+        over many files). `read` then takes the results; what it would report is unchanged."""
+        todo: list[tuple[str, str, bytes, str, str]] = []
+        size = 0
+        for path in paths:
+            key = str(Path(os.path.abspath(path)))
+            if key in self.parsed or key in self._ready:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            shown = display_path(path)
+            text, problem = decode(data, shown)
+            if text is None or problem is not None:
+                continue
+            ckey = ""
+            if self.cache is not None:
+                ckey = self.cache.key(text)
+                cached = self.cache.get(ckey, text, shown)
+                if cached is not None:  # cheaper than parsing anywhere
+                    touch(self.cache, ckey)
+                    src = cached[0].src if cached else None
+                    self._ready[key] = (data, SourceFile(shown, text, cached, src), [])
+                    continue
+            todo.append((key, shown, data, text, ckey))
+            size += len(data)
+        workers = min(_cores(), len(todo))
+        if workers < 2 or size < PARALLEL_BYTES:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: parse in this process as files are read
+            return
+        todo.sort(key=lambda t: -len(t[2]))  # largest first, so that no worker is left with a big file at the end
+        root = str(self.cache.root) if self.cache is not None else None
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                results = list(pool.map(_parse_worker, [(t[3], t[1], root, t[4]) for t in todo]))
+        except Exception:  # a pool that cannot start (no /dev/shm, a sandbox): parse as files are read
+            return
+        for (key, shown, data, text, _), (pickled, diags) in zip(todo, results, strict=True):
+            sf = None
+            if pickled is not None:
+                stmts = loads(pickled, text, shown)
+                if stmts is None:
+                    continue
+                sf = SourceFile(shown, text, stmts, stmts[0].src if stmts else None)
+            self._ready[key] = (data, sf, diags)
 
     def read_stdlib(self, name: str) -> SourceFile | None:
         key = STDLIB_PREFIX + name
@@ -169,6 +238,13 @@ class Loader:
             return None
         assert text is not None
         self.texts[shown] = text
+        cache, key = self.cache, ""
+        if cache is not None:
+            key = cache.key(text)
+            cached = cache.get(key, text, shown)
+            if cached is not None:
+                touch(cache, key)
+                return self._accept(SourceFile(shown, text, cached, cached[0].src if cached else None), [], shown)
         try:
             sf, diags = parse(text, shown)
         except Exception as e:  # a bug in designc: report it as one, at the file, and carry on
@@ -181,6 +257,12 @@ class Loader:
                 )
             )
             return None
+        if sf is not None and cache is not None and len(text) < SERIAL_CACHE_BYTES:
+            cache.put(key, sf.source, sf.stmts)
+        return self._accept(sf, diags, shown)
+
+    def _accept(self, sf: SourceFile | None, diags: list[Diagnostic], shown: str) -> SourceFile | None:
+        """Report a parsed file's diagnostics; an empty file is one too."""
         for d in diags:
             self._report(d)
         if sf is not None and not sf.stmts:
@@ -205,11 +287,13 @@ class Loader:
         searched, and each folder below it grouped as the module docstring says."""
         units: list[Unit] = []
         seen: set[tuple[Path, ...]] = set()
+        self.prefetch([p for p in paths if p.is_file()])
         for p in paths:
             if not p.exists():
                 raise UsageError(f"no such file or directory: {p}")
             if p.is_dir():
                 found = _walk(p)
+                self.prefetch(found)
                 if not found:
                     raise UsageError(f"no *.design files under {p}")
                 by_dir: dict[Path, list[Path]] = {}
@@ -386,6 +470,26 @@ class Loader:
             return None
         tsf = self.read(resolved)
         return (tsf.path if tsf is not None else display_path(resolved)), tsf
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _parse_worker(job: tuple[str, str, str | None, str]) -> tuple[bytes | None, list[Diagnostic]]:
+    """Parse one file in a worker process. Returns its statements pickled (the parent has the text), and stores
+    the same bytes in the parse cache when there is one."""
+    text, shown, cache_root, key = job
+    sf, diags = parse(text, shown)
+    if sf is None:
+        return None, diags
+    data = dumps(sf.source, sf.stmts)
+    if cache_root is not None:
+        ParseCache(Path(cache_root)).put_bytes(key, data)
+    return data, diags
 
 
 def _stdlib_names() -> list[str]:

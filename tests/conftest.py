@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+# The command line caches parsed files in the user's cache directory: the tests (and the designc processes they
+# start, which inherit this) use a folder of their own, removed at the end
+_CACHE = tempfile.mkdtemp(prefix="designc-test-cache-")
+os.environ["DESIGNC_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 class Checked:
