@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..model import Component, Design, Edge
+from ..model import Cache, Component, Design, Edge
 
 SYNC_KINDS = ("calls", "reads", "writes")
 DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
@@ -201,8 +201,8 @@ class Graph:
 
     def is_hard(self, e: Edge) -> bool:
         """A synchronous dependency the caller fails without. Soft instead: an edge that says `criticality soft`,
-        one with a `fallback` (a breaker alone only fails faster), and a read of a cache-aside cache (one that
-        `caches` a store the caller also reaches). `criticality hard` wins over both."""
+        one with a `fallback` (a breaker alone only fails faster), and a read or a fill of a cache-aside cache (one
+        that `caches` a store the caller also reaches). `criticality hard` wins over both."""
         if e.mode != "sync" or e.criticality == "soft":
             return False
         if e.criticality == "hard":
@@ -210,9 +210,11 @@ class Graph:
         if e.fallback is not None:
             return False
         # cache-aside: a read of a cache that `caches` a store the caller also reaches falls through to the store
-        # when the cache misses or is down, so the cache is not what the caller fails without
-        behind = getattr(self.comps.get(e.target), "caches", None)
-        return not (behind and e.kind in ("reads", "calls") and any(x.target == behind for x in self.out[e.source]))
+        # when the cache misses or is down, and the write that fills it after a miss is best effort (the answer
+        # is already in hand), so the cache is not what the caller fails without
+        target = self.comps.get(e.target)
+        behind = target.caches if isinstance(target, Cache) else None
+        return not (behind and any(x.target == behind for x in self.out[e.source]))
 
     @cached_property
     def hard_out(self) -> dict[str, list[Edge]]:

@@ -95,6 +95,25 @@ system s {
     assert any(g.is_hard(e) for e in g.out["api"] if e.target == "db")
 
 
+def test_the_write_that_fills_a_cache_aside_cache_is_no_hard_dependency_either(check_design):
+    # a cache-aside reader fills the cache after a miss; failing to fill it leaves the answer in hand
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  service api {
+    exposure public; replicas 3
+    reads cache { timeout 5ms }; reads db { timeout 50ms }; writes cache { timeout 5ms }
+  }
+  cache cache { engine redis CACHES }
+  store db { engine postgres; replication sync { replicas 3; spread zones } }
+}
+"""
+    failing = check_design(text.replace(" CACHES", ""))
+    assert [d for d in findings(failing, "SPOF001") if "`cache`" in d.message]
+    fixed = check_design(text.replace(" CACHES", "; caches db"))
+    assert not [d for d in findings(fixed, "SPOF001") if "`cache`" in d.message]
+
+
 def test_an_engines_default_consistency_is_no_promise_the_design_made(check_design):
     text = """\
 system s {
