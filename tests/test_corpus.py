@@ -37,7 +37,6 @@ MISSES: dict[str, str] = {
     " SCL001 on the webapp",
 }
 MISFIRES: dict[str, str] = {
-    "primer_web_crawler": "SPOF001 on the query-results cache",
     "writeup_aws_scaling": "AVL001/AVL002/SEC004 on managed CloudFront and the ELB",
     "writeup_discord_messages": "SPOF001 on the search cluster",
 }

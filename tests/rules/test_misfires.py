@@ -84,7 +84,8 @@ system s {
 }
 """
     before = check_design(text.replace(" CACHES", ""))
-    assert [d for d in findings(before, "SPOF001") if "`cache`" in d.message]
+    (d,) = [d for d in findings(before, "SPOF001") if "`cache`" in d.message]
+    assert "say so: `caches db` on `cache`" in " ".join(d.hints)  # the hint names what its readers also reach
     after = check_design(text.replace(" CACHES", "; caches db"))
     assert not [d for d in findings(after, "SPOF001") if "`cache`" in d.message]
     # the cache is no hard dependency any more, the store still is

@@ -25,7 +25,9 @@ critical dependencies.
 
 **Fix.** Run at least two replicas in separate zones (`replicas 2..10`, placed over two or more zones); give a
 store replicas (`replication sync { replicas 3; spread zones; failover automatic }`) or use a managed store
-with a published SLA; or make the dependency soft with a fallback so the entrypoint survives its loss.
+with a published SLA; or make the dependency soft with a fallback so the entrypoint survives its loss. A cache
+whose misses go to a store or service the caller also reaches is cache-aside: say so with `caches STORE`, and
+its reads are no hard dependency (losing it shifts load, it does not fail the request).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
+from ...model import Cache
 from ..graph import DATA_KINDS, Graph
 from ..rule import Finding, Rule, rule
 
@@ -125,6 +128,11 @@ class SingleCopyOnCriticalPath(Rule):
                     f"replicate it: `replication sync {{ replicas 3; spread zones; failover automatic }}` on `{name}`",
                     'or use a managed store and state its SLA: `availability 99.99% source "..."`',
                 ]
+                if isinstance(c, Cache) and c.caches is None and (behind := _behind(g, name)):
+                    hints.append(
+                        f"or, if it is a cache-aside cache whose misses go to `{behind}`, say so: `caches {behind}` "
+                        f"on `{name}` (losing it then shifts load to `{behind}` instead of failing the request)"
+                    )
             else:
                 what = f"{c.kind} `{name}` can run a single replica ({why})"
                 top = max(2, _max(c))
@@ -146,6 +154,21 @@ class SingleCopyOnCriticalPath(Rule):
                 hints=hints,
                 notes=notes,
             )
+
+
+def _behind(g: Graph, cache: str) -> str | None:
+    """What a cache's readers also reach synchronously, where its misses may go: the first store or service that
+    every reader of the cache also calls or reads, if there is one."""
+    readers = [e.source for e in g.inc[cache] if e.mode == "sync" and e.kind in ("reads", "calls")]
+    common: list[str] | None = None
+    for r in readers:
+        targets = [
+            e.target
+            for e in g.sync_out[r]
+            if e.target != cache and e.kind in ("reads", "calls") and g.comps[e.target].kind in ("store", "service")
+        ]
+        common = targets if common is None else [t for t in common if t in targets]
+    return common[0] if common else None
 
 
 def _max(c: object) -> int:
