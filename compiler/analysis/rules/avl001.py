@@ -59,6 +59,7 @@ class CompositeAvailability(Rule):
     severity = Severity.ERROR
     summary = "hard dependencies allow less availability than the objective"
     practices = ("REL11-BP07", "RE:04", "REL04-BP01")
+    subsumes = ("AVL002",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name in g.comps:

@@ -110,6 +110,7 @@ class SingleCopyOnCriticalPath(Rule):
     severity = Severity.WARNING
     summary = "a single replica or an unreplicated store on an entrypoint's hard path"
     practices = ("REL10-BP01", "RE:03", "RE:05")
+    subsumes = ("SPOF004",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
         reach = g.needed_by
