@@ -134,6 +134,19 @@ class Graph:
         return demand(self)
 
     @cached_property
+    def flow_budgets(self) -> list[Any]:
+        """Each flow's availability and p99 along what it needs (`load.FlowBudget`); empty without flows."""
+        from .load import flow_budgets
+
+        return flow_budgets(self)
+
+    @cached_property
+    def flow_entrypoints(self) -> frozenset[str]:
+        """The components flows enter at (entrypoints, or a job's own): their objectives are judged per flow (a
+        read needs the read path, not the write path), not over every hard dependency at once."""
+        return frozenset(b.entrypoint for b in self.flow_budgets if b.entrypoint is not None)
+
+    @cached_property
     def share_scale(self) -> dict[str, float]:
         from .load import share_scale
 
