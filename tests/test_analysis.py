@@ -270,3 +270,14 @@ def test_a_subsumed_finding_stands_alone_when_its_root_rule_is_off(tmp_path):
     (tmp_path / "designc.toml").write_text('ignore = ["SPOF001"]\n', encoding="utf-8")
     r = check([tmp_path / "main.design"], profile="production")
     assert sorted(d.message.split("`")[1] for d in r.diagnostics if d.code == "SPOF004") == ["db", "logs"]
+
+
+def test_the_retry_limit_is_written_once():
+    # RTY001's default, its summary and its documentation all come from the configuration's option
+    from designc.analysis.config import OPTIONS
+    from designc.analysis.rule import all_rules
+
+    rule = all_rules()["RTY001"]
+    limit = int(OPTIONS["retry-limit"][0])
+    assert rule.summary.endswith(f"beyond {limit}x")
+    assert f"above a limit: {limit} unless" in rule.doc and "{limit}" not in rule.doc
