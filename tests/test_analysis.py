@@ -281,3 +281,30 @@ def test_the_retry_limit_is_written_once():
     limit = int(OPTIONS["retry-limit"][0])
     assert rule.summary.endswith(f"beyond {limit}x")
     assert f"above a limit: {limit} unless" in rule.doc and "{limit}" not in rule.doc
+
+
+def test_rules_read_no_field_the_model_does_not_have():
+    # `getattr(c, "replicaton", None)` reads None for ever and turns a rule off without a word: every field name
+    # the analysis reads by name must be a field of some model class (the rest read typed fields directly)
+    import re
+
+    from pydantic import BaseModel
+
+    from designc import model
+
+    fields = {
+        f
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, BaseModel)
+        for f in cls.model_fields
+    }
+    not_model = {"lineno", "colno", "practices"}  # a TOML error's position; a rule class's own attribute
+    src = Path(__file__).resolve().parent.parent / "compiler" / "analysis"
+    read = {
+        (p.name, name)
+        for p in src.rglob("*.py")
+        for name in re.findall(r'getattr\([^,()]+(?:\([^()]*\))?, "(\w+)"', p.read_text(encoding="utf-8"))
+    }
+    assert read, "the scan found nothing: it is broken"
+    unknown = sorted((f, n) for f, n in read if n not in fields and n not in not_model)
+    assert unknown == []

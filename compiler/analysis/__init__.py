@@ -15,7 +15,7 @@ from .rule import BROKEN, all_rules
 def profile_of(model: Any, config: Config, override: str | None = None) -> str:
     """The profile a design is checked under: the command line's, else the design's own, else the
     configuration's, else `review`."""
-    return override or getattr(model.system, "profile", None) or config.profile or "review"
+    return override or (model.system.profile if model.system is not None else None) or config.profile or "review"
 
 
 def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:

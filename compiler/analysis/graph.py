@@ -20,11 +20,48 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..model import Cache, Component, Design, Edge
+from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Replication, Service, Store, Stream
 
 SYNC_KINDS = ("calls", "reads", "writes")
 DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
 STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
+
+
+# --- typed reads of the fields only some kinds of component have ------------------------------------------------
+# A rule that reads `c.replication` off a service would fail, and a `getattr` with a misspelt name would silently
+# read None: these read each field from the kinds that have it, by type, and None (or empty) from the others.
+
+
+def replication_of(c: Component) -> Replication | None:
+    return c.replication if isinstance(c, Store | Queue | Cache) else None
+
+
+def replication_factor_of(c: Component) -> int | None:
+    return c.replication_factor if isinstance(c, Stream) else None
+
+
+def backup_of(c: Component) -> Backup | None:
+    return c.backup if isinstance(c, Store | Stream | Queue) else None
+
+
+def consistency_of(c: Component) -> str | None:
+    return c.consistency if isinstance(c, Store | Cache) else None
+
+
+def capacity_of(c: Component) -> float | None:
+    return c.capacity if isinstance(c, Service | Store | Stream | Queue | Cache) else None
+
+
+def retention_of(c: Component) -> float | None:
+    return c.retention if isinstance(c, Store | Stream | Queue) else None
+
+
+def rate_limits_of(c: Component) -> list[Any]:
+    return c.rate_limit if isinstance(c, Service | External) else []
+
+
+def reproducible(c: Component) -> bool:
+    return isinstance(c, Store) and bool(c.reproducible)
 
 
 def us(seconds: float) -> int:
@@ -378,10 +415,10 @@ class Graph:
         """How many copies run at least: replicas (minimum), or the replication copies of a data component."""
         c = self.comps[name]
         n = c.replicas.min if c.replicas is not None else 0
-        rep = getattr(c, "replication", None)
+        rep = replication_of(c)
         if rep is not None and not isinstance(rep, int):
             n = max(n, rep.replicas or rep.n or (1 if rep.mode == "none" else 0))
-        rf = getattr(c, "replication_factor", None)
+        rf = replication_factor_of(c)
         if rf:
             n = max(n, rf)
         return n or 1

@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .graph import load_factor, p99, rate  # graph imports this module only inside its methods: no cycle
+from ..model import Cache, Service, Store
+
+# graph imports this module only inside its methods: no cycle
+from .graph import capacity_of, load_factor, p99, rate, rate_limits_of, retention_of
 
 if TYPE_CHECKING:
     from ..model import Edge, Flow
@@ -120,10 +123,10 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
                         retried *= load_factor(e)
                 else:
                     cache = g.comps[a]
-                    if getattr(cache, "caches", None) != b:
+                    if not isinstance(cache, Cache) or cache.caches != b:
                         ok = False
                         break
-                    hit = getattr(cache, "hit_ratio", None)
+                    hit = cache.hit_ratio
                     if hit is None:
                         fl.assumptions.append(f"`{a}` states no `hit_ratio`: every read counted as a miss")
                         note = "every read a miss (no hit ratio stated)"
@@ -179,7 +182,7 @@ def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[f
     scale = g.share_scale.get(name)
     if scale is not None and scale != 1.0:
         load, why = peak * scale, f"{scale * 100:.3g}% of the peak, from the `share` and `fanout` of the edges to it"
-    own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"] if own_limit else []
+    own = [r.rate for r in rate_limits_of(c) if r.per == "total"] if own_limit else []
     if own and min(own) < load:
         load, why = min(own), f"its own rate limit of {rate(min(own))}"
     inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
@@ -221,11 +224,11 @@ def store_growth(g: Graph) -> dict[str, tuple[float, float, float | None]]:
     out: dict[str, tuple[float, float, float | None]] = {}
     for name, d in g.demand.items():
         c = g.comps[name]
-        size = getattr(c, "record_size", None)
+        size = c.record_size if isinstance(c, Store) else None
         if c.kind != "store" or not d.writes or not size:
             continue
         month = d.writes * size * MONTH
-        retention = getattr(c, "retention", None)
+        retention = retention_of(c)
         out[name] = (d.writes, month, d.writes * size * retention if retention else None)
     return out
 
@@ -298,13 +301,13 @@ def capacity(g: Graph, name: str) -> tuple[float, str] | None:
     """What a component carries at most, and how that was worked out: a service's maximum replicas times its
     per-replica `capacity`, less its `headroom`; a data component's stated `capacity`. None when not stated."""
     c = g.comps[name]
-    cap = getattr(c, "capacity", None)
+    cap = capacity_of(c)
     if not cap or c.kind in ("external", "client"):
         return None
     if c.kind == "service":
         if c.replicas is None:
             return None
-        headroom = getattr(c, "headroom", None) or 0.0
+        headroom = (c.headroom if isinstance(c, Service) else None) or 0.0
         total = c.replicas.max * cap * (1 - headroom)
         how = f"{c.replicas.max} replicas x {rate(cap)}" + (f", less {headroom * 100:g}% headroom" if headroom else "")
         return total, how

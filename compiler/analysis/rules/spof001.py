@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Cache
-from ..graph import DATA_KINDS, Graph
+from ...model import Cache, Component
+from ..graph import DATA_KINDS, Graph, replication_factor_of, replication_of
 from ..rule import Finding, Rule, rule
 
 
@@ -54,41 +54,41 @@ def _shared_by_all(g: Graph) -> int:
     return acc
 
 
-def _copies(c: object) -> int | None:
+def _copies(c: Component) -> int | None:
     """How many copies of a component run at least: the minimum of `replicas`, the copies its replication
     keeps, its replication factor. None for a component that does not say (a data component that does not say
     has one copy: its data lives in one place)."""
     n: int | None = None
-    replicas = getattr(c, "replicas", None)
+    replicas = c.replicas
     if replicas is not None:
         n = replicas.min
         if replicas.max <= 1:
             n = min(n, replicas.max)
-    rep = getattr(c, "replication", None)
+    rep = replication_of(c)
     if rep is not None and not isinstance(rep, int) and rep.mode != "none":
         n = max(n or 0, rep.replicas or rep.n or 2)
-    rf = getattr(c, "replication_factor", None)
+    rf = replication_factor_of(c)
     if rf:
         n = max(n or 0, rf)
-    if n is None and getattr(c, "kind", "") in DATA_KINDS:
+    if n is None and c.kind in DATA_KINDS:
         return 1
     return n
 
 
-def _single_copy(c: object) -> tuple[str, str] | None:
+def _single_copy(c: Component) -> tuple[str, str] | None:
     """Why a component runs a single copy: ("data", why) for a data component whose data lives in one copy,
     ("replicas", why) for a component whose replicas can drop to one; None if it does not, or does not say."""
-    kind = getattr(c, "kind", "")
-    if kind in ("external", "client") or getattr(c, "availability", None) is not None:
+    kind = c.kind
+    if kind in ("external", "client") or c.availability is not None:
         return None
-    replicas = getattr(c, "replicas", None)
+    replicas = c.replicas
     if replicas is not None and replicas.max == 0:
         return None
     if kind in DATA_KINDS:
         if (_copies(c) or 1) > 1:
             return None
-        rep = getattr(c, "replication", None)
-        rf = getattr(c, "replication_factor", None)
+        rep = replication_of(c)
+        rf = replication_factor_of(c)
         if kind == "stream":
             return "data", f"replication {rf}" if rf else "no replication declared"
         if rep is None or isinstance(rep, int):
@@ -172,6 +172,6 @@ def _behind(g: Graph, cache: str) -> str | None:
     return common[0] if common else None
 
 
-def _max(c: object) -> int:
-    replicas = getattr(c, "replicas", None)
+def _max(c: Component) -> int:
+    replicas = c.replicas
     return replicas.max if replicas is not None else 2
