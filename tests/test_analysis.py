@@ -238,3 +238,73 @@ def test_the_shared_helper_refuses_a_no_finding_assertion_when_the_rules_did_not
     r = check_design("system s {\n  region r { zones [a] }\n  service api { calls nosuch }\n}\n")
     with _pytest.raises(AssertionError, match="the rules did not run"):
         findings(r, "TMO001")
+
+
+ONE_ROOT = """\
+system s {
+  region r { zones [a, b, c] }
+  service api { exposure public; replicas 3; reads db { timeout 50ms } }
+  store db { engine postgres }
+  store logs { engine postgres }
+  service job { replicas 2; trigger continuous; writes logs { timeout 50ms } }
+}
+"""
+
+
+def test_one_root_cause_is_reported_once(check_design):
+    # `db` is not replicated: a single point of failure (SPOF001) and data with no second copy (SPOF004); one
+    # finding, the other its note and its fix among the hints. `logs` is on no request's path: SPOF004 alone.
+    r = check_design(ONE_ROOT)
+    (spof,) = [d for d in r.diagnostics if d.code == "SPOF001"]
+    assert "`db`" in spof.message
+    assert any(n.message.startswith("SPOF004: store `db` keeps state") for n in spof.notes)
+    assert any(h.startswith("SPOF004: back it up: `backup {") for h in spof.hints)
+    assert not any(h.startswith("SPOF004: or replicate it") for h in spof.hints)  # SPOF001 proposes it already
+    assert [d.message.split("`")[1] for d in r.diagnostics if d.code == "SPOF004"] == ["logs"]
+
+
+def test_a_subsumed_finding_stands_alone_when_its_root_rule_is_off(tmp_path):
+    from designc.driver import check
+
+    (tmp_path / "main.design").write_text(ONE_ROOT, encoding="utf-8")
+    (tmp_path / "designc.toml").write_text('ignore = ["SPOF001"]\n', encoding="utf-8")
+    r = check([tmp_path / "main.design"], profile="production")
+    assert sorted(d.message.split("`")[1] for d in r.diagnostics if d.code == "SPOF004") == ["db", "logs"]
+
+
+def test_the_retry_limit_is_written_once():
+    # RTY001's default, its summary and its documentation all come from the configuration's option
+    from designc.analysis.config import OPTIONS
+    from designc.analysis.rule import all_rules
+
+    rule = all_rules()["RTY001"]
+    limit = int(OPTIONS["retry-limit"][0])
+    assert rule.summary.endswith(f"beyond {limit}x")
+    assert f"above a limit: {limit} unless" in rule.doc and "{limit}" not in rule.doc
+
+
+def test_rules_read_no_field_the_model_does_not_have():
+    # `getattr(c, "replicaton", None)` reads None for ever and turns a rule off without a word: every field name
+    # the analysis reads by name must be a field of some model class (the rest read typed fields directly)
+    import re
+
+    from pydantic import BaseModel
+
+    from designc import model
+
+    fields = {
+        f
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, BaseModel)
+        for f in cls.model_fields
+    }
+    not_model = {"lineno", "colno", "practices"}  # a TOML error's position; a rule class's own attribute
+    src = Path(__file__).resolve().parent.parent / "compiler" / "analysis"
+    read = {
+        (p.name, name)
+        for p in src.rglob("*.py")
+        for name in re.findall(r'getattr\([^,()]+(?:\([^()]*\))?, "(\w+)"', p.read_text(encoding="utf-8"))
+    }
+    assert read, "the scan found nothing: it is broken"
+    unknown = sorted((f, n) for f, n in read if n not in fields and n not in not_model)
+    assert unknown == []

@@ -214,3 +214,56 @@ def test_the_report_never_prints_unknown_figures_as_zero_or_perfect(tmp_path):
 def test_a_client_skipping_to_a_store_is_told_to_route_through_what_it_calls(check_language):
     r = check_language(design("  flow f { rate 1 rps; route [browser, pastes] }\n"))
     assert r.only("REF005").hints == ["`browser` calls `api`: route through it to `pastes`"]
+
+
+PER_FLOW = """\
+system s {
+  requirements { peak_load 1000 rps; availability 99.9%; latency p99 100ms }
+  region r { zones [a, b, c] }
+  flow read { share 90%; route [api, replica] }
+  flow write { share 10%; route [api, primary] }
+  service api {
+    exposure public; replicas 3; latency p99 10ms; availability 99.99% source "test"
+    reads replica { timeout 200ms }
+    writes primary { timeout 200ms }
+    reads sessions { timeout 50ms }
+  }
+  store replica { availability 99.99% source "test"; latency p99 20ms }
+  store primary { availability PRIMARY source "test"; latency p99 LATENCY }
+  store sessions { availability 99.99% source "test" }
+}
+"""
+
+
+def test_availability_is_judged_per_flow(check_design):
+    failing = check_design(PER_FLOW.replace("PRIMARY", "99.5%").replace("LATENCY", "20ms"))
+    (d,) = findings(failing, "AVL001")
+    # the read path is not charged for the write path's database; `sessions`, which no route names, counts in both
+    assert d.message == (
+        "flow `write` through `api` can be at most 99.480101% available, below the system's requirement of 99.9%:"
+        " its weakest step is `primary` (99.5%)"
+    )
+    assert d.fingerprint == "AVL001:s/flow:write"
+    assert "sessions 99.99%" in d.hints[0]
+    # without flows, the entrypoint multiplies both paths and is reported as a whole
+    whole = check_design(
+        PER_FLOW.replace("PRIMARY", "99.5%")
+        .replace("LATENCY", "20ms")
+        .replace("  flow read", "  # flow read")
+        .replace("  flow write", "  # flow write")
+    )
+    assert [x.fingerprint for x in findings(whole, "AVL001")] == ["AVL001:s/service:api"]
+    fixed = check_design(PER_FLOW.replace("PRIMARY", "99.99%").replace("LATENCY", "20ms"))
+    assert findings(fixed, "AVL001") == []
+
+
+def test_latency_is_judged_per_flow(check_design):
+    failing = check_design(PER_FLOW.replace("PRIMARY", "99.99%").replace("LATENCY", "120ms"))
+    (d,) = findings(failing, "LAT001")
+    assert d.message == (
+        "flow `write` through `api` takes 130ms at p99, above the system's requirement of 100ms: its slowest step"
+        " is `primary` (120ms)"
+    )
+    assert d.fingerprint == "LAT001:s/flow:write"
+    # at the boundary, exactly the objective is met
+    assert findings(check_design(PER_FLOW.replace("PRIMARY", "99.99%").replace("LATENCY", "90ms")), "LAT001") == []

@@ -40,8 +40,9 @@ def test_review_gathers_a_components_gaps_into_one_note(check_design):
     assert api.severity == "info"
     assert "no timeout on calls to `auth`, `db`, `cache` (TMO001)" in api.message
     assert "no deployment strategy (OPS005)" in api.message and "no autoscaling (SCL003)" in api.message
-    # 3 timeouts, 3 authentications, a deployment strategy and autoscaling: each counted once
-    assert api.message.startswith("service `api` leaves 8 things unstated: ")
+    # 3 timeouts, 3 authentications, a deployment strategy, autoscaling and what `db` holds: each counted once
+    assert api.message.startswith("service `api` leaves 9 things unstated: ")
+    assert "reaches `db` directly from the public tier, and they declare no data class (SEC006)" in api.message
     assert api.span.line == SKETCHY.splitlines().index("  service api {") + 1
 
 

@@ -15,7 +15,7 @@ from .rule import BROKEN, all_rules
 def profile_of(model: Any, config: Config, override: str | None = None) -> str:
     """The profile a design is checked under: the command line's, else the design's own, else the
     configuration's, else `review`."""
-    return override or getattr(model.system, "profile", None) or config.profile or "review"
+    return override or (model.system.profile if model.system is not None else None) or config.profile or "review"
 
 
 def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
@@ -75,7 +75,47 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
                     gap=gap,
                 )
             )
+    return merge_root_causes(out)
+
+
+def merge_root_causes(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """One root cause, one finding: a finding of a code another rule `subsumes`, on the element that rule's
+    finding is on (or on an edge leaving it), becomes a note of that finding, its fixes added to the hints."""
+    rules = all_rules()
+    roots: dict[str, list[Diagnostic]] = {}  # element path -> findings that subsume others there
+    for d in diags:
+        if d.gap is None and d.fingerprint and rules.get(d.code) is not None and rules[d.code].subsumes:
+            roots.setdefault(_element(d), []).append(d)
+    if not roots:
+        return diags
+    out: list[Diagnostic] = []
+    for d in diags:
+        root = None
+        if d.gap is None and d.fingerprint:
+            path = _element(d)
+            here = roots.get(path, []) + roots.get(path.split("/", 1)[0], [])
+            root = next((r for r in here if r is not d and d.code in rules[r.code].subsumes), None)
+        if root is None:
+            out.append(d)
+            continue
+        span = d.span if d.span is not None else root.span
+        if span is not None:
+            root.notes.append(Note(span, f"{d.code}: {d.message}"))
+        known = {_fix_key(h) for h in root.hints} - {""}
+        root.hints.extend(f"{d.code}: {h}" for h in d.hints if h not in root.hints and _fix_key(h) not in known)
     return out
+
+
+def _fix_key(hint: str) -> str:
+    """The statement a hint proposes: the first word of its first `quoted` part (`replication`, `backup`), so
+    that two rules' hints proposing the same statement are given once."""
+    parts = hint.split("`")
+    return parts[1].split(" ", 1)[0] if len(parts) > 2 else ""
+
+
+def _element(d: Diagnostic) -> str:
+    """The element a finding is on, from its fingerprint: `service:api` or `service:api/calls:db`."""
+    return (d.fingerprint or "").split("/", 1)[-1]
 
 
 def apply_profile(diags: list[Diagnostic], profile: str, system: str) -> list[Diagnostic]:

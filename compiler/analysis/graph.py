@@ -20,11 +20,48 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..model import Component, Design, Edge
+from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Replication, Service, Store, Stream
 
 SYNC_KINDS = ("calls", "reads", "writes")
 DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
 STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
+
+
+# --- typed reads of the fields only some kinds of component have ------------------------------------------------
+# A rule that reads `c.replication` off a service would fail, and a `getattr` with a misspelt name would silently
+# read None: these read each field from the kinds that have it, by type, and None (or empty) from the others.
+
+
+def replication_of(c: Component) -> Replication | None:
+    return c.replication if isinstance(c, Store | Queue | Cache) else None
+
+
+def replication_factor_of(c: Component) -> int | None:
+    return c.replication_factor if isinstance(c, Stream) else None
+
+
+def backup_of(c: Component) -> Backup | None:
+    return c.backup if isinstance(c, Store | Stream | Queue) else None
+
+
+def consistency_of(c: Component) -> str | None:
+    return c.consistency if isinstance(c, Store | Cache) else None
+
+
+def capacity_of(c: Component) -> float | None:
+    return c.capacity if isinstance(c, Service | Store | Stream | Queue | Cache) else None
+
+
+def retention_of(c: Component) -> float | None:
+    return c.retention if isinstance(c, Store | Stream | Queue) else None
+
+
+def rate_limits_of(c: Component) -> list[Any]:
+    return c.rate_limit if isinstance(c, Service | External) else []
+
+
+def reproducible(c: Component) -> bool:
+    return isinstance(c, Store) and bool(c.reproducible)
 
 
 def us(seconds: float) -> int:
@@ -134,6 +171,19 @@ class Graph:
         return demand(self)
 
     @cached_property
+    def flow_budgets(self) -> list[Any]:
+        """Each flow's availability and p99 along what it needs (`load.FlowBudget`); empty without flows."""
+        from .load import flow_budgets
+
+        return flow_budgets(self)
+
+    @cached_property
+    def flow_entrypoints(self) -> frozenset[str]:
+        """The components flows enter at (entrypoints, or a job's own): their objectives are judged per flow (a
+        read needs the read path, not the write path), not over every hard dependency at once."""
+        return frozenset(b.entrypoint for b in self.flow_budgets if b.entrypoint is not None)
+
+    @cached_property
     def share_scale(self) -> dict[str, float]:
         from .load import share_scale
 
@@ -201,8 +251,8 @@ class Graph:
 
     def is_hard(self, e: Edge) -> bool:
         """A synchronous dependency the caller fails without. Soft instead: an edge that says `criticality soft`,
-        one with a `fallback` (a breaker alone only fails faster), and a read of a cache-aside cache (one that
-        `caches` a store the caller also reaches). `criticality hard` wins over both."""
+        one with a `fallback` (a breaker alone only fails faster), and a read or a fill of a cache-aside cache (one
+        that `caches` a store the caller also reaches). `criticality hard` wins over both."""
         if e.mode != "sync" or e.criticality == "soft":
             return False
         if e.criticality == "hard":
@@ -210,9 +260,11 @@ class Graph:
         if e.fallback is not None:
             return False
         # cache-aside: a read of a cache that `caches` a store the caller also reaches falls through to the store
-        # when the cache misses or is down, so the cache is not what the caller fails without
-        behind = getattr(self.comps.get(e.target), "caches", None)
-        return not (behind and e.kind in ("reads", "calls") and any(x.target == behind for x in self.out[e.source]))
+        # when the cache misses or is down, and the write that fills it after a miss is best effort (the answer
+        # is already in hand), so the cache is not what the caller fails without
+        target = self.comps.get(e.target)
+        behind = target.caches if isinstance(target, Cache) else None
+        return not (behind and any(x.target == behind for x in self.out[e.source]))
 
     @cached_property
     def hard_out(self) -> dict[str, list[Edge]]:
@@ -363,10 +415,10 @@ class Graph:
         """How many copies run at least: replicas (minimum), or the replication copies of a data component."""
         c = self.comps[name]
         n = c.replicas.min if c.replicas is not None else 0
-        rep = getattr(c, "replication", None)
+        rep = replication_of(c)
         if rep is not None and not isinstance(rep, int):
             n = max(n, rep.replicas or rep.n or (1 if rep.mode == "none" else 0))
-        rf = getattr(c, "replication_factor", None)
+        rf = replication_factor_of(c)
         if rf:
             n = max(n, rf)
         return n or 1

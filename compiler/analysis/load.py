@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .graph import load_factor, p99, rate  # graph imports this module only inside its methods: no cycle
+from ..model import Cache, Service, Store
+
+# graph imports this module only inside its methods: no cycle
+from .graph import capacity_of, load_factor, p99, rate, rate_limits_of, retention_of
 
 if TYPE_CHECKING:
     from ..model import Edge, Flow
@@ -120,10 +123,10 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
                         retried *= load_factor(e)
                 else:
                     cache = g.comps[a]
-                    if getattr(cache, "caches", None) != b:
+                    if not isinstance(cache, Cache) or cache.caches != b:
                         ok = False
                         break
-                    hit = getattr(cache, "hit_ratio", None)
+                    hit = cache.hit_ratio
                     if hit is None:
                         fl.assumptions.append(f"`{a}` states no `hit_ratio`: every read counted as a miss")
                         note = "every read a miss (no hit ratio stated)"
@@ -179,7 +182,7 @@ def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[f
     scale = g.share_scale.get(name)
     if scale is not None and scale != 1.0:
         load, why = peak * scale, f"{scale * 100:.3g}% of the peak, from the `share` and `fanout` of the edges to it"
-    own = [r.rate for r in getattr(c, "rate_limit", []) or [] if r.per == "total"] if own_limit else []
+    own = [r.rate for r in rate_limits_of(c) if r.per == "total"] if own_limit else []
     if own and min(own) < load:
         load, why = min(own), f"its own rate limit of {rate(min(own))}"
     inc = [e for e in g.inc[name] if e.mode == "sync" and g.comps[e.source].kind != "client"]
@@ -221,11 +224,11 @@ def store_growth(g: Graph) -> dict[str, tuple[float, float, float | None]]:
     out: dict[str, tuple[float, float, float | None]] = {}
     for name, d in g.demand.items():
         c = g.comps[name]
-        size = getattr(c, "record_size", None)
+        size = c.record_size if isinstance(c, Store) else None
         if c.kind != "store" or not d.writes or not size:
             continue
         month = d.writes * size * MONTH
-        retention = getattr(c, "retention", None)
+        retention = retention_of(c)
         out[name] = (d.writes, month, d.writes * size * retention if retention else None)
     return out
 
@@ -258,17 +261,53 @@ def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
     return out
 
 
+def routed(g: Graph) -> set[str]:
+    """Every component some flow's route names."""
+    return {n for fl in g.flows for n in fl.flow.components()}
+
+
+def flow_needs(g: Graph, fl: FlowLoad) -> list[str]:
+    """What a flow cannot do without: its hard route (`hard_route`), and the hard dependencies of those
+    components that no flow's route names, with theirs (a session store every request reads, though no route
+    says so). A dependency another flow's route names is that flow's: the flows say which requests go there."""
+    out = hard_route(g, fl)
+    on_routes = routed(g)
+    seen = set(out)
+    for n in list(out):
+        if g.comps[n].kind == "client":
+            continue  # a client's other calls (DNS, a CDN) are other requests
+        for e in g.hard_out[n]:
+            if e.target in on_routes or e.target in seen:
+                continue
+            for m in [e.target, *g.members(g.closure[e.target])]:
+                if m not in seen:
+                    seen.add(m)
+                    out.append(m)
+    return out
+
+
+def request_path(g: Graph, fl: FlowLoad) -> list[str]:
+    """The components a flow's caller waits for: its entry, then each step over a synchronous edge (or a cache's
+    miss) from one of them. Work behind a publish or a consume is not in the request's latency."""
+    out = [fl.entry]
+    for s in fl.steps:
+        e: Any = s.edge
+        if s.source in out and s.target not in out and (e is None or (e.mode == "sync" and e.kind != "consumes")):
+            out.append(s.target)
+    return out
+
+
 def capacity(g: Graph, name: str) -> tuple[float, str] | None:
     """What a component carries at most, and how that was worked out: a service's maximum replicas times its
     per-replica `capacity`, less its `headroom`; a data component's stated `capacity`. None when not stated."""
     c = g.comps[name]
-    cap = getattr(c, "capacity", None)
+    cap = capacity_of(c)
     if not cap or c.kind in ("external", "client"):
         return None
     if c.kind == "service":
         if c.replicas is None:
             return None
-        headroom = getattr(c, "headroom", None) or 0.0
+        headroom = (c.headroom if isinstance(c, Service) else None) or 0.0
         total = c.replicas.max * cap * (1 - headroom)
         how = f"{c.replicas.max} replicas x {rate(cap)}" + (f", less {headroom * 100:g}% headroom" if headroom else "")
         return total, how
@@ -291,22 +330,29 @@ class FlowBudget:
     bottleneck: str | None
     bottleneck_headroom: float | None  # capacity / demand - 1
     assumptions: list[str]
+    needs: list[str] = field(default_factory=list)  # what its availability multiplies (`flow_needs`, no clients)
+    waits: list[str] = field(default_factory=list)  # what its p99 adds up (`request_path`, no clients)
+
+    @property
+    def entrypoint(self) -> str | None:
+        """The first component of the system it reaches (its route's first, unless that is a client)."""
+        return self.needs[0] if self.needs else None
 
 
 def flow_budgets(g: Graph) -> list[FlowBudget]:
     out = []
     for fl in g.flows:
-        hard = hard_route(g, fl)
+        hard = [n for n in flow_needs(g, fl) if g.comps[n].kind != "client"]  # clients: not the system's budget
+        waits = [n for n in request_path(g, fl) if g.comps[n].kind != "client"]
         avail, unknown_a = 1.0, []
         latency, unknown_l = 0.0, []
         for n in hard:
-            if g.comps[n].kind == "client":
-                continue  # where the request comes from, not part of the system's budget
             a = g.own_availability(n)
             if a.value is None:
                 unknown_a.append(n)
             else:
                 avail *= a.value
+        for n in waits:
             lat = p99(g.comps[n].latency)
             if lat is None:
                 unknown_l.append(n)
@@ -329,11 +375,13 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
                 routes=fl.flow.routes,
                 availability=avail,
                 unknown_availability=unknown_a,
-                p99=latency if len(unknown_l) < len([n for n in hard if g.comps[n].kind != "client"]) else None,
+                p99=latency if len(unknown_l) < len(waits) else None,
                 unknown_latency=unknown_l,
                 bottleneck=worst[1] if worst else None,
                 bottleneck_headroom=worst[0] if worst else None,
                 assumptions=list(dict.fromkeys(fl.assumptions)),
+                needs=hard,
+                waits=waits,
             )
         )
     return out

@@ -50,6 +50,10 @@ class Rule:
     practices: ClassVar[tuple[str, ...]] = ()  # best-practice ids it enforces: REL05-BP05, RE:07, ...
     # how a component's gaps of this rule read in its grouped note: "no timeout on calls to {items}"
     gap_phrase: ClassVar[str] = ""
+    # codes whose findings share this rule's root cause when they are on the same element (or on an edge leaving
+    # it): reported once, as this rule's finding, with theirs as its notes (SPOF001 takes SPOF004's "no backup
+    # either"). When this rule is off or does not fire there, theirs stand on their own.
+    subsumes: ClassVar[tuple[str, ...]] = ()
     doc: ClassVar[str] = ""
 
     def check(self, g: Graph) -> Iterator[Finding]:  # pragma: no cover - abstract

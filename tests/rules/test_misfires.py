@@ -84,7 +84,8 @@ system s {
 }
 """
     before = check_design(text.replace(" CACHES", ""))
-    assert [d for d in findings(before, "SPOF001") if "`cache`" in d.message]
+    (d,) = [d for d in findings(before, "SPOF001") if "`cache`" in d.message]
+    assert "say so: `caches db` on `cache`" in " ".join(d.hints)  # the hint names what its readers also reach
     after = check_design(text.replace(" CACHES", "; caches db"))
     assert not [d for d in findings(after, "SPOF001") if "`cache`" in d.message]
     # the cache is no hard dependency any more, the store still is
@@ -93,6 +94,25 @@ system s {
     g = Graph(after.model)
     assert not any(g.is_hard(e) for e in g.out["api"] if e.target == "cache")
     assert any(g.is_hard(e) for e in g.out["api"] if e.target == "db")
+
+
+def test_the_write_that_fills_a_cache_aside_cache_is_no_hard_dependency_either(check_design):
+    # a cache-aside reader fills the cache after a miss; failing to fill it leaves the answer in hand
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  service api {
+    exposure public; replicas 3
+    reads cache { timeout 5ms }; reads db { timeout 50ms }; writes cache { timeout 5ms }
+  }
+  cache cache { engine redis CACHES }
+  store db { engine postgres; replication sync { replicas 3; spread zones } }
+}
+"""
+    failing = check_design(text.replace(" CACHES", ""))
+    assert [d for d in findings(failing, "SPOF001") if "`cache`" in d.message]
+    fixed = check_design(text.replace(" CACHES", "; caches db"))
+    assert not [d for d in findings(fixed, "SPOF001") if "`cache`" in d.message]
 
 
 def test_an_engines_default_consistency_is_no_promise_the_design_made(check_design):

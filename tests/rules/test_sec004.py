@@ -59,3 +59,29 @@ system s {
 }
 """
     assert_clean(check_design(text), "SEC004")
+
+
+MANAGED = """\
+system s {
+  region r { zones [a, b, c] }
+  client user { calls cdn { protocol https }; calls lb { protocol https } }
+  service cdn { exposure public; managed aws; reads assets { protocol https } }
+  store assets { engine s3 }
+  service lb { exposure public; managed aws; calls web { protocol http } }
+  service web { replicas 2..6 }
+}
+"""
+
+
+def test_a_managed_edge_is_reported_for_what_it_passes_on_to(check_design):
+    # a managed CDN over a managed bucket: nothing of the team's to protect; a managed load balancer in front of
+    # the team's web tier: the flood reaches `web`, and the message says so
+    (d,) = findings(check_design(MANAGED), "SEC004")
+    assert d.fingerprint == "SEC004:s/service:lb"
+    assert d.message == (
+        "managed service `lb` is public and scales itself, but passes every request on to `web` with no rate limit"
+        " on the way: one caller can take all of its capacity"
+    )
+    assert_clean(
+        check_design(MANAGED.replace("service web { ", "service web { rate_limit 50 rps per client; ")), "SEC004"
+    )

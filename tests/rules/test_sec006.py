@@ -39,8 +39,8 @@ system s {
 def test_flags_public_service_reading_a_store(check_design):
     (d,) = findings(check_design(FAILING), "SEC006")
     assert d.message == (
-        "service `web` is public and reads store `customers` directly: a compromise of `web` reaches the data with "
-        "nothing in between"
+        "service `web` is public and reads store `customers` directly: a compromise of `web` reaches the pii data "
+        "with nothing in between"
     )
     assert d.span.line == 5
     assert d.fingerprint == "SEC006:s/service:web/reads:customers"
@@ -80,3 +80,29 @@ system s {
         "SEC006:s/service:bff/writes:sessions",
     ]
     assert found[0].message.startswith("service `bff` is called by clients and publishes stream `events` directly")
+
+
+def test_unclassified_data_is_a_gap_not_a_problem(check_design):
+    # nothing says the store holds anything sensitive: whether the direct path matters cannot be judged
+    text = FAILING.replace("data [pii]; ", "")
+    (d,) = findings(check_design(text), "SEC006")
+    assert d.gap is not None and "declares no data class" in d.message
+    assert any("`data [public]`" in h for h in d.hints)
+    assert findings(check_design(text, profile="review"), "SEC006") == []
+    assert_clean(check_design(FAILING.replace("data [pii]", "data [public]")), "SEC006")
+
+
+def test_a_managed_or_external_edge_reading_its_origin_is_the_providers_integration(check_design):
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  client user { calls cdn { protocol https } }
+  KIND cdn { ATTRS reads assets { protocol https } }
+  store assets { engine s3; data [pii] }
+}
+"""
+    failing = check_design(text.replace("KIND", "service").replace("ATTRS", "exposure public;"))
+    assert [d.fingerprint for d in findings(failing, "SEC006")] == ["SEC006:s/service:cdn/reads:assets"]
+    for kind, attrs in (("service", "exposure public; managed aws;"), ("external", "")):
+        fixed = check_design(text.replace("KIND", kind).replace("ATTRS", attrs))
+        assert_clean(fixed, "SEC006")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...model import Edge
-from ..graph import DATA_KINDS, Graph
+from ..graph import DATA_KINDS, Graph, replication_of
 
 MESSAGING_KINDS = frozenset({"stream", "queue"})
 NOT_SENSITIVE = frozenset({"public", "internal", "unclassified", "open", "none"})
@@ -87,7 +87,7 @@ def is_encrypted(e: Edge) -> bool:
 def regions_of(g: Graph, name: str) -> list[str]:
     """The regions a component runs in or keeps copies in: its placement, and the regions its replication names."""
     out = list(g.placement[name])
-    rep = getattr(g.comps[name], "replication", None)
+    rep = replication_of(g.comps[name])
     if rep is not None and not isinstance(rep, int):
         out.extend(r for r in rep.regions if r not in out)
     return out

@@ -8,6 +8,11 @@ Figures come from `availability` (an SLA, as the standard library states for man
 `instance_availability` combined over the zones the replicas span as 1 - (1 - a)^k. The result is compared
 with the component's SLO, and for entrypoints with the system's `requirements { availability }`.
 
+**Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead: the product
+over what the flow cannot do without (its route's hard steps, and the hard dependencies of those that no flow's
+route names), against the entrypoint's objective. A flow below it is a finding that names the flow and its
+weakest step: the read path is not charged for the write path's database.
+
 **Why it matters.** "A service is only as available as its critical dependencies": serial dependencies
 multiply (Treynor, Dahlin, Rau and Beyer, "The Calculus of Service Availability", ACM Queue 15(2), 2017). A
 target the chain cannot reach will be missed however well each team runs its own part (AWS REL11-BP07, Azure
@@ -59,9 +64,13 @@ class CompositeAvailability(Rule):
     severity = Severity.ERROR
     summary = "hard dependencies allow less availability than the objective"
     practices = ("REL11-BP07", "RE:04", "REL04-BP01")
+    subsumes = ("AVL002",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        yield from self._flows(g)
         for name in g.comps:
+            if name in g.flow_entrypoints:
+                continue  # judged per flow
             goal = g.availability_objective(name)
             if goal is None:
                 continue
@@ -95,4 +104,44 @@ class CompositeAvailability(Rule):
                 label=f"at most {pct(allowed)}",
                 hints=hints,
                 notes=[(g.comps[d].span, f"`{d}` {pct(a)}") for d, a in known[:3] if d != name],
+            )
+
+    def _flows(self, g: Graph) -> Iterator[Finding]:
+        flows = {f.name: f for f in g.system.flows} if g.system is not None else {}
+        for b in g.flow_budgets:
+            entry = b.entrypoint
+            goal = g.availability_objective(entry) if entry is not None else None
+            if goal is None or at_least(b.availability, goal[0]):
+                continue
+            target, whose = goal
+            known = sorted(
+                ((n, a) for n in b.needs if (a := g.own_availability(n).value) is not None), key=lambda x: x[1]
+            )
+            weakest = known[0] if known else None
+            flow = flows[b.name]
+            downtime = (
+                f"{minutes_per_30_days(b.availability):.1f} vs {minutes_per_30_days(target):.1f} minutes per 30 days"
+            )
+            terms = " x ".join(f"{n} {pct(a)}" for n, a in known[:8]) + (" x ..." if len(known) > 8 else "")
+            hints = [f"the product of {terms} is {pct(b.availability)}; {whose} is {pct(target)} ({downtime})"]
+            if weakest is not None:
+                hints.append(
+                    f"the weakest step is `{weakest[0]}` ({pct(weakest[1])}): make it more available, or soften the "
+                    "flow's dependency on it (a fallback, a cache, an asynchronous step)"
+                )
+            if b.unknown_availability:
+                hints.append(
+                    "counted as always up because no figure is declared: "
+                    + ", ".join(f"`{u}`" for u in b.unknown_availability[:6])
+                    + (f" and {len(b.unknown_availability) - 6} more" if len(b.unknown_availability) > 6 else "")
+                )
+            step = f": its weakest step is `{weakest[0]}` ({pct(weakest[1])})" if weakest is not None else ""
+            yield Finding(
+                message=f"flow `{b.name}` through `{entry}` can be at most {pct(b.availability)} available, below "
+                f"{whose} of {pct(target)}{step}",
+                at=flow.span,
+                path=f"flow:{b.name}",
+                label=f"at most {pct(b.availability)}",
+                hints=hints,
+                notes=[(g.comps[n].span, f"`{n}` {pct(a)}") for n, a in known[:3]],
             )

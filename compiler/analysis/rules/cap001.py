@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import STRONG, Graph
+from ..graph import STRONG, Graph, consistency_of, replication_of
 from ..rule import Finding, Rule, rule
 
 
@@ -37,8 +37,8 @@ class StrongConsistencyAsyncReplication(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            consistency = getattr(c, "consistency", None)
-            rep = getattr(c, "replication", None)
+            consistency = consistency_of(c)
+            rep = replication_of(c)
             if consistency not in STRONG or rep is None or isinstance(rep, int):
                 continue
             if rep.mode in ("async", "semi_sync") and (rep.replicas or 2) > 1:

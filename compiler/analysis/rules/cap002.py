@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import STRONG, Graph, joined
+from ..graph import STRONG, Graph, consistency_of, joined, replication_of
 from ..rule import Finding, Rule, rule
 
 
@@ -44,8 +44,8 @@ class QuorumTooSmall(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            consistency = getattr(c, "consistency", None)
-            rep = getattr(c, "replication", None)
+            consistency = consistency_of(c)
+            rep = replication_of(c)
             if consistency not in STRONG or rep is None or isinstance(rep, int) or rep.mode != "quorum":
                 continue
             n = rep.n if rep.n is not None else rep.replicas

@@ -40,8 +40,8 @@ from collections import deque
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Edge
-from ..graph import Graph
+from ...model import Edge, Store
+from ..graph import Graph, consistency_of
 from ..rule import Finding, Rule, rule
 
 WRITE_KINDS = ("writes", "calls")
@@ -67,7 +67,7 @@ class PartitionStanceContradiction(Rule):
             for name, c in g.comps.items():
                 if c.kind != "store" or name not in parent:
                     continue
-                partition = getattr(c, "partition", None)
+                partition = c.partition if isinstance(c, Store) else None
                 if partition is None or partition.prefer != "consistency":
                     continue
                 if "partition_prefer" not in c.inherited:
@@ -97,7 +97,7 @@ class PartitionStanceContradiction(Rule):
                 )
         elif stance == "consistency":
             for name, c in g.comps.items():
-                if c.kind != "store" or getattr(c, "consistency", None) != "eventual":
+                if c.kind != "store" or consistency_of(c) != "eventual":
                     continue
                 write = next(
                     (

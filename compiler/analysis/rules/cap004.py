@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Replication
-from ..graph import STRONG, Graph, duration, joined, p99
+from ..graph import STRONG, Graph, consistency_of, duration, joined, p99, replication_of
 from ..rule import Finding, Rule, rule
 
 WRITE_KINDS = ("writes", "calls")
@@ -55,8 +55,8 @@ class CrossRegionConsistencyLatency(Rule):
     def check(self, g: Graph) -> Iterator[Finding]:
         system_p99 = p99(g.requirements.latency) if g.requirements is not None else None
         for name, c in g.comps.items():
-            consistency = getattr(c, "consistency", None)
-            rep = getattr(c, "replication", None)
+            consistency = consistency_of(c)
+            rep = replication_of(c)
             if consistency not in STRONG or rep is None or isinstance(rep, int) or rep.mode not in ("sync", "quorum"):
                 continue
             regions = _copy_regions(g, name, rep)

@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
+from ...model import Cache
 from ..graph import STRONG, Graph, duration
 from ..rule import Finding, Rule, rule
 
@@ -65,14 +66,15 @@ class TtlCacheOnStrongReadPath(Rule):
                     continue
                 target = g.comps[e.target]
                 if target.kind == "cache":
-                    if getattr(target, "invalidation", None) in TTL_ONLY:
+                    if isinstance(target, Cache) and target.invalidation in TTL_ONLY:
                         cache_edges.append(e)
                 elif target.kind == "store" and e.mode == "sync" and strong_store is None and e.consistency in STRONG:
                     strong_store = e
             for e in cache_edges:
                 cache = g.comps[e.target]
-                ttl = getattr(cache, "ttl", None)
-                inval = getattr(cache, "invalidation", None)
+                assert isinstance(cache, Cache)
+                ttl = cache.ttl
+                inval = cache.invalidation
                 if inval == "write_around":
                     stale = "writes go around it, so entries change only when they expire"
                     stale += f" after {duration(ttl)}" if ttl is not None else ""

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
+from ...model import Queue
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
 
@@ -73,7 +74,7 @@ class AtLeastOnceConsumerUnsafe(Rule):
                             f"`consumes {e.target} {{ idempotent yes }}`",
                         ],
                     )
-                if not (e.dead_letter or getattr(target, "dead_letter", None)):
+                if not (e.dead_letter or (isinstance(target, Queue) and target.dead_letter)):
                     on_queue = " (or `dead_letter on` on the queue)" if target.kind == "queue" else ""
                     yield Finding(
                         message=(
@@ -84,7 +85,7 @@ class AtLeastOnceConsumerUnsafe(Rule):
                         path=f"{g.edge_path(e)}/dead-letter",
                         label="no dead letter",
                         gap=f"`{e.target}`"
-                        if e.dead_letter is None and getattr(target, "dead_letter", None) is None
+                        if e.dead_letter is None and not (isinstance(target, Queue) and target.dead_letter is not None)
                         else "",
                         hints=[
                             f"send messages that keep failing to a dead-letter queue after a few attempts: "

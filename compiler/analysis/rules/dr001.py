@@ -38,27 +38,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration
+from ...model import Backup, Store
+from ..graph import Graph, backup_of, duration, replication_of, reproducible
 from ..rule import Finding, Rule, rule
 from .spof005 import _data_regions
 
 
-def _backup_rpo(backup: object | None) -> tuple[float | None, str]:
+def _backup_rpo(backup: Backup | None) -> tuple[float | None, str]:
     """The data a backup can lose and how the design says so: its `rpo`, else its `interval`."""
     if backup is None:
         return None, ""
-    if getattr(backup, "rpo", None) is not None:
+    if backup.rpo is not None:
         return backup.rpo, f"backup rpo {duration(backup.rpo)}"
-    if getattr(backup, "interval", None) is not None:
+    if backup.interval is not None:
         return backup.interval, f"backup every {duration(backup.interval)}"
     return None, "its rpo not stated"
 
 
 def _local(c: object, rpo: float) -> tuple[str, list[str]] | None:
     """Why a store loses more than the RPO when a node or a zone fails, with hints; None if it does not."""
-    rep = getattr(c, "replication", None)
+    rep = replication_of(c)
     live = rep is not None and rep.mode != "none"
-    backup = getattr(c, "backup", None)
+    backup = backup_of(c)
     b_rpo, b_how = _backup_rpo(backup)
     if not live:
         if rpo == 0:
@@ -101,7 +102,9 @@ class RpoNotMet(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         req = g.requirements
-        if req is None or (req.rpo is None and not any(getattr(c, "rpo", None) is not None for c in g.comps.values())):
+        if req is None or (
+            req.rpo is None and not any(isinstance(c, Store) and c.rpo is not None for c in g.comps.values())
+        ):
             return
         system_rpo = req.rpo
         dr = g.system.disaster_recovery if g.system is not None else None
@@ -116,11 +119,11 @@ class RpoNotMet(Rule):
             else ""
         )
         for name, c in g.comps.items():
-            if c.kind != "store" or c.state == "stateless" or getattr(c, "reproducible", None):
+            if c.kind != "store" or c.state == "stateless" or reproducible(c):
                 continue
-            rep = getattr(c, "replication", None)
+            rep = replication_of(c)
             live = rep is not None and rep.mode != "none"
-            backup = getattr(c, "backup", None)
+            backup = backup_of(c)
             if not live and backup is None:
                 continue  # SPOF004's
             rpo = c.rpo if c.rpo is not None else system_rpo  # a store's own rpo wins over the system's

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration
+from ..graph import Graph, duration, replication_of
 from ..rule import Finding, Rule, rule
 from .spof005 import _data_regions
 
@@ -116,7 +116,7 @@ class RtoNotBacked(Rule):
         everywhere = False
         for name, c in g.comps.items():
             used.update(r for r in g.placement[name] if c.placement)
-            rep = getattr(c, "replication", None)
+            rep = replication_of(c)
             if rep is not None and not isinstance(rep, int) and rep.mode != "none":
                 regions = _data_regions(g, name)
                 if regions is None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, reproducible
 from ..rule import Finding, Rule, rule
 
 STATEFUL = ("store", "stream", "queue")
@@ -37,7 +37,7 @@ class RecoveryObjectivesMissing(Rule):
     def check(self, g: Graph) -> Iterator[Finding]:
         if g.system is None:
             return
-        holders = [n for n, c in g.comps.items() if c.kind in STATEFUL and not getattr(c, "reproducible", False)]
+        holders = [n for n, c in g.comps.items() if c.kind in STATEFUL and not reproducible(c)]
         if not holders:
             return
         req = g.requirements

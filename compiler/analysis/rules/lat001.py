@@ -7,6 +7,11 @@ over the graph (never by enumerating paths). Above the objective, the objective 
 A component's calls are taken to run in parallel (the worst one counts), so for calls made one after another
 the figure is a lower bound. LAT002 checks the same chain against the timeouts.
 
+**Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead: the sum of the
+p99 latencies of the components the flow's caller waits for (its route's synchronous steps, one after another as
+the route states them; work behind a publish is not waited for), against the entrypoint's objective. A flow
+above it is a finding that names the flow and its slowest step.
+
 **Why it matters.** Latencies along a synchronous chain add up, and a caller that waits longer than its own
 budget turns a slow dependency into its own outage (AWS REL05-BP05; Brooker, "Timeouts, retries, and backoff
 with jitter", Amazon Builders' Library).
@@ -25,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration, us
+from ..graph import Graph, duration, p99, us
 from ..rule import Finding, Rule, rule
 
 
@@ -38,7 +43,10 @@ class LatencyChain(Rule):
     practices = ("REL05-BP05", "RE:04")
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        yield from self._flows(g)
         for name in g.comps:
+            if name in g.flow_entrypoints:
+                continue  # judged per flow
             goal = g.latency_objective(name)
             if goal is None:
                 continue
@@ -62,3 +70,32 @@ class LatencyChain(Rule):
                         ),
                     ],
                 )
+
+    def _flows(self, g: Graph) -> Iterator[Finding]:
+        flows = {f.name: f for f in g.system.flows} if g.system is not None else {}
+        for b in g.flow_budgets:
+            entry = b.entrypoint
+            goal = g.latency_objective(entry) if entry is not None else None
+            if goal is None or b.p99 is None or us(b.p99) <= us(goal[0]):
+                continue
+            target, whose = goal
+            own = [(n, v) for n in b.waits if (v := p99(g.comps[n].latency)) is not None]
+            slowest = max(own, key=lambda x: x[1])
+            hints = [
+                f"the p99s of {' + '.join(f'{n} {duration(v)}' for n, v in own)} add up to {duration(b.p99)}",
+                f"the slowest step is `{slowest[0]}` ({duration(slowest[1])}): make it faster, take it off the "
+                "request (asynchronous, cached), or relax the objective",
+            ]
+            if b.unknown_latency:
+                hints.append(
+                    f"{len(b.unknown_latency)} component(s) on it declare no latency and count as 0ms: "
+                    + ", ".join(f"`{u}`" for u in b.unknown_latency[:6])
+                )
+            yield Finding(
+                message=f"flow `{b.name}` through `{entry}` takes {duration(b.p99)} at p99, above {whose} of "
+                f"{duration(target)}: its slowest step is `{slowest[0]}` ({duration(slowest[1])})",
+                at=flows[b.name].span,
+                path=f"flow:{b.name}",
+                label=f"{duration(b.p99)} > {duration(target)}",
+                hints=hints,
+            )

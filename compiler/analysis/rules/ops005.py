@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
+from ...model import Service
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
 
@@ -36,9 +37,9 @@ class UnsafeDeployment(Rule):
         needed = g.needed_by
         for name in needed:
             c = g.comps[name]
-            if c.kind != "service" or c.managed is not None:
+            if not isinstance(c, Service) or c.managed is not None:
                 continue
-            deploy = getattr(c, "deploy", None)
+            deploy = c.deploy
             if deploy is None:
                 msg, label = f"service `{name}` states no deployment strategy", "no deploy"
             elif deploy.strategy == "recreate":

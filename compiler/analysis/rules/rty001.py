@@ -1,7 +1,7 @@
 """RTY001: retries multiply along a chain.
 
 **What it checks.** The largest product of attempts (1 + retries) along any synchronous chain that starts at a
-component (computed by dynamic programming over the graph), above a limit: 10 unless the configuration says
+component (computed by dynamic programming over the graph), above a limit: {limit} unless the configuration says
 otherwise (`[tool.designc.options] retry-limit = 20`). An edge with a `retry_budget` (retries allowed as a share
 of requests, as a token bucket keeps them) multiplies by 1 + that share at most instead: `retries 3` with
 `retry_budget 10%` is 1.1, not 4.
@@ -25,10 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
+from ..config import OPTIONS
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
 
-LIMIT = 10
+LIMIT = int(OPTIONS["retry-limit"][0])  # the one place the default is written: the configuration's options
+__doc__ = (__doc__ or "").replace("{limit}", str(LIMIT))
 
 
 @rule
@@ -36,12 +38,12 @@ class RetryAmplification(Rule):
     code = "RTY001"
     name = "retry-amplification"
     severity = Severity.WARNING
-    summary = "retries multiply along a synchronous chain beyond 10x"
+    summary = f"retries multiply along a synchronous chain beyond {LIMIT}x"
     practices = ("REL05-BP03", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
         chains = g.chains
-        limit = g.options.get("retry-limit", LIMIT)
+        limit = g.options.get("retry-limit", LIMIT)  # the configuration's, else its default
         for name in g.comps:
             amp = chains[name].amplification
             if amp <= limit:

@@ -30,7 +30,8 @@ import math
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, rate
+from ...model import Service
+from ..graph import Graph, capacity_of, rate
 from ..rule import Finding, Rule, rule
 
 
@@ -58,7 +59,7 @@ class ZoneLossBelowPeak(Rule):
         reach = g.needed_by
         for name, bits in reach.items():
             c = g.comps[name]
-            cap = getattr(c, "capacity", None)
+            cap = capacity_of(c)
             if c.kind != "service" or not cap or c.replicas is None or c.replicas.min <= 1:
                 continue
             k = _serving_zones(g, name)
@@ -69,7 +70,7 @@ class ZoneLossBelowPeak(Rule):
             left = lo - lost
             carried = left * cap
             load, bounded = g.load_at(name, peak)
-            headroom = getattr(c, "headroom", None) or 0.0
+            headroom = (c.headroom if isinstance(c, Service) else None) or 0.0
             if carried >= load or c.replicas.max * cap * (1 - headroom) < load:
                 continue  # enough, or SCL001's: not even the maximum (less headroom, as SCL001 counts) carries it
             per_replica = math.ceil(load / cap)

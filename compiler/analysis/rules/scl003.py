@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
+from ...model import Service
 from ..graph import Graph, rate
 from ..rule import Finding, Rule, rule
 
@@ -41,7 +42,7 @@ class NoAutoscaling(Rule):
         needed = g.needed_by
         for name, bits in needed.items():
             c = g.comps[name]
-            if c.kind != "service" or getattr(c, "autoscale", None) is not None or c.managed is not None:
+            if not isinstance(c, Service) or c.autoscale is not None or c.managed is not None:
                 continue  # a managed service (a load balancer, a CDN) scales as its provider does
             if c.scaling in ("vertical", "none"):
                 continue  # the design says it grows by bigger machines, or not at all: no autoscaler to ask for

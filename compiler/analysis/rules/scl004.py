@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, rate
+from ..graph import Graph, rate, rate_limits_of
 from ..rule import Finding, Rule, rule
 
 
@@ -42,7 +42,7 @@ class QuotaBelowPeak(Rule):
         needed = g.needed_by
         for name, bits in needed.items():
             c = g.comps[name]
-            limits = [r for r in getattr(c, "rate_limit", []) or [] if r.per == "total"]
+            limits = [r for r in rate_limits_of(c) if r.per == "total"]
             if c.kind != "external" or not limits:
                 continue
             limit = min(r.rate for r in limits)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, joined
+from ..graph import Graph, backup_of, joined
 from ..rule import Finding, Rule, rule
 from ._security import classified
 
@@ -36,7 +36,7 @@ class UnencryptedClassifiedBackup(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            backup = getattr(c, "backup", None)
+            backup = backup_of(c)
             if backup is None or backup.encrypted:
                 continue
             holds = classified(c.data)

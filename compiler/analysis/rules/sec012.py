@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, retention_of
 from ..rule import Finding, Rule, rule
 from ._security import classified
 
@@ -33,7 +33,7 @@ class RetentionUnstated(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            if c.kind not in ("store", "stream", "queue") or getattr(c, "retention", None) is not None:
+            if c.kind not in ("store", "stream", "queue") or retention_of(c) is not None:
                 continue
             held = classified(c.data)
             if held:

@@ -25,7 +25,9 @@ critical dependencies.
 
 **Fix.** Run at least two replicas in separate zones (`replicas 2..10`, placed over two or more zones); give a
 store replicas (`replication sync { replicas 3; spread zones; failover automatic }`) or use a managed store
-with a published SLA; or make the dependency soft with a fallback so the entrypoint survives its loss.
+with a published SLA; or make the dependency soft with a fallback so the entrypoint survives its loss. A cache
+whose misses go to a store or service the caller also reaches is cache-aside: say so with `caches STORE`, and
+its reads are no hard dependency (losing it shifts load, it does not fail the request).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import DATA_KINDS, Graph
+from ...model import Cache, Component
+from ..graph import DATA_KINDS, Graph, replication_factor_of, replication_of
 from ..rule import Finding, Rule, rule
 
 
@@ -51,41 +54,41 @@ def _shared_by_all(g: Graph) -> int:
     return acc
 
 
-def _copies(c: object) -> int | None:
+def _copies(c: Component) -> int | None:
     """How many copies of a component run at least: the minimum of `replicas`, the copies its replication
     keeps, its replication factor. None for a component that does not say (a data component that does not say
     has one copy: its data lives in one place)."""
     n: int | None = None
-    replicas = getattr(c, "replicas", None)
+    replicas = c.replicas
     if replicas is not None:
         n = replicas.min
         if replicas.max <= 1:
             n = min(n, replicas.max)
-    rep = getattr(c, "replication", None)
+    rep = replication_of(c)
     if rep is not None and not isinstance(rep, int) and rep.mode != "none":
         n = max(n or 0, rep.replicas or rep.n or 2)
-    rf = getattr(c, "replication_factor", None)
+    rf = replication_factor_of(c)
     if rf:
         n = max(n or 0, rf)
-    if n is None and getattr(c, "kind", "") in DATA_KINDS:
+    if n is None and c.kind in DATA_KINDS:
         return 1
     return n
 
 
-def _single_copy(c: object) -> tuple[str, str] | None:
+def _single_copy(c: Component) -> tuple[str, str] | None:
     """Why a component runs a single copy: ("data", why) for a data component whose data lives in one copy,
     ("replicas", why) for a component whose replicas can drop to one; None if it does not, or does not say."""
-    kind = getattr(c, "kind", "")
-    if kind in ("external", "client") or getattr(c, "availability", None) is not None:
+    kind = c.kind
+    if kind in ("external", "client") or c.availability is not None:
         return None
-    replicas = getattr(c, "replicas", None)
+    replicas = c.replicas
     if replicas is not None and replicas.max == 0:
         return None
     if kind in DATA_KINDS:
         if (_copies(c) or 1) > 1:
             return None
-        rep = getattr(c, "replication", None)
-        rf = getattr(c, "replication_factor", None)
+        rep = replication_of(c)
+        rf = replication_factor_of(c)
         if kind == "stream":
             return "data", f"replication {rf}" if rf else "no replication declared"
         if rep is None or isinstance(rep, int):
@@ -107,6 +110,7 @@ class SingleCopyOnCriticalPath(Rule):
     severity = Severity.WARNING
     summary = "a single replica or an unreplicated store on an entrypoint's hard path"
     practices = ("REL10-BP01", "RE:03", "RE:05")
+    subsumes = ("SPOF004",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
         reach = g.needed_by
@@ -125,6 +129,11 @@ class SingleCopyOnCriticalPath(Rule):
                     f"replicate it: `replication sync {{ replicas 3; spread zones; failover automatic }}` on `{name}`",
                     'or use a managed store and state its SLA: `availability 99.99% source "..."`',
                 ]
+                if isinstance(c, Cache) and c.caches is None and (behind := _behind(g, name)):
+                    hints.append(
+                        f"or, if it is a cache-aside cache whose misses go to `{behind}`, say so: `caches {behind}` "
+                        f"on `{name}` (losing it then shifts load to `{behind}` instead of failing the request)"
+                    )
             else:
                 what = f"{c.kind} `{name}` can run a single replica ({why})"
                 top = max(2, _max(c))
@@ -148,6 +157,21 @@ class SingleCopyOnCriticalPath(Rule):
             )
 
 
-def _max(c: object) -> int:
-    replicas = getattr(c, "replicas", None)
+def _behind(g: Graph, cache: str) -> str | None:
+    """What a cache's readers also reach synchronously, where its misses may go: the first store or service that
+    every reader of the cache also calls or reads, if there is one."""
+    readers = [e.source for e in g.inc[cache] if e.mode == "sync" and e.kind in ("reads", "calls")]
+    common: list[str] | None = None
+    for r in readers:
+        targets = [
+            e.target
+            for e in g.sync_out[r]
+            if e.target != cache and e.kind in ("reads", "calls") and g.comps[e.target].kind in ("store", "service")
+        ]
+        common = targets if common is None else [t for t in common if t in targets]
+    return common[0] if common else None
+
+
+def _max(c: Component) -> int:
+    replicas = c.replicas
     return replicas.max if replicas is not None else 2

@@ -47,7 +47,7 @@ def _single_zone(g: Graph, name: str) -> str | None:
     if c.kind == "external" and not c.placement:
         return None
     rep = _replication(c)
-    if c.kind in DATA_KINDS and rep is not None and getattr(rep, "spread", None) == "none":
+    if c.kind in DATA_KINDS and rep is not None and rep.spread == "none":
         return "its replication says `spread none`, so every copy sits together"
     if g.zone_count(name) == 1:
         region, zones = next((r, z) for r, z in where.items() if z)

@@ -46,6 +46,7 @@ class SharedSinglePointOfFailure(Rule):
     severity = Severity.WARNING
     summary = "a non-redundant component every entrypoint needs: its loss is a total outage"
     practices = ("RE:03", "REL10-BP01", "RE:05")
+    subsumes = ("SPOF004",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
         shared = _shared_by_all(g)

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, backup_of, replication_factor_of, replication_of, reproducible
 from ..rule import Finding, Rule, rule
 from .spof001 import _copies
 
@@ -53,7 +53,7 @@ class UnprotectedState(Rule):
                     continue
             elif not (c.kind == "service" and c.state == "stateful" and c.replicas is not None):
                 continue
-            if getattr(c, "reproducible", None) or getattr(c, "backup", None) is not None:
+            if reproducible(c) or backup_of(c) is not None:
                 continue
             if c.managed and c.availability is not None:
                 continue
@@ -66,9 +66,9 @@ class UnprotectedState(Rule):
                     "run more replicas that share its state (`replicas 3`) or move the state to a replicated store",
                 ]
             else:
-                rep = getattr(c, "replication", None)
+                rep = replication_of(c)
                 if c.kind == "stream":
-                    rf = getattr(c, "replication_factor", None)
+                    rf = replication_factor_of(c)
                     why = f"has replication factor {rf}" if rf else "declares no replication"
                 elif rep is not None and rep.mode == "none":
                     why = "says `replication none`"

@@ -32,13 +32,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Edge
-from ..graph import DATA_KINDS, Graph
+from ...model import Component, Edge, Replication
+from ..graph import DATA_KINDS, Graph, replication_of
 from ..rule import Finding, Rule, rule
 
 
-def _replication(c: object) -> object | None:
-    rep = getattr(c, "replication", None)
+def _replication(c: Component) -> Replication | None:
+    rep = replication_of(c)
     if rep is None or isinstance(rep, int) or rep.mode == "none":
         return None
     return rep
@@ -51,7 +51,7 @@ def _data_regions(g: Graph, name: str) -> set[str] | None:
     regions = set(g.placement[name])
     rep = _replication(c)
     if rep is not None:
-        if getattr(rep, "spread", None) == "regions" and len(rep.regions) < 2:
+        if rep.spread == "regions" and len(rep.regions) < 2:
             return None
         regions |= set(rep.regions)
     return regions

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Edge
+from ...model import Edge, Stream
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
 
@@ -41,7 +41,7 @@ class PartitionsBelowConsumers(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            partitions = getattr(c, "partitions", None)
+            partitions = c.partitions if isinstance(c, Stream) else None
             if c.kind != "stream" or partitions is None:
                 continue
             groups: dict[tuple[str, str], dict[str, Edge]] = {}

@@ -37,7 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, joined
+from ...model import Stream
+from ..graph import Graph, joined, replication_factor_of
 from ..rule import Finding, Rule, rule
 from ._security import classified
 
@@ -52,11 +53,11 @@ class StreamDurability(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            if c.kind != "stream":
+            if not isinstance(c, Stream):
                 continue
-            rf = getattr(c, "replication_factor", None)
-            isr = getattr(c, "min_insync", None)
-            acks = getattr(c, "acks", None)
+            rf = replication_factor_of(c)
+            isr = c.min_insync
+            acks = c.acks
             kafka = c.engine == "kafka"
             path = g.comp_path(name)
             acks_all = acks in (None, "all")
