@@ -306,6 +306,142 @@ def unclosed_opener(text: str) -> tuple[int, str] | None:
     return stack[-1] if stack else None
 
 
+class _Line:
+    __slots__ = ("indent", "number", "start", "text")
+
+    def __init__(self, number: int, start: int, text: str) -> None:
+        self.number = number
+        self.start = start
+        self.text = text
+        stripped = text.lstrip(" \t")
+        self.indent = len(text) - len(stripped)
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    start = 0
+    for i, line in enumerate(text.split("\n"), 1):
+        out.append(_Line(i, start, line.rstrip("\r")))
+        start += len(line) + 1
+    return out
+
+
+def _code(line: _Line) -> str:
+    """The line without surrounding blanks; empty for a blank or comment-only line."""
+    s = line.text.strip()
+    return "" if s.startswith("#") else s
+
+
+def _braces(text: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The `{`/`}` pairs (offsets) that match, the openers left open, and the closers that match nothing.
+    Strings and comments are skipped; `[`/`(` are not counted."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    stray: list[int] = []
+    for m in _SCAN.finditer(text):
+        ch = m.group()
+        if ch == "{":
+            stack.append(m.start())
+        elif ch == "}":
+            if stack:
+                pairs.append((stack.pop(), m.start()))
+            else:
+                stray.append(m.start())
+    return pairs, stack, stray
+
+
+def _line_at(lines: list[_Line], offset: int) -> _Line:
+    lo, hi = 0, len(lines) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines[mid].start <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lines[lo]
+
+
+def _first_code_after(lines: list[_Line], line: _Line, until: int) -> _Line | None:
+    for ln in lines[line.number : until - 1]:
+        if _code(ln):
+            return ln
+    return None
+
+
+def _misplaced_closer(src: Source) -> Diagnostic | None:
+    """A block left open, found by indentation: the first line inside a `{ ... }` (as the braces pair up) that is
+    indented no deeper than the line that opened it, in a file that indents its blocks. That line is where the
+    block should have ended; the opener becomes a note. None when the indentation says nothing."""
+    text, path = src.text, src.path
+    lines = _lines(text)
+    pairs, open_left, _ = _braces(text)
+    candidates: list[tuple[int, int, _Line, _Line]] = []  # (line it went wrong at, opener offset, ...)
+    for opener, closer in [*pairs, *((o, len(text)) for o in open_left)]:
+        head = _line_at(lines, opener)
+        end_line = _line_at(lines, closer).number if closer < len(text) else len(lines) + 1
+        first = _first_code_after(lines, head, end_line)
+        if first is None or first.indent <= head.indent:
+            continue  # an empty block, or a file that does not indent: no evidence
+        for ln in lines[first.number : end_line - 1]:
+            code = _code(ln)
+            if code and ln.indent <= head.indent and not code.startswith("}"):
+                candidates.append((ln.number, opener, head, ln))
+                break
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], -c[1]))
+    _, opener, head, wrong = candidates[0]
+    line, col = src.position(opener)
+    stmt = _code(head)
+    stmt = stmt[: stmt.index("{")].strip() if "{" in stmt else stmt
+    return diag(
+        UNCLOSED,
+        f"the block of `{stmt}` is not closed before line {wrong.number}",
+        Span(path, wrong.number, wrong.indent + 1, wrong.number, len(wrong.text.rstrip()) + 1),
+        label=f"indented like `{stmt}`, so its block must end before this line",
+        hints=[f"add `}}` where the block of `{stmt}` ends, before line {wrong.number}"],
+        notes=[Note(Span(path, line, col, line, col + 1), "the block opens here")],
+    )
+
+
+def _missing_opener(src: Source, stray: int) -> Diagnostic | None:
+    """A `}` with no `{`, explained by indentation: the first `}` whose line is indented differently from the
+    line of the `{` it pairs with closes a block that never opened; the statement above it at its indentation,
+    followed by deeper lines, is missing its `{`."""
+    text, path = src.text, src.path
+    lines = _lines(text)
+    pairs, _, strays = _braces(text)
+    by_closer = sorted(pairs, key=lambda p: p[1])
+    for opener, closer in [*by_closer, *((-1, s) for s in strays)]:
+        cl = _line_at(lines, closer)
+        if _code(cl) != "}" and not _code(cl).startswith("}"):
+            continue
+        if opener >= 0 and _line_at(lines, opener).indent == cl.indent:
+            continue
+        # the nearest statement above at the closer's indentation, with deeper lines under it and no `{`
+        for ln in reversed(lines[: cl.number - 1]):
+            code = _code(ln)
+            if not code or ln.indent > cl.indent:
+                continue
+            if ln.indent < cl.indent or code.endswith("{") or code.startswith("}"):
+                break
+            nxt = _first_code_after(lines, ln, cl.number)
+            if nxt is None or nxt.indent <= ln.indent:
+                break
+            head = code.split("#")[0].rstrip()
+            return diag(
+                SYNTAX,
+                f"`{head}` has no `{{`, but the lines under it are indented as its block and the `}}` at line "
+                f"{cl.number} closes it",
+                Span(path, ln.number, ln.indent + 1, ln.number, ln.indent + len(head) + 1),
+                label="a block would open here",
+                hints=[f"add `{{` at the end of line {ln.number}: `{head} {{`"],
+                notes=[Note(Span(path, cl.number, cl.indent + 1, cl.number, cl.indent + 2), "the block's `}`")],
+            )
+        return None
+    return None
+
+
 def _describe_char(ch: str) -> str:
     if ch.isprintable() and not ch.isspace():
         return f"`{ch}`"
@@ -409,6 +545,10 @@ def _token_error(src: Source, e: Any) -> Diagnostic:
     if tok.type == "$END":
         opener = unclosed_opener(text)
         end_line, end_col = src.position(len(text))
+        if opener is not None and opener[1] == "{":
+            found = _misplaced_closer(src)
+            if found is not None:
+                return found
         if opener is not None:
             off, ch = opener
             line, col = src.position(off)
@@ -431,6 +571,10 @@ def _token_error(src: Source, e: Any) -> Diagnostic:
     span = Span(path, line, col, line, col + 1) if tok.type == "_SEP" else src.span(tok.start, tok.end)
     found = _found(tok, text)
     opener = unclosed_opener(text[: tok.start])
+    if tok.type == "RBRACE" and opener is None:
+        explained = _missing_opener(src, tok.start)
+        if explained is not None:
+            return explained
     if tok.type != "RBRACE" and opener is None:
         expected.discard("RBRACE")  # at the top level, `}` cannot be what is missing
     if opener is not None and opener[1] in "[(":

@@ -726,7 +726,7 @@ class _DesignResolver(Resolver):
                 continue
             s = stmts[-1]
             if id(s) in sources:
-                out[name] = f"{sources[id(s)]}, {self.model_path(s.span.file)}:{s.span.line}"
+                out[name] = f"{sources[id(s)]}, {self.model_path(s.src.path)}:{s.src.position(s.start)[0]}"
         return out
 
     def _engine_kinds(self, eng: _Decl) -> list[str]:

@@ -24,13 +24,17 @@ class Bad(Exception):
 class Pending:
     """A reference to check once every name in the design is known."""
 
-    __slots__ = ("kinds", "name", "role", "span")
+    __slots__ = ("kinds", "name", "node", "role")
 
-    def __init__(self, name: str, span: Span, kinds: tuple[str, ...], role: str) -> None:
+    def __init__(self, name: str, node: Node, kinds: tuple[str, ...], role: str) -> None:
         self.name = name
-        self.span = span
+        self.node = node
         self.kinds = kinds
         self.role = role
+
+    @property
+    def span(self) -> Span:  # worked out only for a reference that is reported
+        return self.node.span
 
 
 class Ctx:
@@ -282,7 +286,7 @@ class Ref(Ty):
 
     def conv(self, node: Node, ctx: Ctx) -> str:
         if isinstance(node, Name):
-            ctx.refs.append(Pending(node.text, node.span, self.kinds, self.role))
+            ctx.refs.append(Pending(node.text, node, self.kinds, self.role))
             return node.text
         raise self.bad(node)
 

@@ -139,3 +139,28 @@ def test_very_long_lines_and_strings():
     many = " ".join(f"v{i}" for i in range(100_000))
     (s,) = one(f"tags [{', '.join(f'v{i}' for i in range(50_000))}] {many}\n")
     assert len(s.values[0].items) == 50_000 and len(s.values) == 100_001
+
+
+def test_an_unclosed_block_is_reported_where_the_indentation_shows_it_ended():
+    d = error("system s {\n  service a {\n    replicas 2\n\n  service b {\n    replicas 3\n  }\n}\n")
+    assert d.code == "SYN003"
+    assert (d.span.line, d.span.column) == (5, 3)
+    assert "`service a`" in d.message and "line 5" in d.message
+    assert [(n.span.line, n.span.column, n.message) for n in d.notes] == [(2, 13, "the block opens here")]
+
+
+def test_a_missing_open_brace_is_reported_at_the_statement_whose_block_it_is():
+    d = error('system s {\n  service a\n    replicas 2\n    owner "x"\n  }\n  service b {\n    replicas 3\n  }\n}\n')
+    assert d.code == "SYN001"
+    assert (d.span.line, d.span.column, d.span.end_column) == (2, 3, 12)
+    assert "`service a` has no `{`" in d.message
+    assert d.hints == ["add `{` at the end of line 2: `service a {`"]
+    assert [(n.span.line, n.message) for n in d.notes] == [(5, "the block's `}`")]
+
+
+def test_without_indentation_an_unclosed_block_is_reported_at_its_opener():
+    d = error("system s {\nservice a {\nreplicas 2\nservice b {\nreplicas 3\n}\n}\n")
+    assert d.code == "SYN003" and "never closed" in d.message
+    assert (d.span.line, d.span.column) == (1, 10)
+    d = error("system s {\nservice a\nreplicas 2\n}\n}\n")
+    assert d.code == "SYN001" and (d.span.line, d.span.column) == (5, 1)
