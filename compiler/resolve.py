@@ -38,7 +38,7 @@ from .schema import (
     Prop,
     where_accepted,
 )
-from .values import Bad, Choice, Ctx, Form, Kw, Opt, Scalar, Ty, one_of, suggest
+from .values import Bad, Choice, Ctx, Form, Kw, Opt, Pending, Scalar, Ty, one_of, suggest
 
 _SCALAR = Scalar()
 DEFINABLE = (*COMPONENT_KINDS, "engine")
@@ -312,11 +312,19 @@ class Resolver:
             self.diags.append(e.diagnostic)
 
     def _unknown(self, stmt: Stmt, spec: BlockSpec, where: str, extra: Iterable[str] = ()) -> None:
-        keys = [*spec.props, *extra]
+        holds: tuple[str, ...] = ()
+        if spec is SYSTEM_PROPS:  # a system also holds declarations: a misspelt kind is the likeliest slip
+            holds = ("region", "network", "flow", "view", *COMPONENT_KINDS)
+        keys = [*spec.props, *extra, *holds]
         close = suggest(stmt.key, keys)
         hints = [f"did you mean `{close}`?"] if close else []
         elsewhere = [name for name in where_accepted(stmt.key) if name != f"`{spec.name}`"]
-        if stmt.key in DECLARATIONS:
+        if holds and not close:
+            hints.append(
+                f"{where} holds components ({one_of(list(COMPONENT_KINDS))}), `region`, `flow` and `view` "
+                "declarations, and properties such as `requirements` and `owner`; `designc reference` lists them all"
+            )
+        elif stmt.key in DECLARATIONS:
             hints.append(f"`{stmt.key}` declarations go at the top level of a file or directly in `system`")
         elif elsewhere:
             places = elsewhere[0] if len(elsewhere) == 1 else ", ".join(elsewhere[:-1]) + " and " + elsewhere[-1]
@@ -1031,6 +1039,8 @@ class _DesignResolver(Resolver):
                 continue
             c = comps.get(p.name)
             if c is None:
+                if self._not_a_component(p):
+                    continue
                 cands = [n for n, x in comps.items() if x.kind in p.kinds]
                 what = "component" if len(p.kinds) > 1 else p.kinds[0]
                 self._unknown_ref(p.name, p.span, what, cands)
@@ -1044,6 +1054,38 @@ class _DesignResolver(Resolver):
                         notes=[Note(c.stmt.values[0].span, f"`{p.name}` is defined here")],
                     )
                 )
+
+    def _not_a_component(self, p: Pending) -> bool:
+        """A reference to a component that names a region, a zone or a definition instead: say what it is
+        (REF003) rather than that nothing has the name."""
+        wanted = one_of(p.kinds) if len(p.kinds) <= 3 else "a component"
+        region, _, zone = p.name.partition(".")
+        r = self.d.regions.get(region)
+        d = self.d.definitions.get(p.name)
+        if r is not None:
+            what = f"a zone of region `{region}`" if zone else "a region"
+            hint = (
+                f"a region or zone says where components run (`placement {region} [...]`); name the component "
+                "that runs there"
+            )
+            at = r.stmt.values[0].span
+        elif d is not None and d.kind != "engine":
+            what = f"a definition ({d.kind})"
+            hint = f"declare a component from it and name that: `{d.kind} NAME is {p.name}`"
+            at = d.stmt.values[0].span
+        else:
+            return False
+        self.diags.append(
+            diag(
+                WRONG_KIND,
+                f"`{p.role or 'this reference'}` needs {wanted}, but `{p.name}` is {what}",
+                p.span,
+                label="not a component",
+                hints=[hint],
+                notes=[Note(at, f"`{region if r is not None else p.name}` is declared here")],
+            )
+        )
+        return True
 
     def _unknown_ref(self, name: str, span: Span, what: str, candidates: list[str]) -> None:
         close = suggest(name, candidates)

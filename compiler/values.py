@@ -8,6 +8,7 @@ to per second, sizes to bytes.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -58,6 +59,9 @@ def one_of(choices: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
+_EXPONENT = re.compile(r"[eE][0-9]+")
+
+
 class Ty:
     """A value type. ``what`` names it for messages: "a duration like `250ms`"."""
 
@@ -70,6 +74,8 @@ class Ty:
         msg = f"expected {self.what}, found {node.describe()}"
         if extra:
             msg += f" ({extra})"
+        if isinstance(node, Num) and _EXPONENT.fullmatch(node.unit):
+            hints = [*(hints or []), f"designc does not read exponents: write `{node.raw}` as a plain number"]
         return Bad(diag(BAD_VALUE, msg, node.span, label=f"should be {self.what}", hints=hints))
 
 
@@ -353,12 +359,12 @@ class AnyOf(Ty):
         self.what = " or ".join(t.what for t in types)
 
     def conv(self, node: Node, ctx: Ctx) -> Any:
-        first: Bad | None = None
         for t in self.types:
             try:
                 return t.conv(node, ctx)
             except Bad as e:
-                first = first or e
+                if e.diagnostic.code == OUT_OF_RANGE.code:
+                    raise  # the value has the right form, only out of range: say that, not every other form
         raise self.bad(node)
 
 

@@ -220,3 +220,51 @@ def test_slo_queries_come_in_pairs_and_name_the_window(check_language, slo: str,
 def test_size_classes_are_words_the_lexer_reads(check_language):
     r = check_language("system s {\n  region r { zones [a] }\n  store db { engine postgres; size_class xxlarge }\n}\n")
     assert r.codes == [] and next(c for c in r.model.components if c.name == "db").size_class == "xxlarge"
+
+
+NEWCOMER = """\
+define service base { replicas 2 }
+system s {
+  region us_east_1 { zones [a, b] }
+  service web {
+    calls %s
+    %s
+  }
+  service api { }
+}
+"""
+
+
+def test_a_misspelt_kind_in_a_system_gets_a_did_you_mean(check_language):
+    r = check_language("system s {\n  servce app { }\n}\n")
+    d = r.only("DEF001")
+    assert d.hints[0] == "did you mean `service`?"
+    r = check_language("system s {\n  fooo app { }\n}\n")
+    assert "holds components (`service`, `store`" in r.only("DEF001").hints[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("us_east_1", "`us_east_1` is a region"),
+        ("us_east_1.a", "`us_east_1.a` is a zone of region `us_east_1`"),
+        ("base", "`base` is a definition (service)"),
+    ],
+)
+def test_calling_a_region_a_zone_or_a_definition_says_what_the_name_is(check_language, target, words):
+    r = check_language(NEWCOMER % (target, ""))
+    d = r.only("REF003")
+    assert words in d.message and d.span.line == 5
+    assert d.notes and d.notes[0].span.line == (1 if target == "base" else 3)
+
+
+def test_an_out_of_range_percentage_says_the_range_not_every_form(check_language):
+    d = check_language(NEWCOMER % ("api", "autoscale cpu 150%")).only("VAL002")
+    assert d.message == "`150%` is out of range: a percentage here lies between 0% and 100%"
+    assert (d.span.line, d.span.column, d.span.end_column) == (6, 19, 23)
+
+
+def test_an_exponent_is_reported_as_written(check_language):
+    d = check_language(NEWCOMER % ("api", "replicas 1e999")).only("VAL001")
+    assert "found `1e999`" in d.message and (d.span.column, d.span.end_column) == (14, 19)
+    assert d.hints == ["designc does not read exponents: write `1e999` as a plain number"]
