@@ -1,11 +1,15 @@
-"""Time `designc check` as a whole process, cold, and record the figures in BENCHMARKS.md.
+"""Time `designc check` as a whole process, cold and warm, and record the figures in BENCHMARKS.md.
 
-    python bench/run.py              # 100, 1,000 and 10,000 services, the 30x30 layers, the payments example
+    python bench/run.py              # 100, 1,000 and 10,000 services, the 30x30 layers, the payments example,
+                                     # and 10,000 services over 100 files, cold and with one file edited
     python bench/run.py --quick      # smaller sizes, for a smoke run
     python bench/run.py --no-write   # print the table only
+    python bench/run.py --only split # the cases whose name holds the text, printed only
 
 Each case is run several times in fresh processes; the table gives the median wall time and the peak resident
-memory of the process. Timing belongs here, never in the tests.
+memory of the process. *Cold* runs use no parse cache (`DESIGNC_NO_CACHE=1`), as on a machine's first run; the
+*warm* case is the one a large organisation lives in: the design's files are in the cache, one file has been
+edited since, and `designc check` runs again. Timing belongs here, never in the tests.
 """
 
 from __future__ import annotations
@@ -28,11 +32,16 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 
-def run_once(args: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in KiB, and exit code of one fresh `designc` process."""
+def run_once(args: list[str], cache: Path | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB, and exit code of one fresh `designc` process; with no parse cache unless
+    ``cache`` names the folder to use."""
     # as an installed package runs: with its bytecode cached (pip compiles it at install; a source checkout
     # under PYTHONDONTWRITEBYTECODE would compile every module on every start instead)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "DESIGNC_NO_CACHE")}
+    if cache is None:
+        env["DESIGNC_NO_CACHE"] = "1"
+    else:
+        env["DESIGNC_CACHE_DIR"] = str(cache)
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "designc", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
@@ -42,16 +51,30 @@ def run_once(args: list[str]) -> tuple[float, int, int]:
     return wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
 
 
-def measure(label: str, path: Path, repeat: int) -> dict[str, object]:
-    run_once(["check", "-q", str(path)])  # warm the OS file cache, Lark's parse-table cache and the bytecode
+def _size(path: Path) -> tuple[int, int]:
+    files = sorted(path.glob("*.design")) if path.is_dir() else [path]
+    return sum(f.stat().st_size for f in files), sum(f.read_text().count("\n") for f in files)
+
+
+def measure(label: str, path: Path, repeat: int, warm_edit: bool = False) -> dict[str, object]:
+    """Time `designc check -q PATH`. With ``warm_edit`` (a folder), the parse cache holds every file and one
+    file is edited before each run (a comment line added), as after a one-file change in a large repository."""
+    cache = None
+    if warm_edit:
+        cache = Path(tempfile.mkdtemp(prefix="designc-bench-cache-"))
+        run_once(["check", "-q", str(path)], cache)  # fill the cache
+    run_once(["check", "-q", str(path)], cache)  # warm the OS file cache, Lark's parse-table cache, the bytecode
     walls, rss = [], []
     code = 0
-    for _ in range(repeat):
-        wall, peak, code = run_once(["check", "-q", str(path)])
+    edited = sorted(path.glob("team_*.design"))[-1] if warm_edit else None
+    for i in range(repeat):
+        if edited is not None:
+            with edited.open("a") as f:
+                f.write(f"# edit {i}\n")
+        wall, peak, code = run_once(["check", "-q", str(path)], cache)
         walls.append(wall)
         rss.append(peak)
-    size = path.stat().st_size
-    lines = path.read_text().count("\n")
+    size, lines = _size(path)
     return {
         "case": label,
         "size": f"{size / 1e6:.2f} MB, {lines:,} lines",
@@ -104,27 +127,49 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", help="run only the cases whose name holds this text (printed, not written)")
     a = ap.parse_args()
     sizes = [100, 1000] if a.quick else [100, 1000, 10000]
+    split_size = 1000 if a.quick else 10000
     rows = []
+
+    def wanted(label: str) -> bool:
+        return a.only is None or a.only in label
+
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(measure("examples/payments.design", ROOT / "examples" / "payments.design", a.repeat))
+        if wanted("examples/payments.design"):
+            rows.append(measure("examples/payments.design", ROOT / "examples" / "payments.design", a.repeat))
         for n in sizes:
+            label = f"{n:,} services"
+            if not wanted(label):
+                continue
             p = Path(tmp) / f"services_{n}.design"
             with p.open("w") as f:
                 for line in generate.services(n):
                     f.write(line + "\n")
-            rows.append(measure(f"{n:,} services", p, a.repeat if n < 10000 else max(3, a.repeat // 2)))
-        if not a.quick:
+            rows.append(measure(label, p, a.repeat if n < 10000 else max(3, a.repeat // 2)))
+        if not a.quick and wanted("30 layers x 30 services, all-to-all"):
             p = Path(tmp) / "layers.design"
             with p.open("w") as f:
                 for line in generate.layers(30, 30):
                     f.write(line + "\n")
             rows.append(measure("30 layers x 30 services, all-to-all", p, 3))
+        cold = f"{split_size:,} services in 100 files (split), cold"
+        warm = f"{split_size:,} services in 100 files (split), warm: one file edited"
+        if wanted(cold) or wanted(warm):
+            folder = Path(tmp) / "split"
+            folder.mkdir()
+            for name, body in generate.split(split_size, 100).items():
+                (folder / name).write_text("\n".join(body) + "\n")
+            repeat = a.repeat if split_size < 10000 else max(3, a.repeat // 2)
+            if wanted(cold):
+                rows.append(measure(cold, folder, repeat))
+            if wanted(warm):
+                rows.append(measure(warm, folder, repeat, warm_edit=True))
     text = table(rows)
     print(machine())
     print(text)
-    if not a.no_write:
+    if not a.no_write and a.only is None:
         write_block("bench", text)
 
 
