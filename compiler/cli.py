@@ -208,12 +208,18 @@ def check_cmd(
 @main.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print what would change, as a unified diff.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Change nothing; print what would change, as a unified diff, and exit 1 if a file is not formatted.",
+)
 @_color_opt
 def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bool | None) -> None:
     """Format designs canonically, keeping comments.
 
-    Formatting is idempotent, so formatted designs diff cleanly in review.
+    Formatting is idempotent, so formatted designs diff cleanly in review. With --check or --diff no file is
+    written.
     """
     import difflib
 
@@ -222,6 +228,7 @@ def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bo
     from .loader import UsageError, decode, display_path, walk_designs
     from .output import write_file
 
+    check_only = check_only or show_diff  # --diff only shows: it never writes
     try:
         files = walk_designs(_paths(paths))
     except UsageError as e:

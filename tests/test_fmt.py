@@ -119,3 +119,25 @@ def test_fmt_refuses_broken_files(tmp_path: Path):
     r = run_designc("fmt", str(p))
     assert r.returncode == 1 and "SYN003" in r.stderr
     assert p.read_text() == "system s {\n"
+
+
+def test_fmt_diff_never_writes(tmp_path: Path):
+    """`--diff` prints what would change and changes nothing: not the bytes, not the time, no stray files."""
+    p = tmp_path / "a.design"
+    original = b"system s {\nservice a {replicas 3}\n}\n"
+    p.write_bytes(original)
+    import os
+
+    os.utime(p, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    before = p.stat().st_mtime_ns
+    r = run_designc("fmt", "--diff", str(p))
+    assert "-service a {replicas 3}" in r.stdout and "+  service a { replicas 3 }" in r.stdout
+    assert p.read_bytes() == original
+    assert p.stat().st_mtime_ns == before
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["a.design"]
+    assert r.returncode == 1, "like `--check`, `--diff` exits 1 when a file would change"
+    assert "would reformat" in r.stderr and "reformatted," not in r.stderr
+    # a formatted file: no diff, exit 0
+    p.write_text("system s {\n  service a { replicas 3 }\n}\n")
+    r = run_designc("fmt", "--diff", str(p))
+    assert r.returncode == 0 and r.stdout == ""
