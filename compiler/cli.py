@@ -233,23 +233,31 @@ def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bo
         files = walk_designs(_paths(paths))
     except UsageError as e:
         _fail(str(e))
-    problems = []
+    problems: list[Any] = []
     texts: dict[str, str] = {}
     changed: list[str] = []
+    failed: list[str] = []  # files that could not be read, decoded or parsed: neither formatted nor unchanged
     for f in files:
         shown = display_path(f)
         try:
             data = f.read_bytes()
         except OSError as e:
-            _fail(f"cannot read {shown}: {e.strerror or e}")
+            from .ast import Span
+            from .diagnostics import UNREADABLE, diag
+
+            problems.append(diag(UNREADABLE, f"cannot read the file: {e.strerror or e}", Span(shown, 1, 1, 1, 1)))
+            failed.append(shown)
+            continue
         text, problem = decode(data, shown)
         if problem is not None or text is None:
             problems.append(problem)
+            failed.append(shown)
             continue
         texts[shown] = text
         out, diags = format_text(text, shown)
         if out is None:
             problems += diags
+            failed.append(shown)
             continue
         if out == text:
             continue
@@ -266,21 +274,14 @@ def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bo
         _echo(render.human([p for p in problems if p is not None], texts, use), err=True)
     for c in changed:
         _echo(f"{'would reformat' if check_only else 'reformatted'} {c}\n", err=True)
-    n = len(files)
-    if check_only:
-        _echo(
-            f"{len(changed)} of {n} file{'s' if n != 1 else ''} would be reformatted\n"
-            if changed
-            else f"{n} file{'s' if n != 1 else ''} already formatted\n",
-            err=True,
-        )
-    else:
-        _echo(
-            f"{len(changed)} file{'s' if len(changed) != 1 else ''} reformatted, "
-            f"{n - len(changed) - len(problems)} unchanged\n",
-            err=True,
-        )
-    sys.exit(1 if problems or (check_only and changed) else 0)
+    unchanged = len(files) - len(changed) - len(failed)
+    counts = [
+        (len(changed), "would be reformatted" if check_only else "reformatted"),
+        (unchanged, "already formatted" if check_only else "left unchanged"),
+        (len(failed), "could not be formatted"),
+    ]
+    _echo(", ".join(f"{_plural(n, 'file')} {what}" for n, what in counts if n) + "\n", err=True)
+    sys.exit(1 if failed or (check_only and changed) else 0)
 
 
 @main.command("schema")
