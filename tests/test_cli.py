@@ -254,3 +254,49 @@ def test_pre_commit_hooks_run_as_declared(tmp_path):
     design.write_text(design.read_text().replace("partitions 48", "partitions 64"))
     r = run_designc(*docs_argv, cwd=clean)
     assert r.returncode == 1 and "would change docs/design/payments/design.md" in r.stderr
+
+
+def test_pre_commit_check_hook_honours_the_configured_fail_on(tmp_path):
+    """The hook must not override a team's own `fail-on`: it runs `designc check` with the configuration's."""
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["designc-check"]
+    argv = shlex.split(hook["entry"])[1:] + hook["args"]
+    assert "--fail-on" not in argv
+    (tmp_path / "shop.design").write_text(MINIMAL)  # warnings (SPOF004) but no error
+    assert run_designc(*argv, cwd=tmp_path).returncode == 0
+    (tmp_path / "designc.toml").write_text('fail-on = "warning"\n')
+    r = run_designc(*argv, cwd=tmp_path)
+    assert r.returncode == 1 and "warning[SPOF004]" in r.stdout
+    (tmp_path / "designc.toml").write_text('fail-on = "never"\n')
+    (tmp_path / "shop.design").write_text(MINIMAL.replace("calls db", "calls dbx"))
+    assert run_designc(*argv, cwd=tmp_path).returncode == 0
+
+
+def test_documented_pre_commit_configurations_name_real_hooks_and_a_commit():
+    """Every `.pre-commit-config.yaml` the docs show parses, names hooks designc provides (or a local hook with
+    the same entry), and pins a full commit SHA rather than a tag that does not exist."""
+    import re
+
+    import yaml
+
+    provided = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    shown = [
+        yaml.safe_load(block)
+        for page in pages
+        for block in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
+        if block.startswith("repos:")
+    ]
+    assert len(shown) >= 2
+    for config in shown:
+        for repo in config["repos"]:
+            if repo["repo"] == "local":
+                for h in repo["hooks"]:
+                    assert h["entry"] == provided[h["id"]]["entry"], h
+            else:
+                assert re.fullmatch(r"[0-9a-f]{40}", repo["rev"]), repo["rev"]
+                assert {h["id"] for h in repo["hooks"]} <= set(provided)
