@@ -79,6 +79,8 @@ def _report(result: Any, fmt: str, output: str | None, color: bool | None, quiet
         text = render.human(diags, result.texts, use)
         if not quiet or diags:
             text += ("\n" if diags else "") + render.summary(diags, len(result.designs), result.file_count, use)
+            if result.baselined:
+                text += f"{_plural(result.baselined, 'finding')} not shown: the baseline has them\n"
     elif fmt == "json":
         text = render.as_json(diags)
     elif fmt == "sarif":
@@ -188,7 +190,9 @@ def check_cmd(
 
     PATHS are *.design files or folders (searched recursively); the default is the current folder.
     """
-    result = _run_check(paths, root, config, baseline, analysis=not no_analysis, profile=profile)
+    # A baseline being written records every finding of today, whatever an older baseline holds.
+    in_force = None if write_baseline is not None else baseline
+    result = _run_check(paths, root, config, in_force, analysis=not no_analysis, profile=profile)
     if write_baseline is not None:
         from .analysis import baseline as baseline_module
         from .output import write_file
@@ -197,8 +201,17 @@ def check_cmd(
             write_file(Path(write_baseline), baseline_module.render(result.diagnostics).encode("utf-8"))
         except OSError as e:
             _fail(f"cannot write {write_baseline}: {e.strerror or e}")
-        n = sum(1 for d in result.diagnostics if d.fingerprint)
-        _echo(f"wrote {write_baseline}: {n} finding{'s' if n != 1 else ''} recorded\n", err=True)
+        recorded = [d for d in result.diagnostics if d.fingerprint]
+        n = len({d.fingerprint for d in recorded})
+        _echo(
+            f"wrote {write_baseline}: {_plural(n, 'finding')} recorded"
+            + (f" ({_counts(recorded)})" if recorded else "")
+            + f"; `--baseline {write_baseline}` reports only findings not in it\n",
+            err=True,
+        )
+        # from now on the check is the one the new baseline gives: only what it cannot hold is reported
+        result.diagnostics = [d for d in result.diagnostics if not d.fingerprint]
+        result.baselined = len(recorded)
     _report(result, fmt, output, color, quiet)
     if fail_on is None:
         fail_on = (result.config.fail_on if result.config is not None else None) or "error"
@@ -342,6 +355,16 @@ def _split_targets(targets: tuple[str, ...]) -> list[str]:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _counts(diags: list[Any]) -> str:
+    """`3 errors, 7 warnings, 2 notes`: how many of each severity, the zeros left out."""
+    parts = []
+    for rank, word in ((3, "error"), (2, "warning"), (1, "note")):
+        n = sum(1 for d in diags if d.severity.rank == rank)
+        if n:
+            parts.append(_plural(n, word))
+    return ", ".join(parts) or "nothing"
 
 
 @main.command("build")
@@ -530,26 +553,63 @@ def reference_cmd() -> None:
 @main.command("report")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "-f", "fmt", type=click.Choice(("human", "json")), default="human", show_default=True)
+@_fail_on_opt
 @_root_opt
 @_color_opt
-def report_cmd(paths: tuple[str, ...], fmt: str, root: str | None, color: bool | None) -> None:
-    """Per entrypoint: the availability budget, the error budget, the latency chain and retry amplification."""
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="designc.toml or pyproject.toml to use.")
+def report_cmd(
+    paths: tuple[str, ...],
+    fmt: str,
+    fail_on: str | None,
+    root: str | None,
+    color: bool | None,
+    output: str | None,
+    config: str | None,
+) -> None:
+    """Per entrypoint: the availability budget, the error budget, the latency chain and retry amplification.
+
+    Then the flows, each component's demand against its capacity, store growth and bandwidth. The report is
+    printed whatever the design rules find; like `check`, the exit code is 1 when they find something at or above
+    --fail-on (`designc check` lists what).
+    """
     import json
 
     from . import render
     from .report import build, human
 
-    result = _run_check(paths, root, analysis=False)
-    errors = [d for d in result.diagnostics if d.severity.rank >= 3]
+    result = _run_check(paths, root, config)
+    use = render.use_color(sys.stderr, color)
+    errors = [d for d in result.diagnostics if d.fingerprint is None and d.severity.rank >= 3]
     if errors:
-        _echo(render.human(errors, result.texts, render.use_color(sys.stderr, color)), err=True)
+        _echo(render.human(errors, result.texts, use), err=True)
         _echo("no report: the design has errors\n", err=True)
         sys.exit(1)
     reports = [build(d.model) for d in result.designs if d.model is not None and d.model.system is not None]
     if fmt == "json":
-        _echo(json.dumps(reports if len(reports) != 1 else reports[0], indent=2) + "\n")
+        text = json.dumps(reports if len(reports) != 1 else reports[0], indent=2) + "\n"
     else:
-        _echo("\n".join(human(r) for r in reports))
+        text = "\n".join(human(r) for r in reports)
+    if output is None:
+        _echo(text)
+    else:
+        from .output import write_file
+
+        try:
+            write_file(Path(output), text.encode("utf-8"))
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+    if fail_on is None:
+        fail_on = (result.config.fail_on if result.config is not None else None) or "error"
+    code = _exit_code(result.diagnostics, fail_on)
+    if code:
+        threshold = {"error": 3, "warning": 2, "info": 1}[fail_on]
+        failing = [d for d in result.diagnostics if d.severity.rank >= threshold]
+        counts = render.summary(failing, len(result.designs), result.file_count).rstrip("\n")
+        _echo(
+            f"the design rules report {counts}, at or above --fail-on {fail_on}; `designc check` lists them\n", err=True
+        )
+    sys.exit(code)
 
 
 @main.command("rules")
