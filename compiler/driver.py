@@ -55,16 +55,18 @@ def check(
 
     timing = bool(os.environ.get("DESIGNC_TIMING"))
     t0 = time.perf_counter()
+    from .analysis import config as config_module
+
     loader = Loader()
     result = Result()
-    units = loader.units(paths, root)
+    found_config = config_path or config_module.find(paths[0] if paths else Path("."))
+    units = loader.units(paths, root, config_module.excluder(found_config))
     cfg = None
     if analysis:
-        from .analysis import config as config_module
         from .analysis.rule import all_rules
 
         codes = list(all_rules())
-        cfg = config_module.load(config_path or config_module.find(paths[0] if paths else Path(".")), codes)
+        cfg = config_module.load(found_config, codes)
         result.config = cfg
     per_design: list[list[Diagnostic]] = []
     for unit in units:
