@@ -242,8 +242,10 @@ def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bo
     from .output import write_file
 
     check_only = check_only or show_diff  # --diff only shows: it never writes
+    from .analysis.config import excluder, find
+
     try:
-        files = walk_designs(_paths(paths))
+        files = walk_designs(_paths(paths), excluder(find(_paths(paths)[0])))
     except UsageError as e:
         _fail(str(e))
     problems: list[Any] = []

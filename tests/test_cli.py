@@ -117,10 +117,14 @@ def test_quiet_prints_nothing_when_clean():
 
 def test_check_folder_of_examples():
     """The folder holds the three clean examples, designs with mistakes on purpose under flawed/, and real designs
-    transcribed from public write-ups under real/ (with the findings a reviewer would raise)."""
+    transcribed from public write-ups under real/ (with the findings a reviewer would raise). The repository's
+    configuration excludes the last two from a walk; named, they are checked."""
     r = run_designc("check", "-f", "json", "examples/")
+    assert json.loads(r.stdout)["diagnostics"] == [] and r.returncode == 0
+    r = run_designc("check", "-f", "json", "examples/flawed", "examples/real")
     files = {d["file"] for d in json.loads(r.stdout)["diagnostics"]}
     assert files and all(f.startswith(("examples/flawed/", "examples/real/")) for f in files), files
+    assert {f.split("/")[1] for f in files} == {"flawed", "real"}
     assert r.returncode == 1
     r = run_designc("check", "examples/payments.design", "examples/chat.design", "examples/url_shortener.design")
     assert r.returncode == 0 and "3 designs" in r.stdout
