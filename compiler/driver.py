@@ -44,9 +44,11 @@ def check(
     config_path: Path | None = None,
     baseline: set[str] | None = None,
     profile: str | None = None,
+    stdin: tuple[Path, bytes] | None = None,
 ) -> Result:
     """Load, parse, resolve and analyse every design under ``paths``. Raises loader.UsageError for a missing
-    path. ``baseline`` is a set of finding fingerprints not to report."""
+    path. ``baseline`` is a set of finding fingerprints not to report. ``stdin`` is standard input and the path
+    it stands for, which ``paths`` then names."""
     import gc
     import os
     import time
@@ -57,7 +59,7 @@ def check(
     t0 = time.perf_counter()
     from .analysis import config as config_module
 
-    loader = Loader()
+    loader = Loader(stdin)
     result = Result()
     found_config = config_path or config_module.find(paths[0] if paths else Path("."))
     units = loader.units(paths, root, config_module.excluder(found_config))

@@ -129,7 +129,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
 class Loader:
     """Reads and parses each file once, however many designs include it."""
 
-    def __init__(self) -> None:
+    def __init__(self, stdin: tuple[Path, bytes] | None = None) -> None:
+        # standard input and the path it stands for (`designc check --stdin-filename PATH -`): that path is read
+        # from these bytes, whether or not a file of that name exists
+        self.stdin = (str(Path(os.path.abspath(stdin[0]))), stdin[1]) if stdin is not None else None
         self.parsed: dict[str, SourceFile | None] = {}
         self.texts: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -144,7 +147,7 @@ class Loader:
         shown = display_path(path)
         sf: SourceFile | None = None
         try:
-            data = path.read_bytes()
+            data = self.stdin[1] if self.stdin is not None and key == self.stdin[0] else path.read_bytes()
         except OSError as e:
             self._report(diag(UNREADABLE, f"cannot read the file: {e.strerror or e}", _zero_span(shown)))
         else:
@@ -208,9 +211,10 @@ class Loader:
         units: list[Unit] = []
         seen: set[tuple[Path, ...]] = set()
         for p in paths:
-            if not p.exists():
+            from_stdin = self.stdin is not None and str(Path(os.path.abspath(p))) == self.stdin[0]
+            if not from_stdin and not p.exists():
                 raise UsageError(f"no such file or directory: {p}")
-            if p.is_dir():
+            if p.is_dir() and not from_stdin:
                 found = _walk(p, skip)
                 by_dir: dict[Path, list[Path]] = {}
                 for f in found:
