@@ -45,6 +45,7 @@ def _run_check(
     baseline: str | None = None,
     analysis: bool = True,
     profile: str | None = None,
+    stdin: tuple[Path, bytes] | None = None,
 ) -> Any:
     from .driver import check
     from .loader import UsageError
@@ -65,9 +66,38 @@ def _run_check(
             config_path=Path(config) if config else None,
             baseline=fingerprints,
             profile=profile,
+            stdin=stdin,
         )
     except UsageError as e:
         _fail(str(e))
+
+
+STDIN = "<stdin>"  # how standard input is named in messages when --stdin-filename does not name it
+
+
+def _stdin(paths: tuple[str, ...], stdin_filename: str | None) -> tuple[tuple[str, ...], tuple[Path, bytes] | None]:
+    """`-` among the paths: standard input, read once, and the path it stands for (which then replaces `-`)."""
+    if "-" not in paths:
+        if stdin_filename is not None:
+            _fail("--stdin-filename names the file standard input stands for: use it with `-` as the path")
+        return paths, None
+    if len(paths) > 1:
+        _fail("`-` (standard input) is read alone: name no other path with it")
+    name = Path(stdin_filename) if stdin_filename else Path(STDIN)
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as e:
+        _fail(f"cannot read standard input: {e.strerror or e}")
+    return (str(name),), (name, data)
+
+
+_stdin_filename_opt = click.option(
+    "--stdin-filename",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="With `-` as the path: the file standard input stands for. Messages name it, imports are relative to"
+    " it, and the configuration is looked for from its folder (the file need not exist).",
+)
 
 
 def _report(result: Any, fmt: str, output: str | None, color: bool | None, quiet: bool = False) -> None:
@@ -172,6 +202,7 @@ _color_opt = click.option(
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's findings as the baseline.")
 @click.option("--no-analysis", is_flag=True, help="Check the language only; run no design rules.")
+@_stdin_filename_opt
 def check_cmd(
     paths: tuple[str, ...],
     fmt: str,
@@ -185,14 +216,17 @@ def check_cmd(
     baseline: str | None,
     write_baseline: str | None,
     no_analysis: bool,
+    stdin_filename: str | None,
 ) -> None:
     """Check designs: the language (syntax, references, values, units), then the design rules.
 
-    PATHS are *.design files or folders (searched recursively); the default is the current folder.
+    PATHS are *.design files or folders (searched recursively; the configuration's `exclude` is left out of a
+    search); the default is the current folder. `-` reads one design from standard input.
     """
+    paths, stdin = _stdin(paths, stdin_filename)
     # A baseline being written records every finding of today, whatever an older baseline holds.
     in_force = None if write_baseline is not None else baseline
-    result = _run_check(paths, root, config, in_force, analysis=not no_analysis, profile=profile)
+    result = _run_check(paths, root, config, in_force, analysis=not no_analysis, profile=profile, stdin=stdin)
     if write_baseline is not None:
         from .analysis import baseline as baseline_module
         from .output import write_file
@@ -228,21 +262,48 @@ def check_cmd(
     help="Change nothing; print what would change, as a unified diff, and exit 1 if a file is not formatted.",
 )
 @_color_opt
-def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bool | None) -> None:
+@_stdin_filename_opt
+def fmt_cmd(
+    paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bool | None, stdin_filename: str | None
+) -> None:
     """Format designs canonically, keeping comments.
 
     Formatting is idempotent, so formatted designs diff cleanly in review. With --check or --diff no file is
-    written.
+    written. `-` formats standard input to standard output (nothing is printed there if it does not parse).
     """
     import difflib
 
     from . import render
+    from .analysis.config import excluder, find
     from .fmt import format_text
     from .loader import UsageError, decode, display_path, walk_designs
     from .output import write_file
 
     check_only = check_only or show_diff  # --diff only shows: it never writes
-    from .analysis.config import excluder, find
+    paths, stdin = _stdin(paths, stdin_filename)
+    if stdin is not None:
+        name, data = stdin
+        shown = STDIN if str(name) == STDIN else display_path(name)
+        text, problem = decode(data, shown)
+        out, diags = format_text(text, shown) if text is not None else (None, [problem])
+        if out is None or text is None:
+            _echo(
+                render.human(
+                    [d for d in diags if d is not None], {shown: text or ""}, render.use_color(sys.stderr, color)
+                ),
+                err=True,
+            )
+            sys.exit(1)
+        if not check_only:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(out.encode("utf-8"))  # the bytes the file would hold, whatever the locale
+            sys.stdout.flush()
+            sys.exit(0)
+        if out != text:
+            if show_diff:
+                _echo("".join(difflib.unified_diff(text.splitlines(True), out.splitlines(True), shown, shown)))
+            _echo(f"would reformat {shown}\n", err=True)
+        sys.exit(1 if out != text else 0)
 
     try:
         files = walk_designs(_paths(paths), excluder(find(_paths(paths)[0])))
