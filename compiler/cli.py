@@ -1,4 +1,4 @@
-"""The command line: `designc check | fmt | build | schema | explain`.
+"""The command line: `designc check | fmt | init | build | report | schema | explain ...`.
 
 Exit codes: 0 clean, 1 findings at or above `--fail-on` (default: error), 2 a usage or I/O error.
 """
@@ -358,6 +358,47 @@ def fmt_cmd(
     ]
     _echo(", ".join(f"{_plural(n, 'file')} {what}" for n, what in counts if n) + "\n", err=True)
     sys.exit(1 if failed or (check_only and changed) else 0)
+
+
+@main.command("init")
+@click.argument("name", required=False)
+def init_cmd(name: str | None) -> None:
+    """Write a starter design: NAME.design, or system.design (its system named after the current folder).
+
+    The design checks clean and shows the language's main statements, with comments: requirements, a region
+    and its zones, services with replicas, health checks, timeouts, retries and SLOs, stores with replication
+    and backups, a cache, an asynchronous stream, and flows. An existing file is never overwritten.
+    """
+    from .loader import display_path
+    from .output import create_file
+    from .starter import DEFAULT_FILE, starter, system_name
+
+    if name is None:
+        path = Path(DEFAULT_FILE)
+        system = system_name(Path.cwd().name)
+    else:
+        path = Path(name if name.endswith(".design") else name + ".design")
+        system = system_name(path.name.removesuffix(".design"))
+    shown = display_path(path)
+    if path.exists() or path.is_symlink():
+        _echo(
+            f"designc: error: {shown} already exists; `designc init` writes only a new file"
+            " (name another: `designc init NAME`)\n",
+            err=True,
+        )
+        sys.exit(1)
+    try:
+        create_file(path, starter(system).encode("utf-8"))
+    except FileExistsError:
+        _echo(f"designc: error: {shown} already exists; `designc init` writes only a new file\n", err=True)
+        sys.exit(1)
+    except OSError as e:
+        _fail(f"cannot write {shown}: {e.strerror or e}")
+    _echo(
+        f"wrote {shown}: a starter design for system `{system}`\n"
+        f"next: make it yours, then `designc check {shown}`; `designc reference` lists every statement\n",
+        err=True,
+    )
 
 
 @main.command("schema")
