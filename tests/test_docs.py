@@ -1,0 +1,125 @@
+"""The README and the pages under docs/: every design they show checks as they say, and every link resolves
+inside the repository.
+
+A fenced block whose info string is `design` is a design. The HTML comment on the line just above its fence
+(invisible on GitHub) says how it is checked:
+
+- no comment: a whole design. `designc check` (default profile) reports no error and no warning, and
+  `designc fmt` leaves it as it is.
+- `<!-- design: fragment -->`: statements that belong inside a `system` block (a flow, a view, a component or
+  two). They are wrapped in `system snippet { ... }` (`import` lines stay at the top; unless the fragment states
+  its own requirements, the system states `peak_load 1000 rps`, which flows take a share of) and checked for
+  the language only: a name the fragment uses but does not declare (REF001) is allowed, nothing else is.
+- `<!-- design: fails CODE [CODE ...] -->`: a whole design that is wrong on purpose: the codes of the errors
+  and warnings `designc check` reports are exactly these.
+
+A `text` or unlabelled block that starts like a design (`system`, `service`, `import` ...) is an error: fence it
+as `design`, so that it is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from designc.driver import check
+from designc.fmt import format_text
+
+from conftest import ROOT
+from validators import _markdown_parser, markdown_problems
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+MARKER = re.compile(r"^<!--\s*design:\s*(?P<how>.*?)\s*-->\s*$")
+CONTEXT = "  requirements { peak_load 1000 rps }"  # what a fragment's flows take a share of
+LOOKS_LIKE_A_DESIGN = re.compile(
+    r"^(system|service|store|stream|queue|cache|external|client|import|define|flow|view|region)\s+\S+.*[{\"]"
+)
+
+
+@dataclass
+class Snippet:
+    page: Path
+    line: int  # of the fence, 1-based
+    info: str
+    how: str  # the marker's text, "" without one
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def _snippets(page: Path) -> list[Snippet]:
+    text = page.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    out = []
+    for token in _markdown_parser().parse(text):
+        if token.type != "fence" or token.map is None:
+            continue
+        start = token.map[0]
+        above = lines[start - 1].strip() if start > 0 else ""
+        m = MARKER.match(above)
+        out.append(Snippet(page, start + 1, token.info.strip(), m.group("how") if m else "", token.content))
+    return out
+
+
+SNIPPETS = [s for page in PAGES for s in _snippets(page)]
+DESIGNS = [s for s in SNIPPETS if s.info == "design"]
+
+
+def test_the_pages_show_designs():
+    assert len(DESIGNS) >= 5
+    assert any(s.page.name == "README.md" and not s.how for s in DESIGNS), "the README shows a whole design"
+
+
+@pytest.mark.parametrize("snippet", [s for s in SNIPPETS if s.info != "design"], ids=lambda s: s.where)
+def test_a_block_that_looks_like_a_design_is_fenced_as_one(snippet: Snippet):
+    first = next((ln.strip() for ln in snippet.text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    assert not LOOKS_LIKE_A_DESIGN.match(first), f"{snippet.where}: fence it as ```design so that it is checked"
+    assert not snippet.how, f"{snippet.where}: a design marker on a block that is not fenced as ```design"
+
+
+@pytest.mark.parametrize("snippet", DESIGNS, ids=lambda s: s.where)
+def test_every_design_shown_checks_as_the_page_says(snippet: Snippet, tmp_path: Path):
+    how = snippet.how.split()
+    kind = how[0] if how else "whole"
+    assert kind in ("whole", "fragment", "fails"), f"{snippet.where}: unknown marker `{snippet.how}`"
+    path = tmp_path / "snippet.design"
+    if kind == "fragment":
+        body = snippet.text.splitlines()
+        imports = [ln for ln in body if ln.startswith("import ")]
+        rest = [ln for ln in body if not ln.startswith("import ")]
+        context = [] if any(ln.strip().startswith("requirements") for ln in rest) else [CONTEXT]
+        path.write_text("\n".join([*imports, "system snippet {", *context, *("  " + ln for ln in rest), "}", ""]))
+        r = check([path], analysis=False)
+        offset = len(imports) + 1 + len(context)
+        bad = [f"{d.code} {d.span.line - offset}: {d.message}" for d in r.diagnostics if d.code != "REF001"]
+        assert bad == [], f"{snippet.where}: the fragment does not check"
+        return
+    path.write_text(snippet.text)
+    r = check([path])
+    loud = sorted({d.code for d in r.diagnostics if d.severity.rank >= 2})
+    if kind == "fails":
+        assert how[1:], f"{snippet.where}: say which codes it fails with"
+        assert loud == sorted(set(how[1:])), f"{snippet.where}: {[(d.code, d.message) for d in r.diagnostics]}"
+        return
+    assert loud == [], f"{snippet.where}: {[(d.code, d.span.line, d.message) for d in r.diagnostics]}"
+    formatted, _ = format_text(snippet.text, "snippet.design")
+    assert formatted == snippet.text, f"{snippet.where}: not in `designc fmt`'s layout"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_links_resolve_inside_the_repository(page: Path):
+    text = page.read_text(encoding="utf-8")
+    assert markdown_problems(text, folder=page.parent) == []
+    outside = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            continue
+        resolved = (page.parent / target.split("#")[0]).resolve()
+        if not resolved.is_relative_to(ROOT):
+            outside.append(target)
+    assert outside == [], f"links that leave the repository (a clone does not have them): {outside}"
