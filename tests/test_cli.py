@@ -304,3 +304,50 @@ def test_documented_pre_commit_configurations_name_real_hooks_and_a_commit():
             else:
                 assert re.fullmatch(r"[0-9a-f]{40}", repo["rev"]), repo["rev"]
                 assert {h["id"] for h in repo["hooks"]} <= set(provided)
+
+
+def _designc_script() -> Path:
+    import sys
+
+    script = Path(sys.executable).parent / "designc"
+    assert script.exists(), "the designc script is installed beside the interpreter (pip install -e .)"
+    return script
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_scripts(shell: str):
+    """click's completion, as the CLI documentation tells users to load it."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "_DESIGNC_COMPLETE": f"{shell}_source"}
+    r = subprocess.run([str(_designc_script())], env=env, capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and "_DESIGNC_COMPLETE" in r.stdout and r.stderr == ""
+    assert f"_DESIGNC_COMPLETE={shell}_source designc" in (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+def test_bash_completion_completes_commands_and_choices():
+    import os
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    assert bash is not None
+    env = {**os.environ, "PATH": f"{_designc_script().parent}{os.pathsep}{os.environ['PATH']}"}
+    line = 'eval "$(_DESIGNC_COMPLETE=bash_source designc)"'
+    assert line in (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    r = subprocess.run([bash, "-c", f"{line}; complete -p designc"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and "_designc_completion" in r.stdout, r.stderr
+
+    def complete(words: str) -> list[str]:
+        env2 = {
+            **env,
+            "_DESIGNC_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        }
+        out = subprocess.run([str(_designc_script())], env=env2, capture_output=True, text=True, check=True).stdout
+        return [x.split(",", 1)[1] for x in out.splitlines()]
+
+    assert complete("designc ch") == ["check"]
+    assert complete("designc check --fail-on ") == ["error", "warning", "info", "never"]
