@@ -493,7 +493,7 @@ def _counts(diags: list[Any]) -> str:
     "--templates",
     type=click.Path(file_okay=False, exists=True),
     default=None,
-    help="A folder of templates that override the packaged ones (see the README).",
+    help="A folder of templates that override the packaged ones (see docs/documents.md).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @_root_opt

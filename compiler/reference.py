@@ -1,4 +1,4 @@
-"""The language reference, generated from the schema so that the README cannot drift from the language."""
+"""The language reference, generated from the schema so that docs/reference.md cannot drift from the language."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _nested(spec: BlockSpec, seen: set[str]) -> list[str]:
 def markdown() -> str:
     common = set(COMPONENTS["client"].props)
     out = [
-        "### Values",
+        "## Values",
         "",
         "| kind | written | model value |",
         "|---|---|---|",
@@ -46,7 +46,7 @@ def markdown() -> str:
         "| list | `[a, b, c]` (may span lines) | a list; one value alone is a list of one |",
         "| name | `ledger`, `us_east_1` | checked against what the design defines |",
         "",
-        '### `system NAME "Title" { ... }`',
+        '## `system NAME "Title" { ... }`',
         "",
         "Holds `region`s and components (which may also sit at the top level of any file of the design), and:",
         "",
@@ -57,24 +57,24 @@ def markdown() -> str:
         "",
         *_table(REQUIREMENTS),
         "",
-        "### `network { ... }`",
+        "## `network { ... }`",
         "",
         NETWORK.doc,
         "",
         *_table(NETWORK),
         "",
-        "### `region NAME { ... }`",
+        "## `region NAME { ... }`",
         "",
         *_table(REGION_SPEC),
         "",
-        "### Every component: `service`, `store`, `stream`, `queue`, `cache`, `external`, `client`",
+        "## Every component: `service`, `store`, `stream`, `queue`, `cache`, `external`, `client`",
         "",
         '`KIND NAME ["Title"] [is DEFINITION] { ... }`. Every kind takes these statements:',
         "",
         *_table(COMPONENTS["client"]),
         *_nested(COMPONENTS["client"], set()),
         "",
-        "### Edges: `calls`, `reads`, `writes`, `publishes`, `consumes`",
+        "## Edges: `calls`, `reads`, `writes`, `publishes`, `consumes`",
         "",
         "`calls TARGET { ... }`; `calls`, `reads` and `writes` are synchronous unless `mode async`, `publishes`"
         " and `consumes` asynchronous. An edge without `protocol` takes its target's (or its engine's).",
@@ -83,7 +83,7 @@ def markdown() -> str:
     ]
     for kind in ("service", "store", "stream", "queue", "cache", "external"):
         spec = COMPONENTS[kind]
-        out += ["", f"### `{kind}`", "", spec.doc, "", "Besides the statements every component takes:", ""]
+        out += ["", f"## `{kind}`", "", spec.doc, "", "Besides the statements every component takes:", ""]
         out += _table(spec, common)
         out += _nested(
             BlockSpec(kind, [p for p in spec.props.values() if p.key not in common]), {"slo", "health_check"}

@@ -13,6 +13,9 @@ A fenced block whose info string is `design` is a design. The HTML comment on th
 - `<!-- design: fails CODE [CODE ...] -->`: a whole design that is wrong on purpose: the codes of the errors
   and warnings `designc check` reports are exactly these.
 
+A whole design's marker may end with `as NAME.design`: the file the page says it is. A `text` block marked
+`<!-- output: designc ARGS -->` is what `designc ARGS` prints, run in a folder holding the page's named designs.
+
 A `text` or unlabelled block that starts like a design (`system`, `service`, `import` ...) is an error: fence it
 as `design`, so that it is checked.
 """
@@ -28,11 +31,12 @@ import pytest
 from designc.driver import check
 from designc.fmt import format_text
 
-from conftest import ROOT
+from conftest import ROOT, run_designc
 from validators import _markdown_parser, markdown_problems
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 MARKER = re.compile(r"^<!--\s*design:\s*(?P<how>.*?)\s*-->\s*$")
+OUTPUT = re.compile(r"^<!--\s*output:\s*designc\s+(?P<args>.*?)\s*-->\s*$")
 CONTEXT = "  requirements { peak_load 1000 rps }"  # what a fragment's flows take a share of
 LOOKS_LIKE_A_DESIGN = re.compile(
     r"^(system|service|store|stream|queue|cache|external|client|import|define|flow|view|region)\s+\S+.*[{\"]"
@@ -44,8 +48,10 @@ class Snippet:
     page: Path
     line: int  # of the fence, 1-based
     info: str
-    how: str  # the marker's text, "" without one
+    how: str  # the marker's text, "" without one (`as NAME` left out)
     text: str
+    name: str | None = None  # `as NAME.design`: the file the page says this is
+    output: str | None = None  # `<!-- output: designc ARGS -->`: the arguments whose output this is
 
     @property
     def where(self) -> str:
@@ -62,7 +68,20 @@ def _snippets(page: Path) -> list[Snippet]:
         start = token.map[0]
         above = lines[start - 1].strip() if start > 0 else ""
         m = MARKER.match(above)
-        out.append(Snippet(page, start + 1, token.info.strip(), m.group("how") if m else "", token.content))
+        how = m.group("how") if m else ""
+        named = re.search(r"\s*\bas\s+(\S+\.design)$", how)
+        o = OUTPUT.match(above)
+        out.append(
+            Snippet(
+                page,
+                start + 1,
+                token.info.strip(),
+                how[: named.start()] if named else how,
+                token.content,
+                name=named.group(1) if named else None,
+                output=o.group("args") if o else None,
+            )
+        )
     return out
 
 
@@ -72,7 +91,8 @@ DESIGNS = [s for s in SNIPPETS if s.info == "design"]
 
 def test_the_pages_show_designs():
     assert len(DESIGNS) >= 5
-    assert any(s.page.name == "README.md" and not s.how for s in DESIGNS), "the README shows a whole design"
+    assert any(s.page.name == "README.md" for s in DESIGNS), "the README shows a design"
+    assert any(s.page.name == "language.md" and not s.how for s in DESIGNS), "the tour is a whole design"
 
 
 @pytest.mark.parametrize("snippet", [s for s in SNIPPETS if s.info != "design"], ids=lambda s: s.where)
@@ -111,6 +131,23 @@ def test_every_design_shown_checks_as_the_page_says(snippet: Snippet, tmp_path: 
     assert formatted == snippet.text, f"{snippet.where}: not in `designc fmt`'s layout"
 
 
+OUTPUTS = [s for s in SNIPPETS if s.output is not None]
+
+
+def test_the_readme_shows_a_real_diagnostic():
+    assert any(s.page.name == "README.md" and "error[" in s.text for s in OUTPUTS)
+
+
+@pytest.mark.parametrize("snippet", OUTPUTS, ids=lambda s: s.where)
+def test_shown_output_is_what_designc_prints(snippet: Snippet, tmp_path: Path):
+    import shlex
+
+    for named in (s for s in DESIGNS if s.page == snippet.page and s.name):
+        (tmp_path / named.name).write_text(named.text)
+    r = run_designc(*shlex.split(snippet.output or ""), cwd=tmp_path)
+    assert r.stdout == snippet.text, f"{snippet.where}: designc {snippet.output} prints something else"
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_links_resolve_inside_the_repository(page: Path):
     text = page.read_text(encoding="utf-8")
@@ -123,3 +160,46 @@ def test_links_resolve_inside_the_repository(page: Path):
         if not resolved.is_relative_to(ROOT):
             outside.append(target)
     assert outside == [], f"links that leave the repository (a clone does not have them): {outside}"
+
+
+def test_reference_page_matches_the_language():
+    from update_docs import REFERENCE, with_reference
+
+    from designc.reference import markdown
+
+    text = REFERENCE.read_text(encoding="utf-8")
+    assert with_reference(text, markdown()) == text, "run `python tests/update_docs.py`"
+
+
+def test_rules_page_matches_the_rules():
+    from update_docs import RULES, RULES_END, RULES_START, rules_table, with_reference
+
+    text = RULES.read_text(encoding="utf-8")
+    assert with_reference(text, rules_table(), RULES_START, RULES_END) == text, "run `python tests/update_docs.py`"
+
+
+def test_the_tour_design_checks_clean(tmp_path: Path):
+    blocks = re.findall(r"```design\n(.*?)```", (ROOT / "docs" / "language.md").read_text(encoding="utf-8"), flags=re.S)
+    tour = next(b for b in blocks if b.startswith('import "stdlib/aws"'))
+    p = tmp_path / "tour.design"
+    p.write_text(tour)
+    r = check([p])  # the language and the design rules: the page says it checks clean
+    assert r.diagnostics == [], [(d.code, d.message) for d in r.diagnostics]
+
+
+def test_the_docs_list_every_diagnostic_code():
+    from designc.analysis.rule import all_rules
+    from designc.diagnostics import REGISTRY
+
+    all_rules()  # registers the rules' codes too
+    text = "".join(p.read_text(encoding="utf-8") for p in PAGES)
+    assert [c for c in REGISTRY if f"| `{c}` |" not in text] == []
+
+
+def test_the_readme_is_a_front_page():
+    """What a newcomer needs on one or two screens; the manual is in docs/, and the README links every page."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 80 and len(text) <= 6000
+    linked = set(re.findall(r"\]\(docs/([a-z-]+\.md)\)", text))
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")} - {"design-review.md"}  # linked from review.md
+    assert pages <= linked, pages - linked
