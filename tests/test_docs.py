@@ -178,6 +178,26 @@ def test_rules_page_matches_the_rules():
     assert with_reference(text, rules_table(), RULES_START, RULES_END) == text, "run `python tests/update_docs.py`"
 
 
+def test_the_reference_lists_the_allowed_values_of_every_enumeration():
+    from designc.reference import allowed
+    from designc.schema import COMPONENTS, EDGE, SYSTEM_PROPS
+
+    text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    for spec, key in (
+        (EDGE, "fallback"),
+        (COMPONENTS["service"], "exposure"),
+        (EDGE, "auth"),
+        (SYSTEM_PROPS, "profile"),
+    ):
+        values = allowed(spec.props[key])
+        assert "`" in values and f"| `{key}` |" in text
+        assert any(
+            line.startswith(f"| `{key}` |") and line.rstrip().endswith(f"| {values} |") for line in text.splitlines()
+        )
+    fallback = allowed(EDGE.props["fallback"])
+    assert fallback == "`queue`, `cache`, `stale`, `static`, `default`, `degrade`, `failover`"
+
+
 def test_the_tour_design_checks_clean(tmp_path: Path):
     blocks = re.findall(r"```design\n(.*?)```", (ROOT / "docs" / "language.md").read_text(encoding="utf-8"), flags=re.S)
     tour = next(b for b in blocks if b.startswith('import "stdlib/aws"'))
