@@ -196,6 +196,25 @@ def test_the_reference_lists_the_allowed_values_of_every_enumeration():
         )
     fallback = allowed(EDGE.props["fallback"])
     assert fallback == "`queue`, `cache`, `stale`, `static`, `default`, `degrade`, `failover`"
+    # and every other statement with a fixed set of values, in every block the reference shows
+    from designc.schema import NETWORK, REGION_SPEC, REQUIREMENTS
+
+    rows = set(text.splitlines())
+    seen: set[int] = set()
+    todo = [SYSTEM_PROPS, REQUIREMENTS, NETWORK, REGION_SPEC, EDGE, *COMPONENTS.values()]
+    missing = []
+    while todo:
+        spec = todo.pop()
+        if id(spec) in seen or spec.free:
+            continue
+        seen.add(id(spec))
+        for prop in spec.props.values():
+            values = allowed(prop)
+            if values and not any(r.startswith(f"| `{prop.key}` |") and r.endswith(f"| {values} |") for r in rows):
+                missing.append(f"{spec.name}.{prop.key}")
+            if prop.block is not None:
+                todo.append(prop.block)
+    assert missing == []
 
 
 def test_the_tour_design_checks_clean(tmp_path: Path):
