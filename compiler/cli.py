@@ -1,10 +1,12 @@
-"""The command line: `designc check | fmt | build | schema | explain`.
+"""The command line: `designc check | fmt | init | build | report | schema | explain ...`.
 
 Exit codes: 0 clean, 1 findings at or above `--fail-on` (default: error), 2 a usage or I/O error.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,22 @@ def _exit_code(diags: list[Any], fail_on: str) -> int:
     return 1 if any(d.severity.rank >= threshold for d in diags) else 0
 
 
+def _cache_option(f: Any) -> Any:
+    """`--no-cache`: neither read nor write parsed files in the user's cache directory (as DESIGNC_NO_CACHE=1)."""
+
+    @functools.wraps(f)
+    def run(*args: Any, no_cache: bool = False, **kwargs: Any) -> Any:
+        if no_cache:
+            os.environ["DESIGNC_NO_CACHE"] = "1"
+        return f(*args, **kwargs)
+
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Parse every file again: neither read nor write the parse cache (also DESIGNC_NO_CACHE=1).",
+    )(run)
+
+
 def _run_check(
     paths: tuple[str, ...],
     root: str | None,
@@ -45,6 +63,7 @@ def _run_check(
     baseline: str | None = None,
     analysis: bool = True,
     profile: str | None = None,
+    stdin: tuple[Path, bytes] | None = None,
 ) -> Any:
     from .cache import enabled_by_default
     from .driver import check
@@ -67,9 +86,38 @@ def _run_check(
             baseline=fingerprints,
             profile=profile,
             cache=enabled_by_default(),
+            stdin=stdin,
         )
     except UsageError as e:
         _fail(str(e))
+
+
+STDIN = "<stdin>"  # how standard input is named in messages when --stdin-filename does not name it
+
+
+def _stdin(paths: tuple[str, ...], stdin_filename: str | None) -> tuple[tuple[str, ...], tuple[Path, bytes] | None]:
+    """`-` among the paths: standard input, read once, and the path it stands for (which then replaces `-`)."""
+    if "-" not in paths:
+        if stdin_filename is not None:
+            _fail("--stdin-filename names the file standard input stands for: use it with `-` as the path")
+        return paths, None
+    if len(paths) > 1:
+        _fail("`-` (standard input) is read alone: name no other path with it")
+    name = Path(stdin_filename) if stdin_filename else Path(STDIN)
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as e:
+        _fail(f"cannot read standard input: {e.strerror or e}")
+    return (str(name),), (name, data)
+
+
+_stdin_filename_opt = click.option(
+    "--stdin-filename",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="With `-` as the path: the file standard input stands for. Messages name it, imports are relative to"
+    " it, and the configuration is looked for from its folder (the file need not exist).",
+)
 
 
 def _report(result: Any, fmt: str, output: str | None, color: bool | None, quiet: bool = False) -> None:
@@ -81,6 +129,8 @@ def _report(result: Any, fmt: str, output: str | None, color: bool | None, quiet
         text = render.human(diags, result.texts, use)
         if not quiet or diags:
             text += ("\n" if diags else "") + render.summary(diags, len(result.designs), result.file_count, use)
+            if result.baselined:
+                text += f"{_plural(result.baselined, 'finding')} not shown: the baseline has them\n"
     elif fmt == "json":
         text = render.as_json(diags)
     elif fmt == "sarif":
@@ -172,6 +222,8 @@ _color_opt = click.option(
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's findings as the baseline.")
 @click.option("--no-analysis", is_flag=True, help="Check the language only; run no design rules.")
+@_stdin_filename_opt
+@_cache_option
 def check_cmd(
     paths: tuple[str, ...],
     fmt: str,
@@ -185,12 +237,17 @@ def check_cmd(
     baseline: str | None,
     write_baseline: str | None,
     no_analysis: bool,
+    stdin_filename: str | None,
 ) -> None:
     """Check designs: the language (syntax, references, values, units), then the design rules.
 
-    PATHS are *.design files or folders (searched recursively); the default is the current folder.
+    PATHS are *.design files or folders (searched recursively; the configuration's `exclude` is left out of a
+    search); the default is the current folder. `-` reads one design from standard input.
     """
-    result = _run_check(paths, root, config, baseline, analysis=not no_analysis, profile=profile)
+    paths, stdin = _stdin(paths, stdin_filename)
+    # A baseline being written records every finding of today, whatever an older baseline holds.
+    in_force = None if write_baseline is not None else baseline
+    result = _run_check(paths, root, config, in_force, analysis=not no_analysis, profile=profile, stdin=stdin)
     if write_baseline is not None:
         from .analysis import baseline as baseline_module
         from .output import write_file
@@ -199,8 +256,17 @@ def check_cmd(
             write_file(Path(write_baseline), baseline_module.render(result.diagnostics).encode("utf-8"))
         except OSError as e:
             _fail(f"cannot write {write_baseline}: {e.strerror or e}")
-        n = sum(1 for d in result.diagnostics if d.fingerprint)
-        _echo(f"wrote {write_baseline}: {n} finding{'s' if n != 1 else ''} recorded\n", err=True)
+        recorded = [d for d in result.diagnostics if d.fingerprint]
+        n = len({d.fingerprint for d in recorded})
+        _echo(
+            f"wrote {write_baseline}: {_plural(n, 'finding')} recorded"
+            + (f" ({_counts(recorded)})" if recorded else "")
+            + f"; `--baseline {write_baseline}` reports only findings not in it\n",
+            err=True,
+        )
+        # from now on the check is the one the new baseline gives: only what it cannot hold is reported
+        result.diagnostics = [d for d in result.diagnostics if not d.fingerprint]
+        result.baselined = len(recorded)
     _report(result, fmt, output, color, quiet)
     if fail_on is None:
         fail_on = (result.config.fail_on if result.config is not None else None) or "error"
@@ -210,41 +276,85 @@ def check_cmd(
 @main.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print what would change, as a unified diff.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Change nothing; print what would change, as a unified diff, and exit 1 if a file is not formatted.",
+)
 @_color_opt
-def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bool | None) -> None:
+@_stdin_filename_opt
+def fmt_cmd(
+    paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bool | None, stdin_filename: str | None
+) -> None:
     """Format designs canonically, keeping comments.
 
-    Formatting is idempotent, so formatted designs diff cleanly in review.
+    Formatting is idempotent, so formatted designs diff cleanly in review. With --check or --diff no file is
+    written. `-` formats standard input to standard output (nothing is printed there if it does not parse).
     """
     import difflib
 
     from . import render
+    from .analysis.config import excluder, find
     from .fmt import format_text
     from .loader import UsageError, decode, display_path, walk_designs
     from .output import write_file
 
+    check_only = check_only or show_diff  # --diff only shows: it never writes
+    paths, stdin = _stdin(paths, stdin_filename)
+    if stdin is not None:
+        name, data = stdin
+        shown = STDIN if str(name) == STDIN else display_path(name)
+        text, problem = decode(data, shown)
+        out, diags = format_text(text, shown) if text is not None else (None, [problem])
+        if out is None or text is None:
+            _echo(
+                render.human(
+                    [d for d in diags if d is not None], {shown: text or ""}, render.use_color(sys.stderr, color)
+                ),
+                err=True,
+            )
+            sys.exit(1)
+        if not check_only:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(out.encode("utf-8"))  # the bytes the file would hold, whatever the locale
+            sys.stdout.flush()
+            sys.exit(0)
+        if out != text:
+            if show_diff:
+                _echo("".join(difflib.unified_diff(text.splitlines(True), out.splitlines(True), shown, shown)))
+            _echo(f"would reformat {shown}\n", err=True)
+        sys.exit(1 if out != text else 0)
+
     try:
-        files = walk_designs(_paths(paths))
+        files = walk_designs(_paths(paths), excluder(find(_paths(paths)[0])))
     except UsageError as e:
         _fail(str(e))
-    problems = []
+    problems: list[Any] = []
     texts: dict[str, str] = {}
     changed: list[str] = []
+    failed: list[str] = []  # files that could not be read, decoded or parsed: neither formatted nor unchanged
     for f in files:
         shown = display_path(f)
         try:
             data = f.read_bytes()
         except OSError as e:
-            _fail(f"cannot read {shown}: {e.strerror or e}")
+            from .ast import Span
+            from .diagnostics import UNREADABLE, diag
+
+            problems.append(diag(UNREADABLE, f"cannot read the file: {e.strerror or e}", Span(shown, 1, 1, 1, 1)))
+            failed.append(shown)
+            continue
         text, problem = decode(data, shown)
         if problem is not None or text is None:
             problems.append(problem)
+            failed.append(shown)
             continue
         texts[shown] = text
         out, diags = format_text(text, shown)
         if out is None:
             problems += diags
+            failed.append(shown)
             continue
         if out == text:
             continue
@@ -261,21 +371,55 @@ def fmt_cmd(paths: tuple[str, ...], check_only: bool, show_diff: bool, color: bo
         _echo(render.human([p for p in problems if p is not None], texts, use), err=True)
     for c in changed:
         _echo(f"{'would reformat' if check_only else 'reformatted'} {c}\n", err=True)
-    n = len(files)
-    if check_only:
-        _echo(
-            f"{len(changed)} of {n} file{'s' if n != 1 else ''} would be reformatted\n"
-            if changed
-            else f"{n} file{'s' if n != 1 else ''} already formatted\n",
-            err=True,
-        )
+    unchanged = len(files) - len(changed) - len(failed)
+    counts = [
+        (len(changed), "would be reformatted" if check_only else "reformatted"),
+        (unchanged, "already formatted" if check_only else "left unchanged"),
+        (len(failed), "could not be formatted"),
+    ]
+    _echo(", ".join(f"{_plural(n, 'file')} {what}" for n, what in counts if n) + "\n", err=True)
+    sys.exit(1 if failed or (check_only and changed) else 0)
+
+
+@main.command("init")
+@click.argument("name", required=False)
+def init_cmd(name: str | None) -> None:
+    """Write a starter design: NAME.design, or system.design (its system named after the current folder).
+
+    The design checks clean and shows the language's main statements, with comments: requirements, a region
+    and its zones, services with replicas, health checks, timeouts, retries and SLOs, stores with replication
+    and backups, a cache, an asynchronous stream, and flows. An existing file is never overwritten.
+    """
+    from .loader import display_path
+    from .output import create_file
+    from .starter import DEFAULT_FILE, starter, system_name
+
+    if name is None:
+        path = Path(DEFAULT_FILE)
+        system = system_name(Path.cwd().name)
     else:
+        path = Path(name if name.endswith(".design") else name + ".design")
+        system = system_name(path.name.removesuffix(".design"))
+    shown = display_path(path)
+    if path.exists() or path.is_symlink():
         _echo(
-            f"{len(changed)} file{'s' if len(changed) != 1 else ''} reformatted, "
-            f"{n - len(changed) - len(problems)} unchanged\n",
+            f"designc: error: {shown} already exists; `designc init` writes only a new file"
+            " (name another: `designc init NAME`)\n",
             err=True,
         )
-    sys.exit(1 if problems or (check_only and changed) else 0)
+        sys.exit(1)
+    try:
+        create_file(path, starter(system).encode("utf-8"))
+    except FileExistsError:
+        _echo(f"designc: error: {shown} already exists; `designc init` writes only a new file\n", err=True)
+        sys.exit(1)
+    except OSError as e:
+        _fail(f"cannot write {shown}: {e.strerror or e}")
+    _echo(
+        f"wrote {shown}: a starter design for system `{system}`\n"
+        f"next: make it yours, then `designc check {shown}`; `designc reference` lists every statement\n",
+        err=True,
+    )
 
 
 @main.command("schema")
@@ -338,6 +482,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _counts(diags: list[Any]) -> str:
+    """`3 errors, 7 warnings, 2 notes`: how many of each severity, the zeros left out."""
+    parts = []
+    for rank, word in ((3, "error"), (2, "warning"), (1, "note")):
+        n = sum(1 for d in diags if d.severity.rank == rank)
+        if n:
+            parts.append(_plural(n, word))
+    return ", ".join(parts) or "nothing"
+
+
 @main.command("build")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -360,12 +514,13 @@ def _plural(n: int, word: str) -> str:
     "--templates",
     type=click.Path(file_okay=False, exists=True),
     default=None,
-    help="A folder of templates that override the packaged ones (see the README).",
+    help="A folder of templates that override the packaged ones (see docs/documents.md).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @_root_opt
 @_color_opt
 @click.option("--config", type=click.Path(dir_okay=False, exists=True), help="designc.toml or pyproject.toml to use.")
+@_cache_option
 def build_cmd(
     paths: tuple[str, ...],
     targets: tuple[str, ...],
@@ -524,26 +679,64 @@ def reference_cmd() -> None:
 @main.command("report")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "-f", "fmt", type=click.Choice(("human", "json")), default="human", show_default=True)
+@_fail_on_opt
 @_root_opt
 @_color_opt
-def report_cmd(paths: tuple[str, ...], fmt: str, root: str | None, color: bool | None) -> None:
-    """Per entrypoint: the availability budget, the error budget, the latency chain and retry amplification."""
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), help="designc.toml or pyproject.toml to use.")
+@_cache_option
+def report_cmd(
+    paths: tuple[str, ...],
+    fmt: str,
+    fail_on: str | None,
+    root: str | None,
+    color: bool | None,
+    output: str | None,
+    config: str | None,
+) -> None:
+    """Per entrypoint: the availability budget, the error budget, the latency chain and retry amplification.
+
+    Then the flows, each component's demand against its capacity, store growth and bandwidth. The report is
+    printed whatever the design rules find; like `check`, the exit code is 1 when they find something at or above
+    --fail-on (`designc check` lists what).
+    """
     import json
 
     from . import render
     from .report import build, human
 
-    result = _run_check(paths, root, analysis=False)
-    errors = [d for d in result.diagnostics if d.severity.rank >= 3]
+    result = _run_check(paths, root, config)
+    use = render.use_color(sys.stderr, color)
+    errors = [d for d in result.diagnostics if d.fingerprint is None and d.severity.rank >= 3]
     if errors:
-        _echo(render.human(errors, result.texts, render.use_color(sys.stderr, color)), err=True)
+        _echo(render.human(errors, result.texts, use), err=True)
         _echo("no report: the design has errors\n", err=True)
         sys.exit(1)
     reports = [build(d.model) for d in result.designs if d.model is not None and d.model.system is not None]
     if fmt == "json":
-        _echo(json.dumps(reports if len(reports) != 1 else reports[0], indent=2) + "\n")
+        text = json.dumps(reports if len(reports) != 1 else reports[0], indent=2) + "\n"
     else:
-        _echo("\n".join(human(r) for r in reports))
+        text = "\n".join(human(r) for r in reports)
+    if output is None:
+        _echo(text)
+    else:
+        from .output import write_file
+
+        try:
+            write_file(Path(output), text.encode("utf-8"))
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+    if fail_on is None:
+        fail_on = (result.config.fail_on if result.config is not None else None) or "error"
+    code = _exit_code(result.diagnostics, fail_on)
+    if code:
+        threshold = {"error": 3, "warning": 2, "info": 1}[fail_on]
+        failing = [d for d in result.diagnostics if d.severity.rank >= threshold]
+        counts = render.summary(failing, len(result.designs), result.file_count).rstrip("\n")
+        _echo(
+            f"the design rules report {counts}, at or above --fail-on {fail_on}; `designc check` lists them\n", err=True
+        )
+    sys.exit(code)
 
 
 @main.command("rules")

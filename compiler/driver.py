@@ -45,10 +45,12 @@ def check(
     baseline: set[str] | None = None,
     profile: str | None = None,
     cache: bool = False,
+    stdin: tuple[Path, bytes] | None = None,
 ) -> Result:
     """Load, parse, resolve and analyse every design under ``paths``. Raises loader.UsageError for a missing
     path. ``baseline`` is a set of finding fingerprints not to report. ``cache`` reads and writes parsed files in
-    the user's cache directory (`designc.cache`)."""
+    the user's cache directory (`designc.cache`). ``stdin`` is standard input and the path it stands for, which
+    ``paths`` then names."""
     import gc
     import os
     import time
@@ -57,30 +59,32 @@ def check(
 
     timing = bool(os.environ.get("DESIGNC_TIMING"))
     t0 = time.perf_counter()
+    from .analysis import config as config_module
+
     parse_cache = None
     if cache:
         from .cache import ParseCache
 
         parse_cache = ParseCache()
-    loader = Loader(parse_cache)
+    loader = Loader(parse_cache, stdin)
     result = Result()
+    found_config = config_path or config_module.find(paths[0] if paths else Path("."))
     # Syntax trees are many small objects and no cycles: the collector only costs while they are built or loaded
     # (it is enabled again, with the trees frozen out of its reach, once each design is resolved)
     gc_enabled = gc.isenabled()
     gc.disable()
     try:
-        units = loader.units(paths, root)
+        units = loader.units(paths, root, config_module.excluder(found_config))
     finally:
         gc.freeze()
         if gc_enabled:
             gc.enable()
     cfg = None
     if analysis:
-        from .analysis import config as config_module
         from .analysis.rule import all_rules
 
         codes = list(all_rules())
-        cfg = config_module.load(config_path or config_module.find(paths[0] if paths else Path(".")), codes)
+        cfg = config_module.load(found_config, codes)
         result.config = cfg
     per_design: list[list[Diagnostic]] = []
     for unit in units:

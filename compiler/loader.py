@@ -14,6 +14,7 @@ library. Every design also sees `stdlib/prelude` (the engines) without importing
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +136,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
 class Loader:
     """Reads and parses each file once, however many designs include it."""
 
-    def __init__(self, cache: ParseCache | None = None) -> None:
+    def __init__(self, cache: ParseCache | None = None, stdin: tuple[Path, bytes] | None = None) -> None:
+        # standard input and the path it stands for (`designc check --stdin-filename PATH -`): that path is read
+        # from these bytes, whether or not a file of that name exists
+        self.stdin = (str(Path(os.path.abspath(stdin[0]))), stdin[1]) if stdin is not None else None
         self.parsed: dict[str, SourceFile | None] = {}
         self.texts: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -153,7 +157,7 @@ class Loader:
         shown = display_path(path)
         sf: SourceFile | None = None
         try:
-            data = path.read_bytes()
+            data = self.stdin[1] if self.stdin is not None and key == self.stdin[0] else path.read_bytes()
         except OSError as e:
             self._report(diag(UNREADABLE, f"cannot read the file: {e.strerror or e}", _zero_span(shown)))
         else:
@@ -282,20 +286,20 @@ class Loader:
 
     # --- grouping files into designs ----------------------------------------------------------------------------
 
-    def units(self, paths: list[Path], root: Path | None) -> list[Unit]:
+    def units(self, paths: list[Path], root: Path | None, skip: Skip | None = None) -> list[Unit]:
         """Group the command line's paths into designs: a file is a design with what it imports; a folder is
-        searched, and each folder below it grouped as the module docstring says."""
+        searched (leaving out what ``skip`` excludes), and each folder below it grouped as the module docstring
+        says."""
         units: list[Unit] = []
         seen: set[tuple[Path, ...]] = set()
         self.prefetch([p for p in paths if p.is_file()])
         for p in paths:
-            if not p.exists():
+            from_stdin = self.stdin is not None and str(Path(os.path.abspath(p))) == self.stdin[0]
+            if not from_stdin and not p.exists():
                 raise UsageError(f"no such file or directory: {p}")
-            if p.is_dir():
-                found = _walk(p)
+            if p.is_dir() and not from_stdin:
+                found = _walk(p, skip)
                 self.prefetch(found)
-                if not found:
-                    raise UsageError(f"no *.design files under {p}")
                 by_dir: dict[Path, list[Path]] = {}
                 for f in found:
                     by_dir.setdefault(f.parent, []).append(f)
@@ -504,24 +508,41 @@ def _declares_system(sf: SourceFile | None) -> bool:
     return sf is not None and any(s.key == "system" for s in sf.stmts)
 
 
-def _walk(top: Path) -> list[Path]:
+Skip = Callable[[Path], bool]  # the configuration's `exclude`: files and folders a walk leaves out
+
+
+def _walk(top: Path, skip: Skip | None = None) -> list[Path]:
+    """The design files below ``top`` (never ``top`` itself excluded: a path named on the command line is
+    checked). Raises UsageError when there are none."""
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        out.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".design"))
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and d not in SKIP_DIRS and not (skip is not None and skip(here / d))
+        )
+        out.extend(
+            here / f for f in sorted(filenames) if f.endswith(".design") and not (skip is not None and skip(here / f))
+        )
+    if not out:
+        left_out = skip is not None and _walk(top)
+        raise UsageError(
+            f"no *.design files under {top}"
+            + (" that the configuration's `exclude` leaves in (a path named here is checked)" if left_out else "")
+        )
     return out
 
 
-def walk_designs(paths: list[Path]) -> list[Path]:
-    """Every design file named or found below ``paths``, once each, in a stable order."""
+def walk_designs(paths: list[Path], skip: Skip | None = None) -> list[Path]:
+    """Every design file named or found below ``paths`` (less what ``skip`` excludes from a walk), once each, in
+    a stable order."""
     out: list[Path] = []
     seen: set[Path] = set()
     for p in paths:
         if not p.exists():
             raise UsageError(f"no such file or directory: {p}")
-        found = _walk(p) if p.is_dir() else [p]
-        if p.is_dir() and not found:
-            raise UsageError(f"no *.design files under {p}")
+        found = _walk(p, skip) if p.is_dir() else [p]
         for f in found:
             r = f.resolve()
             if r not in seen:

@@ -36,6 +36,27 @@ def write_file(path: Path, content: bytes, folders: set[Path] | None = None) -> 
         raise
 
 
+def create_file(path: Path, content: bytes) -> None:
+    """Write a new file atomically, never replacing one: raises FileExistsError if ``path`` exists, even if it
+    appears while the content is written (the temporary file is linked into place, which fails if it does)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: create it exclusively instead
+            with open(path, "xb") as f:
+                f.write(content)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
     """Write ``files`` (relative POSIX paths to contents) below ``out``. Every path is checked before any is
     written, so a bad path leaves the folder as it was. Returns the paths written, in order."""

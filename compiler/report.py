@@ -1,6 +1,11 @@
 """`designc report`: each entrypoint's availability budget, error budget, latency chain and retry amplification.
 
 Reads only the model, through the analysis graph: the same arithmetic the rules use, laid out for a reviewer.
+
+Every figure is rounded to what it means, so that the JSON carries no float noise (`129.47044319999998`):
+availabilities (fractions) to 8 decimals, as the analysis prints them (`99.999988%`); durations in seconds to
+the microsecond, the language's finest unit; minutes per 30 days to 4 decimals; rates (per second), headroom (a
+fraction: 0.25 is 25% spare) and retry amplification to 6 significant digits; bytes to whole bytes.
 """
 
 from __future__ import annotations
@@ -10,13 +15,34 @@ from typing import Any
 from .analysis.graph import Graph, duration, minutes_per_30_days, pct, rate, size
 
 
+def _availability(a: float | None) -> float | None:
+    return None if a is None else round(a, 8)
+
+
+def _seconds(s: float | None) -> float | None:
+    return None if s is None else round(s, 6)
+
+
+def _minutes(m: float | None) -> float | None:
+    return None if m is None else round(m, 4)
+
+
+def _figure(x: float | None) -> float | None:
+    """A rate, a headroom or a factor: 6 significant digits (4199.999999999999 -> 4200.0)."""
+    return None if x is None else float(f"{x:.6g}")
+
+
+def _bytes(n: float | None) -> int | None:
+    return None if n is None else round(n)
+
+
 def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
     allowed, unknown_bits = g.composite(name)
     unknown = g.members(unknown_bits)
     deps = []
     for d in [name, *g.members(g.closure[name])]:
         a = g.own_availability(d)
-        deps.append({"component": d, "availability": a.value, "from": a.how, "detail": a.detail})
+        deps.append({"component": d, "availability": _availability(a.value), "from": a.how, "detail": a.detail})
     goal = g.availability_objective(name)
     target = goal[0] if goal is not None else None
     chain = g.chains[name]
@@ -25,22 +51,22 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
         "entrypoint": name,
         "availability": {
             "dependencies": deps,
-            "composite": allowed,
-            "objective": target,
+            "composite": _availability(allowed),
+            "objective": _availability(target),
             "meets_objective": None if target is None else allowed >= target,
             "unknown": unknown,
-            "downtime_minutes_per_30_days": minutes_per_30_days(allowed),
-            "error_budget_minutes_per_30_days": None if target is None else minutes_per_30_days(target),
+            "downtime_minutes_per_30_days": _minutes(minutes_per_30_days(allowed)),
+            "error_budget_minutes_per_30_days": None if target is None else _minutes(minutes_per_30_days(target)),
         },
         "latency": {
             "chain": g.chain_path(name),
-            "p99": chain.latency,
-            "worst_case_wait": chain.timeouts,
-            "objective_p99": None if lat_goal is None else lat_goal[0],
+            "p99": _seconds(chain.latency),
+            "worst_case_wait": _seconds(chain.timeouts),
+            "objective_p99": None if lat_goal is None else _seconds(lat_goal[0]),
             "meets_objective": None if lat_goal is None else chain.latency <= lat_goal[0],
             "unknown": g.chain_unknown(name),
         },
-        "retry_amplification": chain.amplification,
+        "retry_amplification": _figure(chain.amplification),
     }
 
 
@@ -52,15 +78,15 @@ def load_report(g: Graph) -> dict[str, Any]:
     flows = [
         {
             "flow": b.name,
-            "rate": b.rate,
+            "rate": _figure(b.rate),
             "rate_source": b.rate_source,
             "routes": b.routes,
-            "availability": b.availability,
+            "availability": _availability(b.availability),
             "availability_unknown": b.unknown_availability,
-            "p99": b.p99,
+            "p99": _seconds(b.p99),
             "p99_unknown": b.unknown_latency,
             "bottleneck": b.bottleneck,
-            "bottleneck_headroom": b.bottleneck_headroom,
+            "bottleneck_headroom": _figure(b.bottleneck_headroom),
             "assumptions": b.assumptions,
         }
         for b in flow_budgets(g)
@@ -73,19 +99,24 @@ def load_report(g: Graph) -> dict[str, Any]:
         components.append(
             {
                 "component": name,
-                "demand": d.rate,
-                "demand_under_failure": d.retried,
-                "flows": dict(d.parts),
-                "capacity": cap[0] if cap else None,
+                "demand": _figure(d.rate),
+                "demand_under_failure": _figure(d.retried),
+                "flows": {flow: _figure(r) for flow, r in d.parts.items()},
+                "capacity": _figure(cap[0]) if cap else None,
                 "capacity_from": cap[1] if cap else None,
-                "headroom": (cap[0] / d.rate - 1) if cap and d.rate > 0 else None,
+                "headroom": _figure(cap[0] / d.rate - 1) if cap and d.rate > 0 else None,
             }
         )
     growth = [
-        {"store": n, "writes_per_second": w, "bytes_per_month": m, "bytes_over_retention": k}
+        {
+            "store": n,
+            "writes_per_second": _figure(w),
+            "bytes_per_month": _bytes(m),
+            "bytes_over_retention": _bytes(k),
+        }
         for n, (w, m, k) in store_growth(g).items()
     ]
-    links = [{"from": a, "to": b, "bytes_per_second": v} for (a, b), v in bandwidth(g).items()]
+    links = [{"from": a, "to": b, "bytes_per_second": _bytes(v)} for (a, b), v in bandwidth(g).items()]
     return {"flows": flows, "components": components, "stores": growth, "bandwidth": links}
 
 

@@ -143,3 +143,6 @@ def test_the_command_line_uses_the_cache_and_no_cache_turns_it_off(tmp_path: Pat
     third = subprocess.run(run, capture_output=True, text=True, env=off)
     assert third.stdout == first.stdout
     assert not (tmp_path / "c2").exists()
+    flag = subprocess.run([*run, "--no-cache"], capture_output=True, text=True, env={**off, "DESIGNC_NO_CACHE": ""})
+    assert flag.stdout == first.stdout
+    assert not (tmp_path / "c2").exists()

@@ -117,10 +117,14 @@ def test_quiet_prints_nothing_when_clean():
 
 def test_check_folder_of_examples():
     """The folder holds the three clean examples, designs with mistakes on purpose under flawed/, and real designs
-    transcribed from public write-ups under real/ (with the findings a reviewer would raise)."""
+    transcribed from public write-ups under real/ (with the findings a reviewer would raise). The repository's
+    configuration excludes the last two from a walk; named, they are checked."""
     r = run_designc("check", "-f", "json", "examples/")
+    assert json.loads(r.stdout)["diagnostics"] == [] and r.returncode == 0
+    r = run_designc("check", "-f", "json", "examples/flawed", "examples/real")
     files = {d["file"] for d in json.loads(r.stdout)["diagnostics"]}
     assert files and all(f.startswith(("examples/flawed/", "examples/real/")) for f in files), files
+    assert {f.split("/")[1] for f in files} == {"flawed", "real"}
     assert r.returncode == 1
     r = run_designc("check", "examples/payments.design", "examples/chat.design", "examples/url_shortener.design")
     assert r.returncode == 0 and "3 designs" in r.stdout
@@ -254,3 +258,96 @@ def test_pre_commit_hooks_run_as_declared(tmp_path):
     design.write_text(design.read_text().replace("partitions 48", "partitions 64"))
     r = run_designc(*docs_argv, cwd=clean)
     assert r.returncode == 1 and "would change docs/design/payments/design.md" in r.stderr
+
+
+def test_pre_commit_check_hook_honours_the_configured_fail_on(tmp_path):
+    """The hook must not override a team's own `fail-on`: it runs `designc check` with the configuration's."""
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["designc-check"]
+    argv = shlex.split(hook["entry"])[1:] + hook["args"]
+    assert "--fail-on" not in argv
+    (tmp_path / "shop.design").write_text(MINIMAL)  # warnings (SPOF004) but no error
+    assert run_designc(*argv, cwd=tmp_path).returncode == 0
+    (tmp_path / "designc.toml").write_text('fail-on = "warning"\n')
+    r = run_designc(*argv, cwd=tmp_path)
+    assert r.returncode == 1 and "warning[SPOF004]" in r.stdout
+    (tmp_path / "designc.toml").write_text('fail-on = "never"\n')
+    (tmp_path / "shop.design").write_text(MINIMAL.replace("calls db", "calls dbx"))
+    assert run_designc(*argv, cwd=tmp_path).returncode == 0
+
+
+def test_documented_pre_commit_configurations_name_real_hooks_and_a_commit():
+    """Every `.pre-commit-config.yaml` the docs show parses, names hooks designc provides (or a local hook with
+    the same entry), and pins a full commit SHA rather than a tag that does not exist."""
+    import re
+
+    import yaml
+
+    provided = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    shown = [
+        yaml.safe_load(block)
+        for page in pages
+        for block in re.findall(r"```yaml\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
+        if block.startswith("repos:")
+    ]
+    assert len(shown) >= 2
+    for config in shown:
+        for repo in config["repos"]:
+            if repo["repo"] == "local":
+                for h in repo["hooks"]:
+                    assert h["entry"] == provided[h["id"]]["entry"], h
+            else:
+                assert re.fullmatch(r"[0-9a-f]{40}", repo["rev"]), repo["rev"]
+                assert {h["id"] for h in repo["hooks"]} <= set(provided)
+
+
+def _designc_script() -> Path:
+    import sys
+
+    script = Path(sys.executable).parent / "designc"
+    assert script.exists(), "the designc script is installed beside the interpreter (pip install -e .)"
+    return script
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_scripts(shell: str):
+    """click's completion, as the CLI documentation tells users to load it."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "_DESIGNC_COMPLETE": f"{shell}_source"}
+    r = subprocess.run([str(_designc_script())], env=env, capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and "_DESIGNC_COMPLETE" in r.stdout and r.stderr == ""
+    assert f"_DESIGNC_COMPLETE={shell}_source designc" in (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+def test_bash_completion_completes_commands_and_choices():
+    import os
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    assert bash is not None
+    env = {**os.environ, "PATH": f"{_designc_script().parent}{os.pathsep}{os.environ['PATH']}"}
+    line = 'eval "$(_DESIGNC_COMPLETE=bash_source designc)"'
+    assert line in (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    r = subprocess.run([bash, "-c", f"{line}; complete -p designc"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and "_designc_completion" in r.stdout, r.stderr
+
+    def complete(words: str) -> list[str]:
+        env2 = {
+            **env,
+            "_DESIGNC_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        }
+        out = subprocess.run([str(_designc_script())], env=env2, capture_output=True, text=True, check=True).stdout
+        return [x.split(",", 1)[1] for x in out.splitlines()]
+
+    assert complete("designc ch") == ["check"]
+    assert complete("designc check --fail-on ") == ["error", "warning", "info", "never"]

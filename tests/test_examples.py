@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -86,33 +85,6 @@ def test_every_statement_of_the_language_is_used_by_an_example():
 
 def _readme() -> str:
     return (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def test_readme_reference_matches_the_language():
-    from designc.reference import markdown
-
-    from update_readme import with_reference
-
-    text = _readme()
-    assert with_reference(text, markdown()) == text, "run `python tests/update_readme.py`"
-
-
-def test_readme_tour_design_checks_clean(tmp_path: Path):
-    blocks = re.findall(r"```text\n(.*?)```", _readme(), flags=re.S)
-    tour = next(b for b in blocks if b.startswith('import "stdlib/aws"'))
-    p = tmp_path / "tour.design"
-    p.write_text(tour)
-    r = check([p], analysis=False)  # the tour shows the language; the full examples also pass the rules
-    assert r.diagnostics == [], [(d.code, d.message) for d in r.diagnostics]
-
-
-def test_readme_lists_every_diagnostic_code():
-    from designc.analysis.rule import all_rules
-    from designc.diagnostics import REGISTRY
-
-    all_rules()  # registers the rules' codes too
-    text = _readme()
-    assert [c for c in REGISTRY if f"| `{c}` |" not in text] == []
 
 
 def test_readme_quick_start_commands_are_the_ci_commands():

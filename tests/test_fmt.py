@@ -119,3 +119,71 @@ def test_fmt_refuses_broken_files(tmp_path: Path):
     r = run_designc("fmt", str(p))
     assert r.returncode == 1 and "SYN003" in r.stderr
     assert p.read_text() == "system s {\n"
+
+
+def test_fmt_diff_never_writes(tmp_path: Path):
+    """`--diff` prints what would change and changes nothing: not the bytes, not the time, no stray files."""
+    p = tmp_path / "a.design"
+    original = b"system s {\nservice a {replicas 3}\n}\n"
+    p.write_bytes(original)
+    import os
+
+    os.utime(p, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    before = p.stat().st_mtime_ns
+    r = run_designc("fmt", "--diff", str(p))
+    assert "-service a {replicas 3}" in r.stdout and "+  service a { replicas 3 }" in r.stdout
+    assert p.read_bytes() == original
+    assert p.stat().st_mtime_ns == before
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["a.design"]
+    assert r.returncode == 1, "like `--check`, `--diff` exits 1 when a file would change"
+    assert "would reformat" in r.stderr and "reformatted," not in r.stderr
+    # a formatted file: no diff, exit 0
+    p.write_text("system s {\n  service a { replicas 3 }\n}\n")
+    r = run_designc("fmt", "--diff", str(p))
+    assert r.returncode == 0 and r.stdout == ""
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> Path:
+    """A folder with a formatted file, one to reformat, and one that does not parse."""
+    (tmp_path / "broken.design").write_text("system s {\n  service a {}\n")
+    (tmp_path / "ok.design").write_text("system s {\n  service a { replicas 3 }\n}\n")
+    (tmp_path / "ugly.design").write_text("system s {\nservice a {replicas 3}\n}\n")
+    return tmp_path
+
+
+def test_fmt_check_reports_a_file_that_does_not_parse(three: Path):
+    r = run_designc("fmt", "--check", ".", cwd=three)
+    assert r.returncode == 1
+    assert "error[SYN003]" in r.stderr and "--> broken.design:1:10" in r.stderr
+    assert "would reformat ugly.design" in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last == "1 file would be reformatted, 1 file already formatted, 1 file could not be formatted", last
+    # alone, it is not "already formatted"
+    r = run_designc("fmt", "--check", "broken.design", cwd=three)
+    assert r.returncode == 1 and "already formatted" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "1 file could not be formatted"
+
+
+def test_fmt_reports_a_file_that_does_not_parse_and_formats_the_others(three: Path):
+    before = (three / "broken.design").read_bytes()
+    r = run_designc("fmt", ".", cwd=three)
+    assert r.returncode == 1
+    assert "error[SYN003]" in r.stderr and "--> broken.design:1:10" in r.stderr
+    assert (
+        r.stderr.strip().splitlines()[-1] == "1 file reformatted, 1 file left unchanged, 1 file could not be formatted"
+    )
+    assert (three / "broken.design").read_bytes() == before
+    assert (three / "ugly.design").read_text() == "system s {\n  service a { replicas 3 }\n}\n"
+    # one file with several errors is still one file
+    (three / "broken.design").write_text("system s {\n  service a { replicas 3 ]\n  store b { x ]\n}\n")
+    r = run_designc("fmt", ".", cwd=three)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines()[-1] == "2 files left unchanged, 1 file could not be formatted"
+
+
+def test_fmt_reports_a_file_that_is_not_text(tmp_path: Path):
+    (tmp_path / "bin.design").write_bytes(b"system s {\xff}\n")
+    r = run_designc("fmt", "--check", "bin.design", cwd=tmp_path)
+    assert r.returncode == 1 and "--> bin.design:1:11" in r.stderr and "not UTF-8" in r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "1 file could not be formatted"

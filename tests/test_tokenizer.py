@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_bad_input import INTERESTING, SETTINGS, mutated_example
 
 from designc.parser import parse, tokens
 
 from conftest import EXAMPLES, ROOT
+from test_bad_input import INTERESTING, SETTINGS, mutated_example
 
 TEXTS = sorted([*EXAMPLES.rglob("*.design"), *(ROOT / "stdlib").glob("*.design"), *(ROOT / "tests").rglob("*.design")])
 

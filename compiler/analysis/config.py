@@ -5,18 +5,28 @@
     ignore = ["SEC008"]
     fail-on = "warning"                     # error (default), warning, info, never
     profile = "production"                  # sketch, review (default), production: how gaps are reported
+    exclude = ["examples/flawed", "*.wip.design"]   # skipped when designc walks a folder
     [tool.designc.severity]
     SPOF003 = "warning"
     [tool.designc.options]
     retry-limit = 10                        # RTY001
 
 The file is looked for in the folder checked and in each folder above it; `--config FILE` names one.
+
+`exclude` holds glob patterns of designs that are wrong on purpose (examples of mistakes, test fixtures): files
+and folders designc skips when it walks a folder. A pattern with a `/` is matched against the path relative to
+the configuration file's folder (`examples/flawed`, `designs/*/drafts`); one without against each file or
+folder name (`fixtures`, `*.wip.design`). `*` matches across `/`. A file or folder named on the command line is
+checked even when a pattern matches it.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +41,7 @@ CONFIG_ERROR = register(
     "rule codes (`designc rules`) or their prefixes; severities are error, warning or info.",
 )
 
-KEYS = {"select", "ignore", "severity", "fail-on", "options", "profile"}
+KEYS = {"select", "ignore", "severity", "fail-on", "options", "profile", "exclude"}
 PROFILES = ("sketch", "review", "production")
 
 # Rule options: name -> (default, what it is). Rules read them from the graph (`g.options`).
@@ -49,6 +59,7 @@ class Config:
     fail_on: str | None = None
     profile: str | None = None  # sketch, review (the default) or production; a design's own `profile` wins
     options: dict[str, float] = field(default_factory=lambda: {k: v for k, (v, _) in OPTIONS.items()})
+    exclude: list[str] = field(default_factory=list)  # glob patterns skipped when walking folders
     problems: list[Diagnostic] = field(default_factory=list)
 
     def enabled(self, code: str) -> bool:
@@ -76,6 +87,50 @@ def find(start: Path) -> Path | None:
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
                 continue
     return None
+
+
+def _table(path: Path) -> Any:
+    """The designc table of a configuration file (raises OSError, UnicodeDecodeError, TOMLDecodeError)."""
+    data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    return data.get("tool", {}).get("designc", {}) if path.name == "pyproject.toml" else data
+
+
+def _patterns(value: Any) -> list[str] | None:
+    """The `exclude` patterns, trailing slashes and `./` dropped; None unless it is a list of strings."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        return None
+    return [x.strip().removeprefix("./").rstrip("/") for x in value]
+
+
+def excluder(path: Path | None) -> Callable[[Path], bool] | None:
+    """A test for the files and folders a walk should skip, from the `exclude` of the configuration at ``path``
+    (None when there is nothing to skip). A configuration that cannot be read excludes nothing here: `load`
+    reports what is wrong with it."""
+    if path is None:
+        return None
+    try:
+        table = _table(path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    patterns = _patterns(table.get("exclude")) if isinstance(table, dict) else None
+    if not patterns:
+        return None
+    base = Path(os.path.abspath(path.parent))
+    by_path = [p for p in patterns if "/" in p]
+    by_name = [p for p in patterns if "/" not in p]
+
+    def excluded(candidate: Path) -> bool:
+        if any(fnmatchcase(candidate.name, p) for p in by_name):
+            return True
+        if not by_path:
+            return False
+        try:
+            rel = Path(os.path.abspath(candidate)).relative_to(base).as_posix()
+        except ValueError:
+            return False
+        return any(fnmatchcase(rel, p) for p in by_path)
+
+    return excluded
 
 
 def _span_of(text: str, needle: str, path: str) -> Span:
@@ -166,6 +221,16 @@ def load(path: Path | None, known_codes: list[str]) -> Config:
             cfg.profile = profile
         else:
             bad(f"`profile` is `{profile}`; it is one of {', '.join(PROFILES)}", "profile")
+    if "exclude" in table:
+        patterns = _patterns(table["exclude"])
+        if patterns is None:
+            bad(
+                "`exclude` must be a list of glob patterns",
+                "exclude",
+                ['for example `exclude = ["examples/flawed", "*.wip.design"]`'],
+            )
+        else:
+            cfg.exclude = patterns
     fail_on = table.get("fail-on")
     if fail_on is not None:
         if fail_on in ("error", "warning", "info", "never"):
