@@ -64,7 +64,10 @@ def _run_check(
     analysis: bool = True,
     profile: str | None = None,
     stdin: tuple[Path, bytes] | None = None,
+    progress: bool = False,
 ) -> Any:
+    """Run the front end and the rules; on a terminal (and unless ``progress`` is off), a status line shows once
+    it has taken a second."""
     from .cache import enabled_by_default
     from .driver import check
     from .loader import UsageError
@@ -77,6 +80,11 @@ def _run_check(
             fingerprints = baseline_module.read(Path(baseline))
         except (OSError, ValueError) as e:
             _fail(f"cannot use the baseline {baseline}: {e}")
+    shown = None
+    if progress and sys.stderr.isatty():
+        from .progress import Progress
+
+        shown = Progress(True)
     try:
         return check(
             _paths(paths),
@@ -87,9 +95,13 @@ def _run_check(
             profile=profile,
             cache=enabled_by_default(),
             stdin=stdin,
+            progress=shown,
         )
     except UsageError as e:
         _fail(str(e))
+    finally:
+        if shown is not None:
+            shown.done()
 
 
 STDIN = "<stdin>"  # how standard input is named in messages when --stdin-filename does not name it
@@ -247,7 +259,9 @@ def check_cmd(
     paths, stdin = _stdin(paths, stdin_filename)
     # A baseline being written records every finding of today, whatever an older baseline holds.
     in_force = None if write_baseline is not None else baseline
-    result = _run_check(paths, root, config, in_force, analysis=not no_analysis, profile=profile, stdin=stdin)
+    result = _run_check(
+        paths, root, config, in_force, analysis=not no_analysis, profile=profile, stdin=stdin, progress=not quiet
+    )
     if write_baseline is not None:
         from .analysis import baseline as baseline_module
         from .output import write_file
@@ -545,7 +559,7 @@ def build_cmd(
     from .targets_registry import Build, TargetError, accepts_findings, generate_many
 
     chosen = _split_targets(targets)
-    result = _run_check(paths, root, config)
+    result = _run_check(paths, root, config, progress=not quiet)
     use = render.use_color(sys.stderr, color)
     language = [d for d in result.diagnostics if d.fingerprint is None and d.severity.rank >= 3]
     findings = [d for d in result.diagnostics if d.fingerprint is not None]
@@ -705,7 +719,7 @@ def report_cmd(
     from . import render
     from .report import build, human
 
-    result = _run_check(paths, root, config)
+    result = _run_check(paths, root, config, progress=True)
     use = render.use_color(sys.stderr, color)
     errors = [d for d in result.diagnostics if d.fingerprint is None and d.severity.rank >= 3]
     if errors:

@@ -46,11 +46,12 @@ def check(
     profile: str | None = None,
     cache: bool = False,
     stdin: tuple[Path, bytes] | None = None,
+    progress: Any = None,
 ) -> Result:
     """Load, parse, resolve and analyse every design under ``paths``. Raises loader.UsageError for a missing
     path. ``baseline`` is a set of finding fingerprints not to report. ``cache`` reads and writes parsed files in
     the user's cache directory (`designc.cache`). ``stdin`` is standard input and the path it stands for, which
-    ``paths`` then names."""
+    ``paths`` then names. ``progress`` (a `designc.progress.Progress`) is told each stage."""
     import gc
     import os
     import time
@@ -71,6 +72,8 @@ def check(
     found_config = config_path or config_module.find(paths[0] if paths else Path("."))
     # Syntax trees are many small objects and no cycles: the collector only costs while they are built or loaded
     # (it is enabled again, with the trees frozen out of its reach, once each design is resolved)
+    stage = progress.stage if progress is not None else (lambda message: None)
+    stage("reading and parsing")
     gc_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -96,6 +99,7 @@ def check(
             diags: list[Diagnostic] = []
             model = None
             if not loaded.failed:
+                stage(f"resolving {_files(len(loaded.files))}")
                 model, diags = resolve(loaded.files, loaded.stdlib, loaded.model_path)
         finally:
             # The syntax trees and the model live until the process ends: move them out of the collector's
@@ -109,6 +113,7 @@ def check(
         t2 = time.perf_counter()
         suppressed: list[tuple[Diagnostic, str]] = []
         if model is not None and cfg is not None:
+            stage(f"analysing {len(model.components):,} components")
             diags = diags + _analyse(loaded, model, cfg, suppressed, profile)
         if timing:
             t3 = time.perf_counter()
@@ -135,6 +140,10 @@ def check(
     if parse_cache is not None and parse_cache.writes:
         parse_cache.prune()
     return result
+
+
+def _files(n: int) -> str:
+    return "1 file" if n == 1 else f"{n:,} files"
 
 
 def _analyse(

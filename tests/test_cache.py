@@ -146,3 +146,38 @@ def test_the_command_line_uses_the_cache_and_no_cache_turns_it_off(tmp_path: Pat
     flag = subprocess.run([*run, "--no-cache"], capture_output=True, text=True, env={**off, "DESIGNC_NO_CACHE": ""})
     assert flag.stdout == first.stdout
     assert not (tmp_path / "c2").exists()
+
+
+def _run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run designc with standard error on a pseudo-terminal; its exit code and what it wrote there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "designc", *args], stdout=subprocess.DEVNULL, stderr=follower, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    return proc.wait(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_long_check_shows_its_progress_on_a_terminal_and_erases_it(tmp_path: Path):
+    env = {**os.environ, "DESIGNC_PROGRESS_AFTER": "0", "DESIGNC_NO_CACHE": "1", "NO_COLOR": "1"}
+    design = str(EXAMPLES / "payments.design")
+    code, shown = _run_on_a_terminal(["check", "--no-analysis", design], env)
+    assert code == 0
+    assert "designc: reading and parsing ... 0 s" in shown or "designc: resolving 1 file ... 0 s" in shown, shown
+    assert shown.endswith("\r\x1b[K"), "the status line is erased at the end"
+    quiet_code, quiet = _run_on_a_terminal(["check", "-q", design], env)
+    assert quiet_code == 0 and "designc:" not in quiet
+    piped = subprocess.run([sys.executable, "-m", "designc", "check", design], capture_output=True, text=True, env=env)
+    assert "designc:" not in piped.stderr and "\x1b" not in piped.stderr
