@@ -437,9 +437,14 @@ def resolve(
     files: list[SourceFile],
     stdlib: list[SourceFile],
     model_path: Callable[[str], str] = lambda p: p,
+    release: bool = False,
 ) -> tuple[Any, list[Diagnostic]]:
-    """Build the model of one design. Returns ``(Design model or None, diagnostics)``."""
+    """Build the model of one design. Returns ``(Design model or None, diagnostics)``. With ``release``, each
+    component's statements are let go once its part of the model is built, so that the syntax tree and the model
+    never both hold the whole design (for a caller that needs neither the tree afterwards nor ``files`` for
+    another design)."""
     r = _DesignResolver(model_path)
+    r.release = release
     try:
         model = r.run(files, stdlib)
     except Exception as e:  # an internal error is reported as one, with the input's location
@@ -473,6 +478,7 @@ class _DesignResolver(Resolver):
         self.model_path = model_path
         self.d = Design()
         self.flow_stmts: list[tuple[dict[str, Any], Stmt]] = []  # each flow's fields, and where it is written
+        self.release = False
 
     def loc(self, span: Span) -> dict[str, Any]:
         return {
@@ -804,6 +810,9 @@ class _DesignResolver(Resolver):
                 fields["inherited"] = inherited
             # built now, not at the end, so the plain dicts and the model never both hold the whole design
             comps.append(m.construct(m.COMPONENT_CLASSES[d.kind], fields))
+            if self.release:
+                del stmts, origins, comp_edges, fields
+                d.stmts.clear()  # the component's block (its statements are the block's own list)
         if comps and system is None and not self.d.systems:
             first = next(iter(self.d.components.values()))
             self.diags.append(

@@ -136,3 +136,22 @@ def test_stdlib_files_check_clean():
     r = check([root], analysis=False)
     assert r.diagnostics == []
     assert len(r.designs) >= 3
+
+
+def test_a_file_two_designs_import_is_resolved_whole_for_each(tmp_path):
+    """The syntax tree is let go as the model is built only when one design is checked: a shared file must reach
+    the second design intact."""
+    from designc.driver import check
+
+    (tmp_path / "shared.design").write_text('service auth {\n  replicas 3\n  owner "identity"\n}\n')
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.design").write_text(
+            f'import "shared.design"\nsystem {name} {{\n  region r {{ zones [a, b] }}\n'
+            "  service web {\n    calls auth { timeout 100ms }\n  }\n}\n"
+        )
+    result = check([tmp_path], analysis=False)
+    models = [d.model for d in result.designs if d.model is not None]
+    assert len(models) == 2, [d.message for d in result.diagnostics]
+    for m in models:
+        auth = next(c for c in m.components if c.name == "auth")
+        assert auth.replicas is not None and auth.replicas.min == 3 and auth.owner == "identity"
