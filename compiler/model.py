@@ -633,10 +633,9 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
         plan = _PLANS[cls] = _Plan(cls)
     values = plan.defaults.copy()
     values.update(data)
-    nested = plan.nested
-    if nested:
-        for k in nested.keys() & data.keys():
-            values[k] = _apply(nested[k], values[k])
+    for k, p in plan.nested.items():
+        if k in data:
+            values[k] = _apply(p, values[k])
     for k, f in plan.factories.items():
         if k not in data:
             values[k] = f()

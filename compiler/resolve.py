@@ -56,14 +56,15 @@ def _text(v: Node) -> str:
     return getattr(v, "raw", v.kind)
 
 
-def merge_key(stmt: Stmt, spec: BlockSpec) -> tuple[str, ...]:
-    """Statements with equal keys override each other when definitions are layered."""
+def merge_key(stmt: Stmt, spec: BlockSpec) -> str | tuple[str, ...]:
+    """Statements with equal keys override each other when definitions are layered: the key alone, or for a
+    repeated statement the key and the values that tell its instances apart."""
     prop = spec.props.get(stmt.key)
     if prop is not None and prop.repeat:
         if prop.key_arity == 0:
             return (stmt.key, str(id(stmt)))
         return (stmt.key, *(_text(v) for v in stmt.values[: prop.key_arity]))
-    return (stmt.key,)
+    return stmt.key
 
 
 def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
@@ -227,7 +228,7 @@ class Resolver:
     ) -> dict[str, Any]:
         """Check each statement against ``spec`` and collect the model fields it sets."""
         fields: dict[str, Any] = {}
-        seen: dict[tuple[str, ...], Stmt] = {}
+        seen: dict[str | tuple[str, ...], Stmt] = {}
         for stmt in stmts:
             if spec.free:
                 self._free(stmt, fields, seen)
@@ -239,7 +240,7 @@ class Resolver:
             mk = merge_key(stmt, spec)
             first = seen.get(mk)
             if first is not None:
-                what = " ".join((stmt.key, *mk[1:])) if prop.repeat else stmt.key
+                what = " ".join(mk) if isinstance(mk, tuple) else mk
                 self.diags.append(
                     diag(
                         DUPLICATE_PROPERTY,
@@ -284,7 +285,7 @@ class Resolver:
                 origins.setdefault(prop.field, []).append(stmt)
         return fields
 
-    def _free(self, stmt: Stmt, fields: dict[str, Any], seen: dict[tuple[str, ...], Stmt]) -> None:
+    def _free(self, stmt: Stmt, fields: dict[str, Any], seen: dict[str | tuple[str, ...], Stmt]) -> None:
         if stmt.block is not None or len(stmt.values) != 1:
             self.diags.append(
                 diag(
