@@ -1053,7 +1053,7 @@ class _DesignResolver(Resolver):
                     continue
                 cands = [n for n, x in comps.items() if x.kind in p.kinds]
                 what = "component" if len(p.kinds) > 1 else p.kinds[0]
-                self._unknown_ref(p.name, p.span, what, cands)
+                self._unknown_ref(p.name, p.span, what, cands, p.kinds)
             elif c.kind not in p.kinds:
                 self.diags.append(
                     diag(
@@ -1097,11 +1097,15 @@ class _DesignResolver(Resolver):
         )
         return True
 
-    def _unknown_ref(self, name: str, span: Span, what: str, candidates: list[str]) -> None:
+    def _unknown_ref(
+        self, name: str, span: Span, what: str, candidates: list[str], kinds: tuple[str, ...] = ()
+    ) -> None:
         close = suggest(name, candidates)
         hints = [f"did you mean `{close}`?"] if close else []
         if not candidates:
-            hints.append(f"this design defines no {what} yet")
+            # the candidates are the components of the kinds this place accepts, not every component
+            needed = " or ".join(kinds) if 1 < len(kinds) <= 3 else what
+            hints.append(f"this design defines no {needed} yet")
         elif not close and len(candidates) <= 8:
             hints.append(f"defined {what}s: {one_of(sorted(candidates))}")
         self.diags.append(

@@ -209,7 +209,10 @@ class Int(Ty):
                 bound = f"at least {self.low}" if node.number < self.low else f"at most {self.high}"
                 raise _range_error(node, f"`{node.raw}` is out of range: it must be {bound}")
             return node.number
-        raise self.bad(node, hints=_unit_hint(node, self))
+        hints = _unit_hint(node, self)
+        if not hints and isinstance(node, Num) and node.unit and not _EXPONENT.fullmatch(node.unit):
+            hints = [f"write the count alone: `{node.number}`"]
+        raise self.bad(node, hints=hints)
 
 
 class Number(Ty):

@@ -268,3 +268,13 @@ def test_an_exponent_is_reported_as_written(check_language):
     d = check_language(NEWCOMER % ("api", "replicas 1e999")).only("VAL001")
     assert "found `1e999`" in d.message and (d.span.column, d.span.end_column) == (14, 19)
     assert d.hints == ["designc does not read exponents: write `1e999` as a plain number"]
+
+
+def test_a_count_written_with_a_unit_is_told_to_drop_it(check_language):
+    d = check_language(NEWCOMER % ("api { retries 3x }", "")).only("VAL001")
+    assert d.hints == ["write the count alone: `3`"]
+
+
+def test_no_component_of_the_needed_kind_is_said_as_that_kind(check_language):
+    d = check_language(NEWCOMER % ("api", "consumes events { group g }")).only("REF001")
+    assert d.hints == ["this design defines no stream or queue yet"]
