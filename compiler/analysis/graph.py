@@ -18,6 +18,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Replication, Service, Store, Stream
@@ -25,6 +26,7 @@ from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Rep
 SYNC_KINDS = ("calls", "reads", "writes")
 DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
 STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
+_DIGITS = bytes.maketrans(b"01", b"\x00\x01")  # binary digits to the 0/1 bytes `itertools.compress` reads
 
 
 # --- typed reads of the fields only some kinds of component have ------------------------------------------------
@@ -70,10 +72,13 @@ def us(seconds: float) -> int:
     return round(seconds * 1_000_000)
 
 
+AT_LEAST_SLACK = 1e-12
+
+
 def at_least(value: float, target: float) -> bool:
     """A fraction (an availability) at least its target, to twelve decimals: products of fractions carry
     floating-point dust that must not turn "99.99% against 99.99%" into a finding."""
-    return value >= target - 1e-12
+    return value >= target - AT_LEAST_SLACK
 
 
 def attempts(e: Edge) -> int:
@@ -195,12 +200,28 @@ class Graph:
 
         return load_at(self, name, peak, own_limit)
 
+    @cached_property
+    def on_routes(self) -> frozenset[str]:
+        """Every component some flow's route names (`load.routed`)."""
+        from .load import routed
+
+        return frozenset(routed(self))
+
+    @cached_property
+    def _flows_needing(self) -> dict[str, list[str]]:
+        """For each component, the flows whose hard route (`load.hard_route`) it is on, in the flows' order."""
+        from .load import hard_route
+
+        out: dict[str, list[str]] = {}
+        for fl in self.flows:
+            for n in hard_route(self, fl):
+                out.setdefault(n, []).append(fl.flow.name)
+        return out
+
     def dependents_phrase(self, name: str, bits: int) -> str:
         """Who loses a component: the flows whose routes cannot do without it when the design states flows (and
         some do), else the entrypoints whose hard path it is on."""
-        from .load import hard_route
-
-        flows = [fl.flow.name for fl in self.flows if name in hard_route(self, fl)]
+        flows = self._flows_needing.get(name, [])
         if not flows:
             return self.entrypoint_phrase(bits)
         shown = ", ".join(f"`{f}`" for f in flows[:4]) + (f" and {len(flows) - 4} more" if len(flows) > 4 else "")
@@ -458,14 +479,28 @@ class Graph:
         return {name: scc_closure[comp_of[name]] for name in self.comps}
 
     def members(self, bits: int, limit: int | None = None) -> list[str]:
-        """The names in a bitset, in declaration order; at most ``limit`` of them. Walks only the set bits."""
+        """The names in a bitset, in declaration order; at most ``limit`` of them. A few names are taken bit by
+        bit; many are picked out of the bitset's binary digits at once (taking bits one by one from a large
+        set costs a pass over the whole number per bit)."""
         names = self._names
-        out = []
-        while bits and (limit is None or len(out) < limit):
-            low = bits & -bits
-            out.append(names[low.bit_length() - 1])
-            bits ^= low
-        return out
+        if limit is not None and limit <= 8:
+            out = []
+            while bits and len(out) < limit:
+                low = bits & -bits
+                out.append(names[low.bit_length() - 1])
+                bits ^= low
+            return out
+        picked = list(compress(names, f"{bits:b}"[::-1].encode("ascii").translate(_DIGITS)))
+        return picked if limit is None else picked[:limit]
+
+    @cached_property
+    def client_bits(self) -> int:
+        """The bitset of the clients (outside callers: never part of the system's own budget)."""
+        b = 0
+        for name, c in self.comps.items():
+            if c.kind == "client":
+                b |= self.bit[name]
+        return b
 
     @cached_property
     def _names(self) -> list[str]:
