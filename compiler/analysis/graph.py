@@ -114,7 +114,7 @@ class Availability:
     detail: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Chain:
     """The longest synchronous chain below a component. The chain itself is kept as a pointer to the next hop
     (`Graph.chain_path` follows it), so that deep graphs do not copy a path per component."""
@@ -289,22 +289,42 @@ class Graph:
 
     @cached_property
     def hard_out(self) -> dict[str, list[Edge]]:
-        return {n: [e for e in es if self.is_hard(e)] for n, es in self.out.items()}
+        return self._sync_and_hard[1]
 
     @cached_property
     def sync_out(self) -> dict[str, list[Edge]]:
-        return {n: [e for e in es if e.mode == "sync"] for n, es in self.out.items()}
+        return self._sync_and_hard[0]
+
+    @cached_property
+    def _sync_and_hard(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        """`sync_out` and `hard_out` in one pass over the edges (each pass over a large design's edges costs more
+        in reaching them than in what is read from them)."""
+        sync_out: dict[str, list[Edge]] = {}
+        hard_out: dict[str, list[Edge]] = {}
+        is_hard = self.is_hard
+        for n, es in self.out.items():
+            sync = [e for e in es if e.mode == "sync"]
+            sync_out[n] = sync
+            hard_out[n] = [e for e in sync if is_hard(e)]
+        return sync_out, hard_out
+
+    @cached_property
+    def _sync_succ(self) -> dict[str, list[str]]:
+        """The targets of `sync_out`, by name."""
+        return {n: [e.target for e in es] for n, es in self.sync_out.items()}
+
+    @cached_property
+    def _hard_succ(self) -> dict[str, list[str]]:
+        """The targets of `hard_out`, by name."""
+        return {n: [e.target for e in es] for n, es in self.hard_out.items()}
 
     @cached_property
     def entrypoints(self) -> list[str]:
         """Components outside callers reach first: public ones, and those clients call."""
-        eps = []
-        for name, c in self.comps.items():
-            if c.kind == "client":
-                continue
-            if c.exposure == "public" or any(self.comps[e.source].kind == "client" for e in self.inc[name]):
-                eps.append(name)
-        return eps
+        called = {e.target for name, c in self.comps.items() if c.kind == "client" for e in self.out[name]}
+        return [
+            name for name, c in self.comps.items() if c.kind != "client" and (c.exposure == "public" or name in called)
+        ]
 
     @cached_property
     def needed_by(self) -> dict[str, int]:
@@ -317,16 +337,17 @@ class Graph:
         reach = [0] * len(sccs)
         for i, name in enumerate(self.entrypoints):
             reach[comp_of[name]] |= 1 << i
+        succ = self._hard_succ
         for i in range(len(sccs) - 1, -1, -1):  # sccs lists callees first: walk callers first
             bits = reach[i]
             if not bits:
                 continue
             for m in sccs[i]:
-                for e in self.hard_out[m]:
-                    j = comp_of[e.target]
+                for t in succ[m]:
+                    j = comp_of[t]
                     if j != i:
                         reach[j] |= bits
-        return {name: reach[comp_of[name]] for name in self.comps if reach[comp_of[name]]}
+        return {name: bits for name in self.comps if (bits := reach[comp_of[name]])}
 
     def entrypoint_names(self, bits: int, limit: int = 4) -> list[str]:
         """At most ``limit`` entrypoint names from a `needed_by` bitset, without walking every bit."""
@@ -352,13 +373,14 @@ class Graph:
         """Components that serve requests: reachable from an entrypoint through synchronous edges (hard or
         soft), each with an entrypoint that reaches it. One breadth-first search from every entrypoint at once."""
         origin = {ep: ep for ep in self.entrypoints}
+        succ = self._sync_succ
         todo = deque(origin)
         while todo:
             n = todo.popleft()
-            for e in self.sync_out[n]:
-                if e.target not in origin:
-                    origin[e.target] = origin[n]
-                    todo.append(e.target)
+            for t in succ[n]:
+                if t not in origin:
+                    origin[t] = origin[n]
+                    todo.append(t)
         return origin
 
     @cached_property
@@ -448,7 +470,7 @@ class Graph:
 
     @cached_property
     def _scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.hard_out.items()})
+        return tarjan(self.comps, self._hard_succ)
 
     @cached_property
     def bit(self) -> dict[str, int]:
@@ -459,23 +481,24 @@ class Graph:
         """For each component, the bitset of every component it depends on, transitively and hard (itself
         excluded unless it is in a cycle)."""
         comp_of, sccs = self._scc
-        scc_bits = [0] * len(sccs)
+        bit, succ = self.bit, self._hard_succ
+        below = [0] * len(sccs)  # each component's closure with the component itself
         scc_closure = [0] * len(sccs)
-        for i, members in enumerate(sccs):
-            b = 0
-            for m in members:
-                b |= self.bit[m]
-            scc_bits[i] = b
         for i, members in enumerate(sccs):  # dependencies first
-            acc = scc_bits[i] if len(members) > 1 else 0
+            own = 0
             for m in members:
-                for e in self.hard_out[m]:
-                    j = comp_of[e.target]
-                    if j != i:
-                        acc |= scc_bits[j] | scc_closure[j]
-                    elif len(members) == 1:
-                        acc |= scc_bits[i]
+                own |= bit[m]
+            acc = own if len(members) > 1 else 0
+            done = set()
+            for m in members:
+                for t in succ[m]:
+                    j = comp_of[t]
+                    if j in done:
+                        continue  # an edge to the same component again: nothing new
+                    done.add(j)
+                    acc |= below[j] if j != i else own
             scc_closure[i] = acc
+            below[i] = acc | own
         return {name: scc_closure[comp_of[name]] for name in self.comps}
 
     def members(self, bits: int, limit: int | None = None) -> list[str]:
@@ -558,23 +581,31 @@ class Graph:
 
         A cycle is cut where it closes (the cycle rule reports it)."""
         comp_of, sccs = self._sync_scc
+        comps, sync_out = self.comps, self.sync_out
         result: dict[str, Chain] = {}
         for members in sccs:
             for m in members:
-                c = self.comps[m]
+                c = comps[m]
                 own = p99(c.latency) if c.latency else None
                 lat, to, amp = 0.0, 0.0, 1.0
                 nxt: str | None = None
-                for e in self.sync_out[m]:
-                    if comp_of[e.target] == comp_of[m]:
+                here = comp_of[m]
+                for e in sync_out[m]:
+                    t = e.target
+                    if comp_of[t] == here:
                         continue
-                    child = result[e.target]
-                    cap = e.timeout * attempts(e) if e.timeout is not None else None
-                    child_lat = child.latency if cap is None else min(child.latency, cap)
+                    child = result[t]
+                    timeout = e.timeout
+                    cap = timeout * attempts(e) if timeout is not None else None
+                    child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
                     if child_lat > lat or nxt is None:
-                        lat, nxt = max(child_lat, lat), e.target
-                    to = max(to, cap if cap is not None else child.timeouts)
-                    amp = max(amp, load_factor(e) * child.amplification)
+                        lat, nxt = lat if lat > child_lat else child_lat, t  # max(child_lat, lat)
+                    wait = cap if cap is not None else child.timeouts
+                    if wait > to:
+                        to = wait
+                    factor = load_factor(e) * child.amplification
+                    if factor > amp:
+                        amp = factor
                 result[m] = Chain(
                     latency=(own or 0.0) + lat,
                     timeouts=(own or 0.0) + to,
@@ -601,11 +632,12 @@ class Graph:
     def sync_cycles(self) -> list[list[str]]:
         """Groups of components that call each other synchronously in a cycle."""
         _, sccs = self._sync_scc
-        return [sorted(ms) for ms in sccs if len(ms) > 1 or any(e.target == ms[0] for e in self.sync_out[ms[0]])]
+        succ = self._sync_succ
+        return [sorted(ms) for ms in sccs if len(ms) > 1 or ms[0] in succ[ms[0]]]
 
     @cached_property
     def _sync_scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.sync_out.items()})
+        return tarjan(self.comps, self._sync_succ)
 
     def rtt_between(self, a: str, b: str) -> float | None:
         return self.rtt.get(tuple(sorted((a, b))))

@@ -202,15 +202,20 @@ def share_scale(g: Graph) -> dict[str, float]:
     order = list(g.entrypoints)
     for n in order:
         scale[n] = 1.0
+    # each edge as the direction load travels it, read from the model once for all the passes
+    steps = []
+    for e in g.design.edges:
+        src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
+        if dst in g.comps:
+            steps.append((src, dst, e.share if e.share is not None else 1.0, e.fanout or 1.0))
     # relax along edges, largest share wins; a cycle cannot raise a share above what its entry had unless a
     # fan-out multiplies it, so bound the passes
     for _ in range(3):
         changed = False
-        for e in g.design.edges:
-            src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
-            if src not in scale or dst not in g.comps:
+        for src, dst, share, fanout in steps:
+            if src not in scale:
                 continue
-            s = scale[src] * (e.share if e.share is not None else 1.0) * (e.fanout or 1.0)
+            s = scale[src] * share * fanout
             if s > scale.get(dst, -1.0) + 1e-12:
                 scale[dst] = s
                 changed = True
