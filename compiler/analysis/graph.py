@@ -134,6 +134,9 @@ class Graph:
         self.requirements = design.system.requirements if design.system else None
         self.regions = {r.name: r for r in design.regions}
         self.comps: dict[str, Component] = {c.name: c for c in design.components}
+        self.kind: dict[str, str] = {name: c.kind for name, c in self.comps.items()}  # read in every edge loop
+        # indexes a rule's helpers build once per design (by name), kept here so every rule shares them
+        self.memo: dict[str, Any] = {}
         self.out: dict[str, list[Edge]] = {n: [] for n in self.comps}
         self.inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
         for e in design.edges:
@@ -256,8 +259,12 @@ class Graph:
 
     def home_region(self, name: str) -> str | None:
         """The first region a component is placed in."""
-        where = self.placement[name]
-        return next(iter(where), None)
+        return self.home[name]
+
+    @cached_property
+    def home(self) -> dict[str, str | None]:
+        """The first region each component is placed in."""
+        return {name: next(iter(where), None) for name, where in self.placement.items()}
 
     def zone_count(self, name: str) -> int:
         return sum(len(z) for z in self.placement[name].values())
@@ -296,27 +303,37 @@ class Graph:
         return self._sync_and_hard[0]
 
     @cached_property
-    def _sync_and_hard(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
-        """`sync_out` and `hard_out` in one pass over the edges (each pass over a large design's edges costs more
-        in reaching them than in what is read from them)."""
-        sync_out: dict[str, list[Edge]] = {}
-        hard_out: dict[str, list[Edge]] = {}
-        is_hard = self.is_hard
-        for n, es in self.out.items():
-            sync = [e for e in es if e.mode == "sync"]
-            sync_out[n] = sync
-            hard_out[n] = [e for e in sync if is_hard(e)]
-        return sync_out, hard_out
-
-    @cached_property
     def _sync_succ(self) -> dict[str, list[str]]:
         """The targets of `sync_out`, by name."""
-        return {n: [e.target for e in es] for n, es in self.sync_out.items()}
+        return self._sync_and_hard[2]
 
     @cached_property
     def _hard_succ(self) -> dict[str, list[str]]:
         """The targets of `hard_out`, by name."""
-        return {n: [e.target for e in es] for n, es in self.hard_out.items()}
+        return self._sync_and_hard[3]
+
+    @cached_property
+    def _sync_and_hard(
+        self,
+    ) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]], dict[str, list[str]], dict[str, list[str]]]:
+        """`sync_out`, `hard_out` and their targets in one pass over the edges: on a large design, reaching each
+        edge again costs more than what is read from it."""
+        sync_out: dict[str, list[Edge]] = {}
+        hard_out: dict[str, list[Edge]] = {}
+        sync_succ: dict[str, list[str]] = {}
+        hard_succ: dict[str, list[str]] = {}
+        is_hard = self.is_hard
+        for n, es in self.out.items():
+            sync, hard, sync_t, hard_t = [], [], [], []
+            for e in es:
+                if e.mode == "sync":
+                    sync.append(e)
+                    sync_t.append(e.target)
+                    if is_hard(e):
+                        hard.append(e)
+                        hard_t.append(e.target)
+            sync_out[n], hard_out[n], sync_succ[n], hard_succ[n] = sync, hard, sync_t, hard_t
+        return sync_out, hard_out, sync_succ, hard_succ
 
     @cached_property
     def entrypoints(self) -> list[str]:

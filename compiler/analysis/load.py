@@ -320,17 +320,17 @@ def needs(g: Graph, fl: FlowLoad) -> Needs:
     for n in route:
         seen |= bit[n]
     deps: list[tuple[str, int]] = []
+    succ = g._hard_succ
     for n in route:
         if g.comps[n].kind == "client":
             continue  # a client's other calls (DNS, a CDN) are other requests
-        for e in g.hard_out[n]:
-            target = e.target
+        for target in succ[n]:
             own = bit[target]
             if target in on_routes or seen & own:
                 continue
-            rest = closure[target] & ~seen & ~own
-            seen |= rest | own
-            deps.append((target, rest))
+            grown = seen | closure[target] | own
+            deps.append((target, grown ^ seen ^ own))  # what it adds, itself apart
+            seen = grown
     return Needs(route, deps, seen)
 
 
