@@ -303,12 +303,13 @@ class Graph:
         return self._sync_and_hard[0]
 
     @cached_property
-    def _sync_succ(self) -> dict[str, list[str]]:
-        """The targets of `sync_out`, by name."""
+    def sync_targets(self) -> dict[str, list[str]]:
+        """The targets of `sync_out`, by name: a loop that needs only the names reads them here rather than from
+        each edge."""
         return self._sync_and_hard[2]
 
     @cached_property
-    def _hard_succ(self) -> dict[str, list[str]]:
+    def hard_targets(self) -> dict[str, list[str]]:
         """The targets of `hard_out`, by name."""
         return self._sync_and_hard[3]
 
@@ -354,7 +355,7 @@ class Graph:
         reach = [0] * len(sccs)
         for i, name in enumerate(self.entrypoints):
             reach[comp_of[name]] |= 1 << i
-        succ = self._hard_succ
+        succ = self.hard_targets
         for i in range(len(sccs) - 1, -1, -1):  # sccs lists callees first: walk callers first
             bits = reach[i]
             if not bits:
@@ -390,7 +391,7 @@ class Graph:
         """Components that serve requests: reachable from an entrypoint through synchronous edges (hard or
         soft), each with an entrypoint that reaches it. One breadth-first search from every entrypoint at once."""
         origin = {ep: ep for ep in self.entrypoints}
-        succ = self._sync_succ
+        succ = self.sync_targets
         todo = deque(origin)
         while todo:
             n = todo.popleft()
@@ -416,6 +417,13 @@ class Graph:
     def availability_objective(self, name: str) -> tuple[float, str] | None:
         """The strictest availability a component is held to, and whose it is: its SLO, and for an entrypoint
         the system's requirement."""
+        return self._availability_objectives[name]
+
+    @cached_property
+    def _availability_objectives(self) -> dict[str, tuple[float, str] | None]:
+        return {name: self._availability_objective(name) for name in self.comps}
+
+    def _availability_objective(self, name: str) -> tuple[float, str] | None:
         goals = []
         c = self.comps[name]
         if c.slo is not None and c.slo.availability is not None:
@@ -427,6 +435,13 @@ class Graph:
 
     def latency_objective(self, name: str) -> tuple[float, str] | None:
         """The strictest p99 latency a component is held to, and whose it is (as for availability)."""
+        return self._latency_objectives[name]
+
+    @cached_property
+    def _latency_objectives(self) -> dict[str, tuple[float, str] | None]:
+        return {name: self._latency_objective(name) for name in self.comps}
+
+    def _latency_objective(self, name: str) -> tuple[float, str] | None:
         goals = []
         c = self.comps[name]
         if c.slo is not None and c.slo.latency and (v := p99(c.slo.latency)) is not None:
@@ -487,7 +502,7 @@ class Graph:
 
     @cached_property
     def _scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, self._hard_succ)
+        return tarjan(self.comps, self.hard_targets)
 
     @cached_property
     def bit(self) -> dict[str, int]:
@@ -498,7 +513,7 @@ class Graph:
         """For each component, the bitset of every component it depends on, transitively and hard (itself
         excluded unless it is in a cycle)."""
         comp_of, sccs = self._scc
-        bit, succ = self.bit, self._hard_succ
+        bit, succ = self.bit, self.hard_targets
         below = [0] * len(sccs)  # each component's closure with the component itself
         scc_closure = [0] * len(sccs)
         for i, members in enumerate(sccs):  # dependencies first
@@ -547,13 +562,17 @@ class Graph:
         return list(self.comps)
 
     @cached_property
+    def availability_value(self) -> dict[str, float | None]:
+        """Each component's own availability figure (`own_availability`), None when unknown."""
+        return {name: self.own_availability(name).value for name in self.comps}
+
+    @cached_property
     def _availability_classes(self) -> tuple[dict[float, int], int]:
         """Components grouped by availability figure, as bitsets, so that the availability of any set is a few
         popcounts: prod(a_i) = prod over classes of a ** |set & class|."""
         classes: dict[float, int] = {}
         unknown = 0
-        for name in self.comps:
-            a = self.own_availability(name).value
+        for name, a in self.availability_value.items():
             if a is None:
                 unknown |= self.bit[name]
             else:
@@ -649,12 +668,12 @@ class Graph:
     def sync_cycles(self) -> list[list[str]]:
         """Groups of components that call each other synchronously in a cycle."""
         _, sccs = self._sync_scc
-        succ = self._sync_succ
+        succ = self.sync_targets
         return [sorted(ms) for ms in sccs if len(ms) > 1 or ms[0] in succ[ms[0]]]
 
     @cached_property
     def _sync_scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, self._sync_succ)
+        return tarjan(self.comps, self.sync_targets)
 
     def rtt_between(self, a: str, b: str) -> float | None:
         return self.rtt.get(tuple(sorted((a, b))))

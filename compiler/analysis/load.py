@@ -320,7 +320,7 @@ def needs(g: Graph, fl: FlowLoad) -> Needs:
     for n in route:
         seen |= bit[n]
     deps: list[tuple[str, int]] = []
-    succ = g._hard_succ
+    succ = g.hard_targets
     for n in route:
         if g.comps[n].kind == "client":
             continue  # a client's other calls (DNS, a CDN) are other requests
