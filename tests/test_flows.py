@@ -267,3 +267,56 @@ def test_latency_is_judged_per_flow(check_design):
     assert d.fingerprint == "LAT001:s/flow:write"
     # at the boundary, exactly the objective is met
     assert findings(check_design(PER_FLOW.replace("PRIMARY", "99.99%").replace("LATENCY", "90ms")), "LAT001") == []
+
+
+def test_what_a_flow_needs_is_listed_in_order_and_multiplied_in_order(check_language):
+    """A flow's needs are kept as sets; listed, they are the hard route, then each unrouted hard dependency before
+    its own (each once), and the availability is their product taken in that order. The estimate `meets` answers
+    from agrees with it on either side of the figure."""
+    from designc.analysis.graph import at_least
+    from designc.analysis.load import flow_budgets
+
+    figures = ["99.9%", "99.95%", "99.99%", "99.5%", "99.999%"]
+    deps = "\n".join(
+        f'  store d{i} {{ availability {figures[i % 5]} source "t" }}\n'
+        f'  service w{i} {{ availability {figures[(i + 2) % 5]} source "t"; reads d{i} {{ timeout 1s }}'
+        + (f"; calls w{i + 1} {{ timeout 1s }}" if i < 29 else "")
+        + (f"; reads d{i - 3} {{ timeout 1s }}" if i >= 3 else "")
+        + " }"
+        for i in range(30)
+    )
+    text = f"""\
+system s {{
+  requirements {{ peak_load 1000 rps }}
+  region r {{ zones [a, b, c] }}
+  client web {{ calls api {{ timeout 1s }} }}
+  flow f {{ share 100%; route [web, api, d0] }}
+  service api {{
+    exposure public; availability 99.99% source "t"
+    reads d0 {{ timeout 1s }}
+    calls w7 {{ timeout 1s }}
+    calls w2 {{ timeout 1s }}
+    calls x {{ timeout 1s }}
+  }}
+  service x {{ calls w9 {{ timeout 1s }} }}
+{deps}
+}}
+"""
+    g = _graph(check_language, text)
+    (b,) = flow_budgets(g)
+    order = ["api", "d0"]  # the hard route, the client left out
+    for first in ["w7", "w2", "x"]:  # then each unrouted dependency, and what it needs in declaration order
+        if first in order:
+            continue
+        order.append(first)
+        order += [n for n in g.comps if g.bit[n] & g.closure[first] and n not in order]
+    assert b.needs == order and b.entrypoint == "api" and len(order) > 40
+    assert b.unknown_availability == ["x"]
+    product = 1.0
+    for n in order:
+        if (a := g.own_availability(n).value) is not None:
+            product *= a
+    assert b.availability == product
+    assert b.estimate == pytest.approx(product, rel=1e-12) and b.error < 1e-13
+    for target in (product - 1e-6, product - 1e-12, product, product + 1e-13, product + 1e-6):
+        assert b.meets(target) == at_least(product, target)

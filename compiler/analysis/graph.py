@@ -18,6 +18,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Replication, Service, Store, Stream
@@ -25,6 +26,7 @@ from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Rep
 SYNC_KINDS = ("calls", "reads", "writes")
 DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
 STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
+_DIGITS = bytes.maketrans(b"01", b"\x00\x01")  # binary digits to the 0/1 bytes `itertools.compress` reads
 
 
 # --- typed reads of the fields only some kinds of component have ------------------------------------------------
@@ -70,10 +72,13 @@ def us(seconds: float) -> int:
     return round(seconds * 1_000_000)
 
 
+AT_LEAST_SLACK = 1e-12
+
+
 def at_least(value: float, target: float) -> bool:
     """A fraction (an availability) at least its target, to twelve decimals: products of fractions carry
     floating-point dust that must not turn "99.99% against 99.99%" into a finding."""
-    return value >= target - 1e-12
+    return value >= target - AT_LEAST_SLACK
 
 
 def attempts(e: Edge) -> int:
@@ -109,7 +114,7 @@ class Availability:
     detail: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Chain:
     """The longest synchronous chain below a component. The chain itself is kept as a pointer to the next hop
     (`Graph.chain_path` follows it), so that deep graphs do not copy a path per component."""
@@ -129,6 +134,9 @@ class Graph:
         self.requirements = design.system.requirements if design.system else None
         self.regions = {r.name: r for r in design.regions}
         self.comps: dict[str, Component] = {c.name: c for c in design.components}
+        self.kind: dict[str, str] = {name: c.kind for name, c in self.comps.items()}  # read in every edge loop
+        # indexes a rule's helpers build once per design (by name), kept here so every rule shares them
+        self.memo: dict[str, Any] = {}
         self.out: dict[str, list[Edge]] = {n: [] for n in self.comps}
         self.inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
         for e in design.edges:
@@ -195,12 +203,28 @@ class Graph:
 
         return load_at(self, name, peak, own_limit)
 
+    @cached_property
+    def on_routes(self) -> frozenset[str]:
+        """Every component some flow's route names (`load.routed`)."""
+        from .load import routed
+
+        return frozenset(routed(self))
+
+    @cached_property
+    def _flows_needing(self) -> dict[str, list[str]]:
+        """For each component, the flows whose hard route (`load.hard_route`) it is on, in the flows' order."""
+        from .load import hard_route
+
+        out: dict[str, list[str]] = {}
+        for fl in self.flows:
+            for n in hard_route(self, fl):
+                out.setdefault(n, []).append(fl.flow.name)
+        return out
+
     def dependents_phrase(self, name: str, bits: int) -> str:
         """Who loses a component: the flows whose routes cannot do without it when the design states flows (and
         some do), else the entrypoints whose hard path it is on."""
-        from .load import hard_route
-
-        flows = [fl.flow.name for fl in self.flows if name in hard_route(self, fl)]
+        flows = self._flows_needing.get(name, [])
         if not flows:
             return self.entrypoint_phrase(bits)
         shown = ", ".join(f"`{f}`" for f in flows[:4]) + (f" and {len(flows) - 4} more" if len(flows) > 4 else "")
@@ -235,8 +259,12 @@ class Graph:
 
     def home_region(self, name: str) -> str | None:
         """The first region a component is placed in."""
-        where = self.placement[name]
-        return next(iter(where), None)
+        return self.home[name]
+
+    @cached_property
+    def home(self) -> dict[str, str | None]:
+        """The first region each component is placed in."""
+        return {name: next(iter(where), None) for name, where in self.placement.items()}
 
     def zone_count(self, name: str) -> int:
         return sum(len(z) for z in self.placement[name].values())
@@ -268,22 +296,53 @@ class Graph:
 
     @cached_property
     def hard_out(self) -> dict[str, list[Edge]]:
-        return {n: [e for e in es if self.is_hard(e)] for n, es in self.out.items()}
+        return self._sync_and_hard[1]
 
     @cached_property
     def sync_out(self) -> dict[str, list[Edge]]:
-        return {n: [e for e in es if e.mode == "sync"] for n, es in self.out.items()}
+        return self._sync_and_hard[0]
+
+    @cached_property
+    def sync_targets(self) -> dict[str, list[str]]:
+        """The targets of `sync_out`, by name: a loop that needs only the names reads them here rather than from
+        each edge."""
+        return self._sync_and_hard[2]
+
+    @cached_property
+    def hard_targets(self) -> dict[str, list[str]]:
+        """The targets of `hard_out`, by name."""
+        return self._sync_and_hard[3]
+
+    @cached_property
+    def _sync_and_hard(
+        self,
+    ) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]], dict[str, list[str]], dict[str, list[str]]]:
+        """`sync_out`, `hard_out` and their targets in one pass over the edges: on a large design, reaching each
+        edge again costs more than what is read from it."""
+        sync_out: dict[str, list[Edge]] = {}
+        hard_out: dict[str, list[Edge]] = {}
+        sync_succ: dict[str, list[str]] = {}
+        hard_succ: dict[str, list[str]] = {}
+        is_hard = self.is_hard
+        for n, es in self.out.items():
+            sync, hard, sync_t, hard_t = [], [], [], []
+            for e in es:
+                if e.mode == "sync":
+                    sync.append(e)
+                    sync_t.append(e.target)
+                    if is_hard(e):
+                        hard.append(e)
+                        hard_t.append(e.target)
+            sync_out[n], hard_out[n], sync_succ[n], hard_succ[n] = sync, hard, sync_t, hard_t
+        return sync_out, hard_out, sync_succ, hard_succ
 
     @cached_property
     def entrypoints(self) -> list[str]:
         """Components outside callers reach first: public ones, and those clients call."""
-        eps = []
-        for name, c in self.comps.items():
-            if c.kind == "client":
-                continue
-            if c.exposure == "public" or any(self.comps[e.source].kind == "client" for e in self.inc[name]):
-                eps.append(name)
-        return eps
+        called = {e.target for name, c in self.comps.items() if c.kind == "client" for e in self.out[name]}
+        return [
+            name for name, c in self.comps.items() if c.kind != "client" and (c.exposure == "public" or name in called)
+        ]
 
     @cached_property
     def needed_by(self) -> dict[str, int]:
@@ -296,16 +355,17 @@ class Graph:
         reach = [0] * len(sccs)
         for i, name in enumerate(self.entrypoints):
             reach[comp_of[name]] |= 1 << i
+        succ = self.hard_targets
         for i in range(len(sccs) - 1, -1, -1):  # sccs lists callees first: walk callers first
             bits = reach[i]
             if not bits:
                 continue
             for m in sccs[i]:
-                for e in self.hard_out[m]:
-                    j = comp_of[e.target]
+                for t in succ[m]:
+                    j = comp_of[t]
                     if j != i:
                         reach[j] |= bits
-        return {name: reach[comp_of[name]] for name in self.comps if reach[comp_of[name]]}
+        return {name: bits for name in self.comps if (bits := reach[comp_of[name]])}
 
     def entrypoint_names(self, bits: int, limit: int = 4) -> list[str]:
         """At most ``limit`` entrypoint names from a `needed_by` bitset, without walking every bit."""
@@ -331,13 +391,14 @@ class Graph:
         """Components that serve requests: reachable from an entrypoint through synchronous edges (hard or
         soft), each with an entrypoint that reaches it. One breadth-first search from every entrypoint at once."""
         origin = {ep: ep for ep in self.entrypoints}
+        succ = self.sync_targets
         todo = deque(origin)
         while todo:
             n = todo.popleft()
-            for e in self.sync_out[n]:
-                if e.target not in origin:
-                    origin[e.target] = origin[n]
-                    todo.append(e.target)
+            for t in succ[n]:
+                if t not in origin:
+                    origin[t] = origin[n]
+                    todo.append(t)
         return origin
 
     @cached_property
@@ -356,6 +417,13 @@ class Graph:
     def availability_objective(self, name: str) -> tuple[float, str] | None:
         """The strictest availability a component is held to, and whose it is: its SLO, and for an entrypoint
         the system's requirement."""
+        return self._availability_objectives[name]
+
+    @cached_property
+    def _availability_objectives(self) -> dict[str, tuple[float, str] | None]:
+        return {name: self._availability_objective(name) for name in self.comps}
+
+    def _availability_objective(self, name: str) -> tuple[float, str] | None:
         goals = []
         c = self.comps[name]
         if c.slo is not None and c.slo.availability is not None:
@@ -367,6 +435,13 @@ class Graph:
 
     def latency_objective(self, name: str) -> tuple[float, str] | None:
         """The strictest p99 latency a component is held to, and whose it is (as for availability)."""
+        return self._latency_objectives[name]
+
+    @cached_property
+    def _latency_objectives(self) -> dict[str, tuple[float, str] | None]:
+        return {name: self._latency_objective(name) for name in self.comps}
+
+    def _latency_objective(self, name: str) -> tuple[float, str] | None:
         goals = []
         c = self.comps[name]
         if c.slo is not None and c.slo.latency and (v := p99(c.slo.latency)) is not None:
@@ -427,7 +502,7 @@ class Graph:
 
     @cached_property
     def _scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.hard_out.items()})
+        return tarjan(self.comps, self.hard_targets)
 
     @cached_property
     def bit(self) -> dict[str, int]:
@@ -438,38 +513,58 @@ class Graph:
         """For each component, the bitset of every component it depends on, transitively and hard (itself
         excluded unless it is in a cycle)."""
         comp_of, sccs = self._scc
-        scc_bits = [0] * len(sccs)
+        bit, succ = self.bit, self.hard_targets
+        below = [0] * len(sccs)  # each component's closure with the component itself
         scc_closure = [0] * len(sccs)
-        for i, members in enumerate(sccs):
-            b = 0
-            for m in members:
-                b |= self.bit[m]
-            scc_bits[i] = b
         for i, members in enumerate(sccs):  # dependencies first
-            acc = scc_bits[i] if len(members) > 1 else 0
+            own = 0
             for m in members:
-                for e in self.hard_out[m]:
-                    j = comp_of[e.target]
-                    if j != i:
-                        acc |= scc_bits[j] | scc_closure[j]
-                    elif len(members) == 1:
-                        acc |= scc_bits[i]
+                own |= bit[m]
+            acc = own if len(members) > 1 else 0
+            done = set()
+            for m in members:
+                for t in succ[m]:
+                    j = comp_of[t]
+                    if j in done:
+                        continue  # an edge to the same component again: nothing new
+                    done.add(j)
+                    acc |= below[j] if j != i else own
             scc_closure[i] = acc
+            below[i] = acc | own
         return {name: scc_closure[comp_of[name]] for name in self.comps}
 
     def members(self, bits: int, limit: int | None = None) -> list[str]:
-        """The names in a bitset, in declaration order; at most ``limit`` of them. Walks only the set bits."""
+        """The names in a bitset, in declaration order; at most ``limit`` of them. A few names are taken bit by
+        bit; many are picked out of the bitset's binary digits at once (taking bits one by one from a large
+        set costs a pass over the whole number per bit)."""
         names = self._names
-        out = []
-        while bits and (limit is None or len(out) < limit):
-            low = bits & -bits
-            out.append(names[low.bit_length() - 1])
-            bits ^= low
-        return out
+        if limit is not None and limit <= 8:
+            out = []
+            while bits and len(out) < limit:
+                low = bits & -bits
+                out.append(names[low.bit_length() - 1])
+                bits ^= low
+            return out
+        picked = list(compress(names, f"{bits:b}"[::-1].encode("ascii").translate(_DIGITS)))
+        return picked if limit is None else picked[:limit]
+
+    @cached_property
+    def client_bits(self) -> int:
+        """The bitset of the clients (outside callers: never part of the system's own budget)."""
+        b = 0
+        for name, c in self.comps.items():
+            if c.kind == "client":
+                b |= self.bit[name]
+        return b
 
     @cached_property
     def _names(self) -> list[str]:
         return list(self.comps)
+
+    @cached_property
+    def availability_value(self) -> dict[str, float | None]:
+        """Each component's own availability figure (`own_availability`), None when unknown."""
+        return {name: self.own_availability(name).value for name in self.comps}
 
     @cached_property
     def _availability_classes(self) -> tuple[dict[float, int], int]:
@@ -477,8 +572,7 @@ class Graph:
         popcounts: prod(a_i) = prod over classes of a ** |set & class|."""
         classes: dict[float, int] = {}
         unknown = 0
-        for name in self.comps:
-            a = self.own_availability(name).value
+        for name, a in self.availability_value.items():
             if a is None:
                 unknown |= self.bit[name]
             else:
@@ -523,23 +617,31 @@ class Graph:
 
         A cycle is cut where it closes (the cycle rule reports it)."""
         comp_of, sccs = self._sync_scc
+        comps, sync_out = self.comps, self.sync_out
         result: dict[str, Chain] = {}
         for members in sccs:
             for m in members:
-                c = self.comps[m]
+                c = comps[m]
                 own = p99(c.latency) if c.latency else None
                 lat, to, amp = 0.0, 0.0, 1.0
                 nxt: str | None = None
-                for e in self.sync_out[m]:
-                    if comp_of[e.target] == comp_of[m]:
+                here = comp_of[m]
+                for e in sync_out[m]:
+                    t = e.target
+                    if comp_of[t] == here:
                         continue
-                    child = result[e.target]
-                    cap = e.timeout * attempts(e) if e.timeout is not None else None
-                    child_lat = child.latency if cap is None else min(child.latency, cap)
+                    child = result[t]
+                    timeout = e.timeout
+                    cap = timeout * attempts(e) if timeout is not None else None
+                    child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
                     if child_lat > lat or nxt is None:
-                        lat, nxt = max(child_lat, lat), e.target
-                    to = max(to, cap if cap is not None else child.timeouts)
-                    amp = max(amp, load_factor(e) * child.amplification)
+                        lat, nxt = lat if lat > child_lat else child_lat, t  # max(child_lat, lat)
+                    wait = cap if cap is not None else child.timeouts
+                    if wait > to:
+                        to = wait
+                    factor = load_factor(e) * child.amplification
+                    if factor > amp:
+                        amp = factor
                 result[m] = Chain(
                     latency=(own or 0.0) + lat,
                     timeouts=(own or 0.0) + to,
@@ -566,11 +668,12 @@ class Graph:
     def sync_cycles(self) -> list[list[str]]:
         """Groups of components that call each other synchronously in a cycle."""
         _, sccs = self._sync_scc
-        return [sorted(ms) for ms in sccs if len(ms) > 1 or any(e.target == ms[0] for e in self.sync_out[ms[0]])]
+        succ = self.sync_targets
+        return [sorted(ms) for ms in sccs if len(ms) > 1 or ms[0] in succ[ms[0]]]
 
     @cached_property
     def _sync_scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, {n: [e.target for e in es] for n, es in self.sync_out.items()})
+        return tarjan(self.comps, self.sync_targets)
 
     def rtt_between(self, a: str, b: str) -> float | None:
         return self.rtt.get(tuple(sorted((a, b))))

@@ -21,13 +21,14 @@ storage they add per month and over its retention (from the store's `record` siz
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ..model import Cache, Service, Store
 
 # graph imports this module only inside its methods: no cycle
-from .graph import capacity_of, load_factor, p99, rate, rate_limits_of, retention_of
+from .graph import AT_LEAST_SLACK, at_least, capacity_of, load_factor, p99, rate, rate_limits_of, retention_of
 
 if TYPE_CHECKING:
     from ..model import Edge, Flow
@@ -201,15 +202,20 @@ def share_scale(g: Graph) -> dict[str, float]:
     order = list(g.entrypoints)
     for n in order:
         scale[n] = 1.0
+    # each edge as the direction load travels it, read from the model once for all the passes
+    steps = []
+    for e in g.design.edges:
+        src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
+        if dst in g.comps:
+            steps.append((src, dst, e.share if e.share is not None else 1.0, e.fanout or 1.0))
     # relax along edges, largest share wins; a cycle cannot raise a share above what its entry had unless a
     # fan-out multiplies it, so bound the passes
     for _ in range(3):
         changed = False
-        for e in g.design.edges:
-            src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
-            if src not in scale or dst not in g.comps:
+        for src, dst, share, fanout in steps:
+            if src not in scale:
                 continue
-            s = scale[src] * (e.share if e.share is not None else 1.0) * (e.fanout or 1.0)
+            s = scale[src] * share * fanout
             if s > scale.get(dst, -1.0) + 1e-12:
                 scale[dst] = s
                 changed = True
@@ -253,11 +259,13 @@ def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
     """The components a flow cannot do without: its entry, then each step over a hard synchronous edge from a
     component it cannot do without, and the store behind a cache on its route (the data lives there)."""
     out = [fl.entry]
+    inside = {fl.entry}
     for s in fl.steps:
         e: Any = s.edge
-        needed = e is None or (s.source in out and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e))
-        if needed and s.target not in out:
+        needed = e is None or (s.source in inside and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e))
+        if needed and s.target not in inside:
             out.append(s.target)
+            inside.add(s.target)
     return out
 
 
@@ -266,24 +274,69 @@ def routed(g: Graph) -> set[str]:
     return {n for fl in g.flows for n in fl.flow.components()}
 
 
-def flow_needs(g: Graph, fl: FlowLoad) -> list[str]:
+@dataclass
+class Needs:
+    """What a flow cannot do without (`flow_needs`), kept as sets rather than a list of names: its hard route,
+    then for each hard dependency of the route that no flow's route names, that dependency (`target`) and the
+    bitset (`Graph.bit`) of its own hard dependencies not already needed (`rest`), in that order. ``bits`` is
+    the whole set. A flow may need thousands of components and a design have thousands of flows: the names are
+    listed only when asked for (`names`), and the availability is worked out per availability figure."""
+
+    route: list[str]
+    deps: list[tuple[str, int]]
+    bits: int
+
+    def names(self, g: Graph, skip: int = 0) -> list[str]:
+        """The components in order (the hard route, then each dependency before its own), leaving out those in
+        the ``skip`` bitset."""
+        out = [n for n in self.route if not g.bit[n] & skip]
+        for target, rest in self.deps:
+            if not g.bit[target] & skip:
+                out.append(target)
+            out.extend(g.members(rest & ~skip))
+        return out
+
+    def first(self, g: Graph, skip: int = 0) -> str | None:
+        """The first of `names`, without listing the others."""
+        for n in self.route:
+            if not g.bit[n] & skip:
+                return n
+        for target, rest in self.deps:
+            if not g.bit[target] & skip:
+                return target
+            if rest & ~skip:
+                return g.members(rest & ~skip, limit=1)[0]
+        return None
+
+
+def needs(g: Graph, fl: FlowLoad) -> Needs:
     """What a flow cannot do without: its hard route (`hard_route`), and the hard dependencies of those
     components that no flow's route names, with theirs (a session store every request reads, though no route
     says so). A dependency another flow's route names is that flow's: the flows say which requests go there."""
-    out = hard_route(g, fl)
-    on_routes = routed(g)
-    seen = set(out)
-    for n in list(out):
+    route = hard_route(g, fl)
+    on_routes = g.on_routes
+    bit, closure = g.bit, g.closure
+    seen = 0
+    for n in route:
+        seen |= bit[n]
+    deps: list[tuple[str, int]] = []
+    succ = g.hard_targets
+    for n in route:
         if g.comps[n].kind == "client":
             continue  # a client's other calls (DNS, a CDN) are other requests
-        for e in g.hard_out[n]:
-            if e.target in on_routes or e.target in seen:
+        for target in succ[n]:
+            own = bit[target]
+            if target in on_routes or seen & own:
                 continue
-            for m in [e.target, *g.members(g.closure[e.target])]:
-                if m not in seen:
-                    seen.add(m)
-                    out.append(m)
-    return out
+            grown = seen | closure[target] | own
+            deps.append((target, grown ^ seen ^ own))  # what it adds, itself apart
+            seen = grown
+    return Needs(route, deps, seen)
+
+
+def flow_needs(g: Graph, fl: FlowLoad) -> list[str]:
+    """What a flow cannot do without, as names in order (see `needs`)."""
+    return needs(g, fl).names(g)
 
 
 def request_path(g: Graph, fl: FlowLoad) -> list[str]:
@@ -317,41 +370,79 @@ def capacity(g: Graph, name: str) -> tuple[float, str] | None:
 @dataclass
 class FlowBudget:
     """A flow's figures for the report: availability and p99 along the components it cannot do without, and its
-    bottleneck (the component with the least headroom over its demand)."""
+    bottleneck (the component with the least headroom over its demand). What it cannot do without is kept as
+    sets (`Needs`): `needs`, `unknown_availability` and the exact `availability` are worked out when asked for,
+    and `meets` answers from an estimate when the estimate settles it."""
 
     name: str
     rate: float
     rate_source: str
     routes: list[list[str]]
-    availability: float
-    unknown_availability: list[str]
     p99: float | None  # None when no component on its path states a latency
     unknown_latency: list[str]
     bottleneck: str | None
     bottleneck_headroom: float | None  # capacity / demand - 1
     assumptions: list[str]
-    needs: list[str] = field(default_factory=list)  # what its availability multiplies (`flow_needs`, no clients)
+    entrypoint: str | None  # the first component of the system it reaches (its route's first, unless a client)
     waits: list[str] = field(default_factory=list)  # what its p99 adds up (`request_path`, no clients)
+    needed: Needs | None = field(default=None, repr=False)
+    graph: Graph | None = field(default=None, repr=False, compare=False)
+    # the availability as a power per availability figure, and a bound on its distance from `availability` (the
+    # product taken in order, a rounding per factor): a flow may need thousands of components
+    estimate: float = 1.0
+    error: float = 0.0
 
-    @property
-    def entrypoint(self) -> str | None:
-        """The first component of the system it reaches (its route's first, unless that is a client)."""
-        return self.needs[0] if self.needs else None
+    @cached_property
+    def needs(self) -> list[str]:
+        """What its availability multiplies (`flow_needs`), clients left out: they are not the system's budget."""
+        if self.needed is None or self.graph is None:
+            return []
+        return self.needed.names(self.graph, skip=self.graph.client_bits)
+
+    @cached_property
+    def unknown_availability(self) -> list[str]:
+        """Those of `needs` that state no availability (counted as always up), in the same order."""
+        if self.needed is None or self.graph is None:
+            return []
+        _, unknown = self.graph._availability_classes
+        return self.needed.names(self.graph, skip=self.graph.client_bits | ~unknown)
+
+    @cached_property
+    def availability(self) -> float:
+        """The product of the availability figures of `needs`, in their order."""
+        avail = 1.0
+        if self.graph is not None:
+            for n in self.needs:
+                a = self.graph.own_availability(n).value
+                if a is not None:
+                    avail *= a
+        return avail
+
+    def meets(self, target: float) -> bool:
+        """`at_least(self.availability, target)`, from the estimate when it is clear of the target by more than
+        its error bound."""
+        if self.estimate - self.error >= target - AT_LEAST_SLACK:
+            return True
+        return at_least(self.availability, target)
 
 
 def flow_budgets(g: Graph) -> list[FlowBudget]:
     out = []
+    classes, _ = g._availability_classes
+    clients = g.client_bits
     for fl in g.flows:
-        hard = [n for n in flow_needs(g, fl) if g.comps[n].kind != "client"]  # clients: not the system's budget
+        needed = needs(g, fl)
+        bits = needed.bits & ~clients  # clients: not the system's budget
+        # the product of the figures of what it needs, a power per figure: a flow may need thousands of components.
+        # Taken in order, each of its m factors rounds by at most one unit in the last place (2**-53 of the value),
+        # each power and product here by as much: the two differ by less than (m + 3 x figures) x 2**-52.
+        estimate, factors = 1.0, 0
+        for a, mask in classes.items():
+            if k := (bits & mask).bit_count():
+                estimate *= a**k
+                factors += k + 3
         waits = [n for n in request_path(g, fl) if g.comps[n].kind != "client"]
-        avail, unknown_a = 1.0, []
         latency, unknown_l = 0.0, []
-        for n in hard:
-            a = g.own_availability(n)
-            if a.value is None:
-                unknown_a.append(n)
-            else:
-                avail *= a.value
         for n in waits:
             lat = p99(g.comps[n].latency)
             if lat is None:
@@ -373,15 +464,17 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
                 rate=fl.rate,
                 rate_source=fl.rate_source,
                 routes=fl.flow.routes,
-                availability=avail,
-                unknown_availability=unknown_a,
                 p99=latency if len(unknown_l) < len(waits) else None,
                 unknown_latency=unknown_l,
                 bottleneck=worst[1] if worst else None,
                 bottleneck_headroom=worst[0] if worst else None,
                 assumptions=list(dict.fromkeys(fl.assumptions)),
-                needs=hard,
+                entrypoint=needed.first(g, skip=clients),
                 waits=waits,
+                needed=needed,
+                graph=g,
+                estimate=estimate,
+                error=factors * 2.0**-52,
             )
         )
     return out

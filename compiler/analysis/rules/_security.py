@@ -65,14 +65,23 @@ def is_data(g: Graph, name: str) -> bool:
     return g.comps[name].kind in DATA_KINDS
 
 
+def held(g: Graph) -> dict[str, list[str]]:
+    """The classified data each component holds (`classified` of its `data`), worked out once per design."""
+    out = g.memo.get("classified")
+    if out is None:
+        out = g.memo["classified"] = {name: classified(c.data) for name, c in g.comps.items()}
+    return out
+
+
 def carried(g: Graph, e: Edge) -> tuple[list[str], list[str]]:
     """The classified data an edge carries: (stated on the edge, inferred from what its target holds and the
     edge does not state)."""
-    stated = classified(e.data)
-    target = g.comps[e.target]
+    data = e.data
+    stated = classified(data) if data else []
     inferred: list[str] = []
-    if target.kind in DATA_KINDS or e.kind in DATA_EDGE_KINDS:
-        inferred = [c for c in classified(target.data) if c not in stated]
+    there = held(g)[e.target]
+    if there and (g.kind[e.target] in DATA_KINDS or e.kind in DATA_EDGE_KINDS):
+        inferred = [c for c in there if c not in stated]
     return stated, inferred
 
 

@@ -111,7 +111,7 @@ class CompositeAvailability(Rule):
         for b in g.flow_budgets:
             entry = b.entrypoint
             goal = g.availability_objective(entry) if entry is not None else None
-            if goal is None or at_least(b.availability, goal[0]):
+            if goal is None or b.meets(goal[0]):
                 continue
             target, whose = goal
             known = sorted(

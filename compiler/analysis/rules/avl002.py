@@ -42,8 +42,9 @@ class ExtraNine(Rule):
                 continue
             target, whose = goal
             need = 1 - (1 - target) / 10
-            for e in g.hard_out[name]:
-                a = g.own_availability(e.target).value
+            values = g.availability_value
+            for e, callee in zip(g.hard_out[name], g.hard_targets[name], strict=True):
+                a = values[callee]
                 if a is None or a >= need:
                     continue
                 yield Finding(

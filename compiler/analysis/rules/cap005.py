@@ -58,17 +58,19 @@ class TtlCacheOnStrongReadPath(Rule):
     practices = ()
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        kind = g.kind
         for name in g.comps:
             cache_edges = []
             strong_store = None
             for e in g.out[name]:
                 if e.kind not in READ_KINDS:
                     continue
-                target = g.comps[e.target]
-                if target.kind == "cache":
+                there = kind[e.target]
+                if there == "cache":
+                    target = g.comps[e.target]
                     if isinstance(target, Cache) and target.invalidation in TTL_ONLY:
                         cache_edges.append(e)
-                elif target.kind == "store" and e.mode == "sync" and strong_store is None and e.consistency in STRONG:
+                elif there == "store" and e.mode == "sync" and strong_store is None and e.consistency in STRONG:
                     strong_store = e
             for e in cache_edges:
                 cache = g.comps[e.target]

@@ -34,18 +34,18 @@ class MissingCircuitBreaker(Rule):
     practices = ("REL05-BP04", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        kind, homes = g.kind, g.home
         for name, edges in g.sync_out.items():
-            if g.comps[name].kind == "client":
+            if kind[name] == "client":
                 continue
-            home = g.home_region(name)
+            home = homes[name]
             for e in edges:
                 if e.circuit_breaker:
                     continue
-                target = g.comps[e.target]
-                if target.kind == "external":
+                if kind[e.target] == "external":
                     why = f"`{e.target}` is an external dependency"
                 else:
-                    there = g.home_region(e.target)
+                    there = homes[e.target]
                     if home is None or there is None or there == home or home in g.placement[e.target]:
                         continue
                     why = f"`{e.target}` lives in {there}, `{name}` in {home}"

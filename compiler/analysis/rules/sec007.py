@@ -66,14 +66,16 @@ class UnauthenticatedBoundaryCrossing(Rule):
     practices = ("SEC09-BP03", "SE:05", "threagile:missing-authentication", "pytm:AA01")
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        boundary = {name: _boundary(g, name) for name in g.comps}
+        kind = g.kind
         for edges in g.out.values():
             for e in edges:
                 if e.auth not in (None, "none"):
                     continue
-                s, t = g.comps[e.source], g.comps[e.target]
-                if s.kind in OUTSIDE and t.kind in OUTSIDE:
+                if kind[e.source] in OUTSIDE and kind[e.target] in OUTSIDE:
                     continue  # a user reaching DNS or a CDN: both ends are outside the system, no boundary of its own
-                crosses = _boundary(g, e.source) != _boundary(g, e.target)
+                s, t = g.comps[e.source], g.comps[e.target]
+                crosses = boundary[e.source] != boundary[e.target]
                 if not crosses and (s.kind in OUTSIDE or (s.exposure == "public" and t.exposure != "public")):
                     crosses = True
                 if not crosses:

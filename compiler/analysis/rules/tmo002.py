@@ -36,25 +36,26 @@ class TimeoutInversion(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         worst: dict[str, tuple[float, object]] = {}
+        worst_us: dict[str, int] = {}
+        calls = []  # (caller, edge, timeout, callee): the timed edges, read from the model once
         for name, edges in g.sync_out.items():
-            timed = [(e.timeout * attempts(e), e) for e in edges if e.timeout is not None]
+            timed = [(timeout * attempts(e), e) for e in edges if (timeout := e.timeout) is not None]
             if timed:
                 worst[name] = max(timed, key=lambda x: x[0])
-        for name, edges in g.sync_out.items():
-            for e in edges:
-                if e.timeout is None or e.target not in worst:
-                    continue
-                callee_worst, inner = worst[e.target]
-                if us(e.timeout) < us(callee_worst):
-                    yield Finding(
-                        message=f"`{name}` waits {duration(e.timeout)} for `{e.target}`, which may itself wait "
-                        f"{duration(callee_worst)} on `{inner.target}`",  # type: ignore[attr-defined]
-                        at=e.span,
-                        path=g.edge_path(e),
-                        label=f"{duration(e.timeout)} < {duration(callee_worst)}",
-                        hints=[
-                            f"raise this timeout above {duration(callee_worst)}, or cut `{e.target}`'s "
-                            f"timeout x attempts below {duration(e.timeout)}"
-                        ],
-                        notes=[(inner.span, f"`{e.target}` waits up to {duration(callee_worst)} here")],  # type: ignore[attr-defined]
-                    )
+                worst_us[name] = us(worst[name][0])
+                calls += [(name, e, e.timeout, e.target) for _, e in timed]
+        for name, e, timeout, callee in calls:
+            if callee in worst and us(timeout) < worst_us[callee]:
+                callee_worst, inner = worst[callee]
+                yield Finding(
+                    message=f"`{name}` waits {duration(e.timeout)} for `{e.target}`, which may itself wait "
+                    f"{duration(callee_worst)} on `{inner.target}`",  # type: ignore[attr-defined]
+                    at=e.span,
+                    path=g.edge_path(e),
+                    label=f"{duration(e.timeout)} < {duration(callee_worst)}",
+                    hints=[
+                        f"raise this timeout above {duration(callee_worst)}, or cut `{e.target}`'s "
+                        f"timeout x attempts below {duration(e.timeout)}"
+                    ],
+                    notes=[(inner.span, f"`{e.target}` waits up to {duration(callee_worst)} here")],  # type: ignore[attr-defined]
+                )
