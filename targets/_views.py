@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 MAX_NODES = 40  # a view with more components than this is collapsed into groups
@@ -649,16 +650,8 @@ class _Builder:
 
         g = self.g
         c = self.comps[ep]
-        reach = [ep]
-        seen = {ep}
-        i = 0
-        while i < len(reach):
-            for e in g.sync_out[reach[i]]:
-                if e.target not in seen:
-                    seen.add(e.target)
-                    reach.append(e.target)
-            i += 1
-        reach.sort(key=self.order.__getitem__)
+        reach, internal = self.sync_reach()
+        bits = reach[ep]
         chain = g.chain_path(ep)
         on_chain = set(itertools.pairwise(chain))
         v = View(
@@ -670,10 +663,10 @@ class _Builder:
             clusters=[self.system_cluster()],
         )
         callers = list(
-            dict.fromkeys(x.source for x in g.inc[ep] if self.comps[x.source].kind == "client" and x.source not in seen)
+            dict.fromkeys(
+                x.source for x in g.inc[ep] if self.comps[x.source].kind == "client" and not bits & g.bit[x.source]
+            )
         )
-        entries = [(name, None, False, "") for name in callers]
-        entries += [(name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in reach]
         caller_set = set(callers)
 
         def badge(n: Node) -> None:
@@ -686,9 +679,13 @@ class _Builder:
             )
 
         v.chain = chain
-        if sum(1 for name in reach if self.comps[name].kind in INTERNAL) > MAX_NODES:
-            self.focus(v, ep, callers, reach, badge)
+        if (bits & internal).bit_count() > MAX_NODES:
+            self.focus(v, ep, callers, bits, badge)
         else:
+            entries = [(name, None, False, "") for name in callers]
+            entries += [
+                (name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in g.members(bits)
+            ]
             self.finish(v, entries, sync_only=True, decorate=badge)
         for x in v.edges:
             x.bold = (x.source, x.target) in on_chain
@@ -722,7 +719,44 @@ class _Builder:
         )
         return v
 
-    def focus(self, v: View, ep: str, callers: list[str], reach: list[str], decorate: Any) -> None:
+    def sync_reach(self) -> tuple[dict[str, int], int]:
+        """Per component, the bitset (the graph's `bit`) of itself and every component it reaches by synchronous
+        edges, worked out once over the strongly connected components; and the bitset of the components inside
+        the system."""
+
+        def make() -> tuple[dict[str, int], int]:
+            from designc.analysis.graph import tarjan
+
+            g = self.g
+            bit = g.bit
+            comp_of, sccs = tarjan(g.comps, {n: [e.target for e in es] for n, es in g.sync_out.items()})
+            reach = [0] * len(sccs)
+            for i, members in enumerate(sccs):  # every component's successors come before it
+                acc = 0
+                for m in members:
+                    acc |= bit[m]
+                    for e in g.sync_out[m]:
+                        j = comp_of[e.target]
+                        if j != i:
+                            acc |= reach[j]
+                reach[i] = acc
+            internal = 0
+            for name, c in g.comps.items():
+                if c.kind in INTERNAL:
+                    internal |= bit[name]
+            return {n: reach[comp_of[n]] for n in g.comps}, internal
+
+        return self.build.shared("sync_reach", make)
+
+    @cached_property
+    def flagged(self) -> int:
+        """The bitset of the components with findings."""
+        bits = 0
+        for name in self.on_comp:
+            bits |= self.g.bit[name]
+        return bits
+
+    def focus(self, v: View, ep: str, callers: list[str], reach: int, decorate: Any) -> None:
         """An entrypoint view whose dependencies are too many to draw: the entrypoint, its worst latency chain
         and its direct synchronous dependencies (at most MAX_NODES / 2 of those off the chain), with the calls
         along the chain and from the entrypoint. Each drawn component says how many of its own
@@ -751,14 +785,16 @@ class _Builder:
         starts = {ep, *callers}
         kept = [p for p in pairs if p.a in starts or (p.a, p.b) in chain]
         v.edges = self.materialize(kept)
-        rest = [name for name in reach if name not in drawn]
-        found = [f for name in rest for f in self.on_comp.get(name, [])]
+        rest = reach
+        for name in drawn:
+            rest &= ~g.bit[name]
+        found = [f for name in g.members(rest & self.flagged) for f in self.on_comp[name]]
         which = "its direct dependencies"
         if len(off) > MAX_NODES // 2:
             which = f"{MAX_NODES // 2} of its {len(off)} direct dependencies off the chain"
         v.facts.append(
             f"Drawn: {ep}, its worst latency chain and {which}, with the calls along the chain and "
-            f"from {ep}; the other {len(rest)} components it waits on are not drawn (the figures above count "
+            f"from {ep}; the other {rest.bit_count()} components it waits on are not drawn (the figures above count "
             'them all, and a box\'s "+N not drawn" says how many of its own dependencies are left out).'
             + (f" Findings on them: {', '.join(codes_of(found))}." if found else "")
         )
