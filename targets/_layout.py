@@ -38,7 +38,8 @@ import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
+
+_XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})  # xml.sax.saxutils' escape, and `"`
 
 # --- geometry --------------------------------------------------------------------------------------------------
 
@@ -803,7 +804,7 @@ def _r(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def esc(text: Any) -> str:
     text = str(text)
     if "&" in text or "<" in text or ">" in text or '"' in text:
-        return _xml_escape(text, {'"': "&quot;"})
+        return text.translate(_XML)
     return text
 
 

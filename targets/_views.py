@@ -29,7 +29,8 @@ from typing import Any
 MAX_NODES = 40  # a view with more components than this is collapsed into groups
 MAX_EDGES = 120  # a collapsed view draws at most this many links between groups: the heaviest
 MERGE_DETAIL = 16  # a link standing for more model edges than this is described from its first ones
-VECTOR_FROM = 120  # views and designs this large group their edges with numpy
+VECTOR_FROM = 120  # views of this many components group their edges with numpy, in designs of ...
+VECTOR_EDGES = 20_000  # ... this many edges: below it, the few large views do not repay importing numpy
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
@@ -310,7 +311,7 @@ class _Builder:
         """The node pairs of `edges_among`, before they are drawn, in order; with a ``limit``, only that many:
         the heaviest. Returns the pairs, how many there were in all, and how many model edges the left-out ones
         stand for."""
-        if len(ids) > VECTOR_FROM and len(self.model.edges) > VECTOR_FROM and len(self._codes()[0]) < 63:
+        if len(ids) > VECTOR_FROM and len(self.model.edges) > VECTOR_EDGES and len(self._codes()[0]) < 63:
             return self._pairs_numpy(ids, sync_only, limit)
         pairs = self._pairs_python(ids, sync_only)
         if limit is None or len(pairs) <= limit:
