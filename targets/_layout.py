@@ -168,8 +168,9 @@ def cut(text: str, limit: int) -> str:
 
 
 def edge_text(edge: Any) -> str:
-    """The label drawn on an edge: its text and how many edges it stands for, cut."""
-    return cut(edge.label + (f" ×{edge.count}" if edge.count > 1 else ""), MAX_EDGE_LABEL)
+    """The label drawn on an edge: its text and how many edges it stands for (unless the text says so), cut."""
+    many = edge.count > 1 and not edge.label.endswith("dependencies")
+    return cut(edge.label + (f" ×{edge.count}" if many else ""), MAX_EDGE_LABEL)
 
 
 def label_width(text: str) -> float:
