@@ -8,6 +8,7 @@ renderers escape everything else.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,7 +92,17 @@ def cell(x: Any) -> str:
     """Text the design wrote (a title, a description, a reason) for a line or a table cell, shown as text:
     every character Markdown gives a meaning to is escaped, so that `**`, `[..](..)`, `<tags>`, `|` or a
     leading `#` stay what they are."""
-    s = str(x).replace("\r", " ").replace("\n", " ")
+    return _cell(str(x))
+
+
+_PLAIN = re.compile(r"[^\\`*\[\]<|~_&]*")  # text with none of the characters `cell` may escape
+
+
+@functools.lru_cache(maxsize=65536)
+def _cell(s: str) -> str:
+    s = s.replace("\r", " ").replace("\n", " ")
+    if _PLAIN.fullmatch(s):
+        return _LEADING.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], s, count=1)
     out = []
     for i, ch in enumerate(s):
         if ch in _ALWAYS:

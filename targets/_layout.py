@@ -38,7 +38,8 @@ import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
+
+_XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})  # xml.sax.saxutils' escape, and `"`
 
 # --- geometry --------------------------------------------------------------------------------------------------
 
@@ -167,8 +168,9 @@ def cut(text: str, limit: int) -> str:
 
 
 def edge_text(edge: Any) -> str:
-    """The label drawn on an edge: its text and how many edges it stands for, cut."""
-    return cut(edge.label + (f" ×{edge.count}" if edge.count > 1 else ""), MAX_EDGE_LABEL)
+    """The label drawn on an edge: its text and how many edges it stands for (unless the text says so), cut."""
+    many = edge.count > 1 and not edge.label.endswith("dependencies")
+    return cut(edge.label + (f" ×{edge.count}" if many else ""), MAX_EDGE_LABEL)
 
 
 def label_width(text: str) -> float:
@@ -803,7 +805,7 @@ def _r(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def esc(text: Any) -> str:
     text = str(text)
     if "&" in text or "<" in text or ">" in text or '"' in text:
-        return _xml_escape(text, {'"': "&quot;"})
+        return text.translate(_XML)
     return text
 
 

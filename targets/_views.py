@@ -6,8 +6,9 @@ model, the analysis graph and the findings:
 * ``context``: the system as one box, with the clients that call it and the externals it calls;
 * ``container``: every component inside the system boundary, clients and externals outside it;
 * ``deployment-REGION``: one per region, with its zones as clusters;
-* ``entrypoint-NAME``: one per entrypoint, its synchronous dependency chain with availability and latency
-  budgets, the worst latency chain drawn bold;
+* ``entrypoint-NAME``: one per entrypoint, its synchronous dependencies with availability and latency
+  budgets, the worst latency chain drawn bold; when they are more than ``MAX_NODES``, only the chain and the
+  direct dependencies are drawn (`_Builder.focus`), each box saying how many of its own are left out;
 * ``view-NAME``: the design's own `view` statements.
 
 A view with more components than ``MAX_NODES`` is collapsed: one node per owner (else first tag, else kind),
@@ -22,12 +23,14 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 MAX_NODES = 40  # a view with more components than this is collapsed into groups
 MAX_EDGES = 120  # a collapsed view draws at most this many links between groups: the heaviest
 MERGE_DETAIL = 16  # a link standing for more model edges than this is described from its first ones
-VECTOR_FROM = 120  # views and designs this large group their edges with numpy
+VECTOR_FROM = 120  # views of this many components group their edges with numpy, in designs of ...
+VECTOR_EDGES = 20_000  # ... this many edges: below it, the few large views do not repay importing numpy
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
@@ -304,30 +307,16 @@ class _Builder:
         ids: dict[str, str],
         sync_only: bool = False,
         limit: int | None = None,
-        chain: set[tuple[str, str]] | None = None,
-        pinned: set[str] | frozenset[str] = frozenset(),
     ) -> tuple[list[_Pair], int, int]:
         """The node pairs of `edges_among`, before they are drawn, in order; with a ``limit``, only that many:
-        those on the ``chain`` first, then those touching a ``pinned`` node, then the heaviest. Returns the
-        pairs, how many there were in all, and how many model edges the left-out ones stand for."""
-        chain = chain or set()
-        if len(ids) > VECTOR_FROM and len(self.model.edges) > VECTOR_FROM and len(self._codes()[0]) < 63:
-            return self._pairs_numpy(ids, sync_only, limit, chain, pinned)
+        the heaviest. Returns the pairs, how many there were in all, and how many model edges the left-out ones
+        stand for."""
+        if len(ids) > VECTOR_FROM and len(self.model.edges) > VECTOR_EDGES and len(self._codes()[0]) < 63:
+            return self._pairs_numpy(ids, sync_only, limit)
         pairs = self._pairs_python(ids, sync_only)
         if limit is None or len(pairs) <= limit:
             return pairs, len(pairs), 0
-        keep = set(
-            heapq.nsmallest(
-                limit,
-                range(len(pairs)),
-                key=lambda i: (
-                    (pairs[i].a, pairs[i].b) not in chain,
-                    not (pairs[i].a in pinned or pairs[i].b in pinned),
-                    -pairs[i].count,
-                    i,
-                ),
-            )
-        )
+        keep = set(heapq.nsmallest(limit, range(len(pairs)), key=lambda i: (-pairs[i].count, i)))
         dropped = sum(p.count for i, p in enumerate(pairs) if i not in keep)
         return [p for i, p in enumerate(pairs) if i in keep], len(pairs), dropped
 
@@ -391,8 +380,6 @@ class _Builder:
         ids: dict[str, str],
         sync_only: bool,
         limit: int | None,
-        chain: set[tuple[str, str]],
-        pinned: set[str] | frozenset[str],
     ) -> tuple[list[_Pair], int, int]:
         import numpy as np
 
@@ -427,12 +414,7 @@ class _Builder:
         total = len(uniq)
         dropped = 0
         if limit is not None and total > limit:
-            on_chain = np.isin(
-                uniq, [node_at[x] * width + node_at[y] for x, y in chain if x in node_at and y in node_at]
-            )
-            pins = np.array([node_at[p] for p in pinned if p in node_at], dtype=np.int64)
-            touches = np.isin(uniq // width, pins) | np.isin(uniq % width, pins)
-            best = np.lexsort((first, -counts, ~touches, ~on_chain))[:limit]
+            best = np.lexsort((first, -counts))[:limit]
             dropped = int(counts.sum() - counts[best].sum())
             chosen = best[np.argsort(first[best], kind="stable")]
         out = []
@@ -539,14 +521,12 @@ class _Builder:
         entries: list[tuple[str, str | None, bool, str]],
         sync_only: bool = False,
         decorate: Any = None,
-        pinned: set[str] | frozenset[str] = frozenset(),
     ) -> View:
         """Fill a view with its components ((name, cluster, outside, note) each, in order) and the edges between
-        them; a view of more than MAX_NODES components shows groups instead (see `collapse`), but for the
-        ``pinned`` components, which stay as they are."""
+        them; a view of more than MAX_NODES components shows groups instead (see `collapse`)."""
         inside = sum(1 for name, _, outside, _ in entries if not outside and self.comps[name].kind in INTERNAL)
         if inside > MAX_NODES:
-            return self.collapse(v, entries, sync_only, pinned, decorate)
+            return self.collapse(v, entries, sync_only, decorate)
         ids = {}
         for name, cluster, outside, note in entries:
             n = self.node(name, cluster=cluster, outside=outside, note=note)
@@ -671,16 +651,8 @@ class _Builder:
 
         g = self.g
         c = self.comps[ep]
-        reach = [ep]
-        seen = {ep}
-        i = 0
-        while i < len(reach):
-            for e in g.sync_out[reach[i]]:
-                if e.target not in seen:
-                    seen.add(e.target)
-                    reach.append(e.target)
-            i += 1
-        reach.sort(key=self.order.__getitem__)
+        reach, internal = self.sync_reach()
+        bits = reach[ep]
         chain = g.chain_path(ep)
         on_chain = set(itertools.pairwise(chain))
         v = View(
@@ -692,10 +664,10 @@ class _Builder:
             clusters=[self.system_cluster()],
         )
         callers = list(
-            dict.fromkeys(x.source for x in g.inc[ep] if self.comps[x.source].kind == "client" and x.source not in seen)
+            dict.fromkeys(
+                x.source for x in g.inc[ep] if self.comps[x.source].kind == "client" and not bits & g.bit[x.source]
+            )
         )
-        entries = [(name, None, False, "") for name in callers]
-        entries += [(name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in reach]
         caller_set = set(callers)
 
         def badge(n: Node) -> None:
@@ -708,9 +680,14 @@ class _Builder:
             )
 
         v.chain = chain
-        direct = {e.target for e in g.sync_out[ep]}
-        pinned = set(list(dict.fromkeys([ep, *chain, *sorted(direct, key=self.order.__getitem__)]))[: MAX_NODES // 2])
-        self.finish(v, entries, sync_only=True, decorate=badge, pinned=pinned)
+        if (bits & internal).bit_count() > MAX_NODES:
+            self.focus(v, ep, callers, bits, badge)
+        else:
+            entries = [(name, None, False, "") for name in callers]
+            entries += [
+                (name, "system" if self.comps[name].kind in INTERNAL else None, False, "") for name in g.members(bits)
+            ]
+            self.finish(v, entries, sync_only=True, decorate=badge)
         for x in v.edges:
             x.bold = (x.source, x.target) in on_chain
         allowed, unknown_bits = g.composite(ep)
@@ -742,6 +719,92 @@ class _Builder:
             f"Longest wait the timeouts allow: {duration(ch.timeouts)}; retry amplification {ch.amplification}x.",
         )
         return v
+
+    def sync_reach(self) -> tuple[dict[str, int], int]:
+        """Per component, the bitset (the graph's `bit`) of itself and every component it reaches by synchronous
+        edges, worked out once over the strongly connected components; and the bitset of the components inside
+        the system."""
+
+        def make() -> tuple[dict[str, int], int]:
+            from designc.analysis.graph import tarjan
+
+            g = self.g
+            bit = g.bit
+            comp_of, sccs = tarjan(g.comps, {n: [e.target for e in es] for n, es in g.sync_out.items()})
+            reach = [0] * len(sccs)
+            for i, members in enumerate(sccs):  # every component's successors come before it
+                acc = 0
+                for m in members:
+                    acc |= bit[m]
+                    for e in g.sync_out[m]:
+                        j = comp_of[e.target]
+                        if j != i:
+                            acc |= reach[j]
+                reach[i] = acc
+            internal = 0
+            for name, c in g.comps.items():
+                if c.kind in INTERNAL:
+                    internal |= bit[name]
+            return {n: reach[comp_of[n]] for n in g.comps}, internal
+
+        return self.build.shared("sync_reach", make)
+
+    @cached_property
+    def flagged(self) -> int:
+        """The bitset of the components with findings."""
+        bits = 0
+        for name in self.on_comp:
+            bits |= self.g.bit[name]
+        return bits
+
+    def focus(self, v: View, ep: str, callers: list[str], reach: int, decorate: Any) -> None:
+        """An entrypoint view whose dependencies are too many to draw: the entrypoint, its worst latency chain
+        and its direct synchronous dependencies (at most MAX_NODES / 2 of those off the chain), with the calls
+        along the chain and from the entrypoint. Each drawn component says how many of its own
+        dependencies are not drawn; the budgets in the view's facts still count every dependency."""
+        g = self.g
+        direct = sorted({e.target for e in g.sync_out[ep]}, key=self.order.__getitem__)
+        on_chain = set(v.chain)
+        off = [d for d in direct if d not in on_chain]
+        shown = list(dict.fromkeys([ep, *v.chain, *off[: MAX_NODES // 2]]))
+        drawn = set(shown)
+        for name in callers:
+            v.nodes.append(self.node(name))
+        for name in sorted(shown, key=self.order.__getitem__):
+            n = self.node(name, cluster="system" if self.comps[name].kind in INTERNAL else None)
+            decorate(n)
+            hidden = list(dict.fromkeys(e.target for e in g.sync_out[name] if e.target not in drawn))
+            if hidden:
+                n.badge = " · ".join(x for x in (n.badge, f"+{len(hidden)} not drawn") if x)
+                n.tooltip += f"\nits dependencies not drawn here: {', '.join(hidden[:12])}" + (
+                    f" and {len(hidden) - 12} more" if len(hidden) > 12 else ""
+                )
+            v.nodes.append(n)
+        ids = {name: name for name in [*callers, *shown]}
+        pairs = self._pairs_python(ids, sync_only=True)
+        chain = set(itertools.pairwise(v.chain))
+        starts = {ep, *callers}
+        kept = [p for p in pairs if p.a in starts or (p.a, p.b) in chain]
+        v.edges = self.materialize(kept)
+        rest = reach
+        for name in drawn:
+            rest &= ~g.bit[name]
+        found = [f for name in g.members(rest & self.flagged) for f in self.on_comp[name]]
+        which = "its direct dependencies"
+        if len(off) > MAX_NODES // 2:
+            which = f"{MAX_NODES // 2} of its {len(off)} direct dependencies off the chain"
+        v.facts.append(
+            f"Drawn: {ep}, its worst latency chain and {which}, with the calls along the chain and "
+            f"from {ep}; the other {rest.bit_count()} components it waits on are not drawn (the figures above count "
+            'them all, and a box\'s "+N not drawn" says how many of its own dependencies are left out).'
+            + (f" Findings on them: {', '.join(codes_of(found))}." if found else "")
+        )
+        left = sum(p.count for p in pairs if p.a not in starts and (p.a, p.b) not in chain)
+        if left:
+            v.facts.append(
+                f"Not drawn either: {left} {'dependency' if left == 1 else 'dependencies'} between drawn "
+                "components off the chain; the document lists them all."
+            )
 
     def custom(self, spec: Any) -> View:
         names = self.select(spec)
@@ -841,18 +904,17 @@ class _Builder:
         v: View,
         entries: list[tuple[str, str | None, bool, str]],
         sync_only: bool = False,
-        pinned: set[str] | frozenset[str] = frozenset(),
         decorate: Any = None,
     ) -> View:
         """The view with its components shown as one node per group (per cluster), each linking to the group's
-        own view; clients, externals, faded neighbours and the ``pinned`` components stay as they are. Of the
-        links between groups, the MAX_EDGES heaviest are drawn."""
+        own view; clients, externals and faded neighbours stay as they are. Of the links between groups, the
+        MAX_EDGES heaviest are drawn."""
         groups: dict[str, list[str]] = {}
         where: dict[str, tuple[str, str, str | None]] = {}
         ids: dict[str, str] = {}
         kept: list[Node] = []
         for name, cluster, outside, note in entries:
-            if outside or self.comps[name].kind not in INTERNAL or name in pinned:
+            if outside or self.comps[name].kind not in INTERNAL:
                 n = self.node(name, cluster=cluster, outside=outside, note=note)
                 if decorate is not None:
                     decorate(n)
@@ -887,7 +949,7 @@ class _Builder:
                 )
             )
         v.nodes.extend(kept)
-        pairs, total, dropped = self.pairs_among(ids, sync_only, MAX_EDGES, set(itertools.pairwise(v.chain)), pinned)
+        pairs, total, dropped = self.pairs_among(ids, sync_only, MAX_EDGES)
         v.collapsed = True
         v.facts.append(
             f"{sum(len(m) for m in groups.values())} components are shown as {len(groups)} groups (by owner, else "

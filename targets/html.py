@@ -24,6 +24,10 @@ import json
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
+from designc.analysis.graph import duration, pct, rate
+
 DESCRIPTION = "one self-contained interactive page per system (design.html): views, search, findings, document"
 ACCEPTS_FINDINGS = True
 
@@ -237,11 +241,12 @@ def page_data(build: Any, views: list[Any], findings: list[dict[str, Any]]) -> d
     for f in findings:
         if f["component"]:
             on.setdefault(f["component"], []).append(f["id"])
-    out_edges: dict[str, list[Any]] = {}
-    in_edges: dict[str, list[Any]] = {}
-    for e in model.edges:
-        out_edges.setdefault(e.source, []).append(e)
-        in_edges.setdefault(e.target, []).append(e)
+    out_edges: dict[str, list[dict[str, Any]]] = {}
+    in_edges: dict[str, list[dict[str, Any]]] = {}
+    for e in model.edges:  # each edge's facts worked out once, shown from both ends
+        row = edge_row(e, e.target)
+        out_edges.setdefault(e.source, []).append(row)
+        in_edges.setdefault(e.target, []).append({**row, "other": e.source})
     graph = None
     try:
         graph = build.graph
@@ -255,8 +260,8 @@ def page_data(build: Any, views: list[Any], findings: list[dict[str, Any]]) -> d
             "title": c.title or "",
             "description": c.description or "",
             "props": component_props(c),
-            "out": [edge_row(e, e.target) for e in out_edges.get(c.name, [])],
-            "in": [edge_row(e, e.source) for e in in_edges.get(c.name, [])],
+            "out": out_edges.get(c.name, []),
+            "in": in_edges.get(c.name, []),
             "findings": on.get(c.name, []),
             "budget": budget(graph, c.name) if graph is not None and c.name in entrypoints else None,
             "views": in_views.get(c.name, []),
@@ -284,8 +289,6 @@ def page_data(build: Any, views: list[Any], findings: list[dict[str, Any]]) -> d
 
 
 def budget(graph: Any, name: str) -> dict[str, Any] | None:
-    from designc.analysis.graph import duration, pct
-
     try:
         allowed, unknown_bits = graph.composite(name)
         goal = graph.availability_objective(name)
@@ -386,10 +389,6 @@ def _size(n: float) -> str:
 
 def fmt(name: str, value: Any) -> str:
     """A model value in the language's own words: 250ms, 99.95%, 800 rps, yes."""
-    from pydantic import BaseModel
-
-    from designc.analysis.graph import duration, pct, rate
-
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
@@ -451,8 +450,6 @@ def component_props(c: Any) -> list[list[str]]:
     if c.kind not in ("external", "client"):
         rows.append(["exposure", c.exposure])
     if c.kind == "service" and getattr(c, "capacity", None) is not None:
-        from designc.analysis.graph import rate
-
         rows.append(["capacity", f"{rate(c.capacity)} per replica"])
     if c.replicas is not None:
         rows.append(["replicas", fmt("replicas", c.replicas)])
@@ -628,7 +625,16 @@ def ticks(text: str) -> Any:
 
 
 def render_document(document: Any, figure: Any) -> Any:
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
+
+    # plain strings, one Markup for the whole document rather than one per cell; `_esc` escapes the characters
+    # markupsafe's `escape` does, as the same entities
+
+    def escape(text: Any) -> str:
+        return str(text).translate(_ESC)
+
+    def inline(text: Any) -> str:
+        return _inline(str(text))
 
     parts: list[str] = []
 
@@ -644,10 +650,10 @@ def render_document(document: Any, figure: Any) -> Any:
         elif kind == "para":
             parts.append(f"<p>{inline(b.text)}</p>")
         elif kind == "bullets":
-            parts.append("<ul>" + "".join(f"<li>{inline(x)}</li>" for x in b.items) + "</ul>")
+            parts.append("<ul>" + "".join([f"<li>{inline(x)}</li>" for x in b.items]) + "</ul>")
         elif kind == "table":
-            head = "".join(f"<th>{inline(h)}</th>" for h in b.headers)
-            rows = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in b.rows)
+            head = "".join([f"<th>{inline(h)}</th>" for h in b.headers])
+            rows = "".join(["<tr>" + "".join([f"<td>{inline(c)}</td>" for c in r]) + "</tr>" for r in b.rows])
             parts.append(
                 f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
             )

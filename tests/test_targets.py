@@ -346,7 +346,8 @@ def test_readme_links_and_pictures_resolve():
 
 
 def test_large_views_group_edges_the_same_with_and_without_numpy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    """Large views group their edges with numpy, small ones in pure Python: both ways give the same views."""
+    """Large views of large designs group their edges with numpy, others in pure Python: both ways give the same
+    views."""
     sys.path.insert(0, str(ROOT / "bench"))
     import generate
 
@@ -360,6 +361,7 @@ def test_large_views_group_edges_the_same_with_and_without_numpy(monkeypatch: py
     made = []
     for vector_from in (10**9, 0):
         monkeypatch.setattr(_views, "VECTOR_FROM", vector_from)
+        monkeypatch.setattr(_views, "VECTOR_EDGES", vector_from)
         made.append(_views.views(Build(d.model, findings=[x for x in d.diagnostics if x.fingerprint])))
     python_views, numpy_views = made
     assert len(python_views) > 20 and any(v.collapsed for v in python_views)
@@ -386,3 +388,42 @@ def test_targets_built_side_by_side_write_what_they_write_one_by_one(monkeypatch
     side_by_side = reg.generate_many(names, build())
     assert [n for n, _, _ in side_by_side] == names
     assert side_by_side == one_by_one
+
+
+def test_an_entrypoint_with_many_dependencies_draws_its_chain_and_direct_ones(tmp_path: Path):
+    """An entrypoint that waits on more than MAX_NODES components draws itself, its worst latency chain (bold,
+    every link) and its direct dependencies; each box says how many of its own dependencies are left out, and
+    the budgets still count every dependency."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    from designc.driver import check
+    from designc.targets import _views
+    from designc.targets_registry import Build
+
+    design = tmp_path / "big.design"
+    design.write_text("\n".join(generate.services(300)) + "\n", encoding="utf-8")
+    d = check([design]).designs[0]
+    build = Build(d.model, findings=[x for x in d.diagnostics if x.fingerprint])
+    g = build.graph
+    focused = 0
+    for v in _views.views(build):
+        if v.kind != "entrypoint":
+            continue
+        ep = v.chain[0]
+        assert not v.collapsed and all(n.kind != "group" for n in v.nodes)
+        drawn = {n.component for n in v.nodes}
+        if not any(f.startswith("Drawn:") for f in v.facts):
+            continue
+        focused += 1
+        direct = {e.target for e in g.sync_out[ep]}
+        assert set(v.chain) <= drawn and (direct <= drawn or len(direct) > _views.MAX_NODES // 2)
+        bold = {(e.source, e.target) for e in v.edges if e.bold}
+        assert bold == set(zip(v.chain, v.chain[1:], strict=False))
+        kinds = {c.name: c.kind for c in d.model.components}
+        assert all(e.source == ep or e.bold or kinds[e.source] == "client" for e in v.edges)
+        for n in v.nodes:
+            hidden = {e.target for e in g.sync_out.get(n.component or "", [])} - drawn
+            assert (f"+{len(hidden)} not drawn" in n.badge) == bool(hidden), (v.id, n.id, n.badge)
+        assert any("hard dependencies allow" in f for f in v.facts)
+    assert focused > 5
