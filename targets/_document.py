@@ -663,7 +663,11 @@ class _Doc:
         r = getattr(c, "replication", None)
         if r is None:
             return NOT_STATED
-        parts = [r.mode.replace("_", " ")]
+        mode = r.mode.replace("_", " ")
+        if r.cross_region is not None and r.cross_region != r.mode:
+            # replication in tiers: say which copies are which, never let "sync" read as across regions too
+            mode = f"{mode} within a region, {r.cross_region} across regions"
+        parts = [mode]
         if r.mode == "quorum" and r.n:
             parts.append(f"N={r.n}, R={r.r or '?'}, W={r.w or '?'}")
         if r.replicas:

@@ -169,6 +169,22 @@ def _seconds(value: float | None, default: int) -> int:
 # --- one workload -----------------------------------------------------------------------------------------------
 
 
+HEALTH_PORT = ("health", 8080, "tcp")
+
+
+def _health_port(ctx: _Context, c: Any) -> tuple[str, int, str] | None:
+    """A port of its own for an HTTP health check on a service whose ports designc chose (gRPC, because every
+    call to it is gRPC): the design asked for an HTTP check, so the scaffold keeps it rather than swapping in
+    the gRPC health protocol. Only the container listens on it (the kubelet probes it); callers are not
+    given it."""
+    hc = getattr(c, "health_check", None)
+    if c.kind != "service" or hc is None or hc.kind != "http" or c.ports:
+        return None
+    if any(p[0] != "grpc" for p in ctx.ports(c)):
+        return None
+    return HEALTH_PORT
+
+
 def _probe(ctx: _Context, c: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The readiness probe (from `health_check`) and the liveness probe: the process answers at all (a TCP
     connect, or the gRPC health check), never the readiness endpoint, so that a dependency's outage takes pods out
@@ -185,8 +201,11 @@ def _probe(ctx: _Context, c: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         ready: dict[str, Any] = dict(alive)
         timing = {"periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3}
     else:
+        health = _health_port(ctx, c)
         if hc.kind == "http" and http_port is not None:
             ready = {"httpGet": {"path": hc.path or DEFAULT_PROBE_PATH, "port": http_port}}
+        elif health is not None:
+            ready = {"httpGet": {"path": hc.path or DEFAULT_PROBE_PATH, "port": health[0]}}
         elif hc.kind in ("http", "grpc") and grpc_port is not None:
             # an HTTP check on a service that only speaks gRPC would never pass: the gRPC health protocol instead
             ready = {"grpc": {"port": grpc_port}}
@@ -250,7 +269,10 @@ def _pod_spec(ctx: _Context, c: Any, volumes: list[dict[str, Any]], mounts: list
         "name": name[:63],
         "image": _image_ref(_image(ctx, c)),
         "imagePullPolicy": "Always",
-        "ports": [{"name": _port_name(p[0]), "containerPort": p[1], "protocol": p[2].upper()} for p in ctx.ports(c)],
+        "ports": [
+            {"name": _port_name(p[0]), "containerPort": p[1], "protocol": p[2].upper()}
+            for p in [*ctx.ports(c), *filter(None, [_health_port(ctx, c)])]
+        ],
         "envFrom": [{"configMapRef": {"name": f"{name}-dependencies"}}],
         "resources": {
             "requests": {"cpu": sc.cpu_quantity(cpu_req), "memory": sc.memory_quantity(mem_req)},

@@ -216,6 +216,18 @@ def test_grpc_services_get_grpc_probes_and_liveness_never_uses_the_readiness_end
     assert "httpGet" not in gateway["livenessProbe"]
 
 
+def test_an_http_health_check_on_a_service_whose_ports_designc_chose_is_kept(built: Path):
+    """`payments` states no ports and is called only over gRPC (so it gets `grpc 9090`), and states
+    `health_check http`: the probe is the design's, on a port of its own that callers are not given."""
+    base = built / "payments" / "kubernetes" / "base"
+    container = by_kind(base, "Deployment")["payments"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "health"}
+    assert {"name": "health", "containerPort": 8080, "protocol": "TCP"} in container["ports"]
+    assert container["livenessProbe"].get("grpc") == {"port": 9090}
+    service = by_kind(base, "Service")["payments"]
+    assert [p["name"] for p in service["spec"]["ports"]] == ["grpc"]
+
+
 def test_an_image_with_a_tag_or_digest_keeps_it(tmp_path: Path):
     text = (EXAMPLES / "payments.design").read_text(encoding="utf-8")
     text = text.replace('image "ghcr.io/acme/edge-gateway"', 'image "ghcr.io/acme/edge-gateway:1.4.2"')
