@@ -67,7 +67,7 @@ FONT = "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', A
 PALETTE: dict[str, tuple[str, str]] = {
     "service": ("#eef3ff", "#4c6ef5"),
     "store": ("#f3f0ff", "#7048e8"),
-    "cache": ("#fff4e6", "#e8590c"),
+    "cache": ("#f4fce3", "#5c940d"),  # olive: not the warnings' orange, nor the stores' purple
     "stream": ("#e6fcf5", "#0c8599"),
     "queue": ("#e6fcf5", "#099268"),
     "external": ("#f8f9fa", "#868e96"),
