@@ -188,18 +188,17 @@ class Range(Node):
 class List(Node):
     """``[a, b, c]``."""
 
-    __slots__ = ("depth", "end", "items")
+    __slots__ = ("end", "items")
     kind = "list"
 
-    def __init__(self, items: list[Node], src: Source, start: int, end: int, depth: int) -> None:
+    def __init__(self, items: list[Node], src: Source, start: int, end: int) -> None:
         self.items = items
         self.src = src
         self.start = start
         self.end = end
-        self.depth = depth
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return List, (self.items, self.src, self.start, self.end, self.depth)
+        return List, (self.items, self.src, self.start, self.end)
 
     def describe(self) -> str:
         return "a list"
@@ -208,19 +207,18 @@ class List(Node):
 class Call(Node):
     """``name(args)``, as in ``sharding hash(account_id) 16``."""
 
-    __slots__ = ("args", "depth", "end", "name")
+    __slots__ = ("args", "end", "name")
     kind = "call"
 
-    def __init__(self, name: str, args: list[Node], src: Source, start: int, end: int, depth: int) -> None:
+    def __init__(self, name: str, args: list[Node], src: Source, start: int, end: int) -> None:
         self.name = name
         self.args = args
         self.src = src
         self.start = start
         self.end = end
-        self.depth = depth
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Call, (self.name, self.args, self.src, self.start, self.end, self.depth)
+        return Call, (self.name, self.args, self.src, self.start, self.end)
 
     def describe(self) -> str:
         return f"`{self.name}(...)`"
@@ -232,17 +230,16 @@ Value = Name | Str | Num | Range | List | Call
 class Block:
     """``{ statements }``: from the opening to the closing brace."""
 
-    __slots__ = ("depth", "end", "src", "start", "stmts")
+    __slots__ = ("end", "src", "start", "stmts")
 
-    def __init__(self, stmts: list[Stmt], src: Source, start: int, end: int, depth: int) -> None:
+    def __init__(self, stmts: list[Stmt], src: Source, start: int, end: int) -> None:
         self.stmts = stmts
         self.src = src
         self.start = start
         self.end = end
-        self.depth = depth
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Block, (self.stmts, self.src, self.start, self.end, self.depth)
+        return Block, (self.stmts, self.src, self.start, self.end)
 
     @property
     def span(self) -> Span:
@@ -282,14 +279,6 @@ class Stmt:
     @property
     def span(self) -> Span:
         return self.src.span(self.key_start, self.end)
-
-    @property
-    def depth(self) -> int:
-        d = self.block.depth if self.block is not None else 0
-        for v in self.values:
-            if isinstance(v, List | Call):
-                d = max(d, v.depth)
-        return d
 
 
 class SourceFile:

@@ -92,43 +92,25 @@ class _Builder:
 
     def stmt(self, children: list[Any]) -> Stmt:
         key = children[0]
-        values: list[Node] = []
-        block: Block | None = None
-        end = key.end
-        if len(children) > 1:
-            for c in children[1:]:
-                if type(c) is list:
-                    values = c
-                    end = c[-1].end
-                else:
-                    block = c
-                    end = c.end
-        return Stmt(key.text, self.src, key.start, values, block, end)
+        n = len(children)
+        if n == 1:
+            return Stmt(key.text, self.src, key.start, [], None, key.end)
+        last = children[-1]
+        if n == 3:  # NAME values block
+            return Stmt(key.text, self.src, key.start, children[1], last, last.end)
+        if type(last) is list:  # NAME values
+            return Stmt(key.text, self.src, key.start, last, None, last[-1].end)
+        return Stmt(key.text, self.src, key.start, [], last, last.end)  # NAME block
 
     def block(self, children: list[Any]) -> Block:
-        stmts = children[1] if len(children) == 3 else []
-        depth = 1
-        for s in stmts:
-            d = s.depth + 1
-            if d > depth:
-                depth = d
-        return Block(stmts, self.src, children[0].start, children[-1].end, depth)
+        return Block(children[1] if len(children) == 3 else [], self.src, children[0].start, children[-1].end)
 
     def list(self, children: list[Any]) -> List:
-        items = children[1] if len(children) == 3 else []
-        depth = 1
-        for i in items:
-            if isinstance(i, List | Call) and i.depth + 1 > depth:
-                depth = i.depth + 1
-        return List(items, self.src, children[0].start, children[-1].end, depth)
+        return List(children[1] if len(children) == 3 else [], self.src, children[0].start, children[-1].end)
 
     def call(self, children: list[Any]) -> Call:
         args = children[2] if len(children) == 4 else []
-        depth = 1
-        for a in args:
-            if isinstance(a, List | Call) and a.depth + 1 > depth:
-                depth = a.depth + 1
-        return Call(children[0].text, args, self.src, children[0].start, children[-1].end, depth)
+        return Call(children[0].text, args, self.src, children[0].start, children[-1].end)
 
 
 _parser: Any = None
@@ -266,6 +248,15 @@ def _get_parse_conf() -> Any:
         callbacks = {r: lalr.callbacks[rule] for rule, r in lean.items()}
         _conf = ParseConf(t, callbacks, "start")  # type: ignore[arg-type]
     return _conf
+
+
+_OPENING = frozenset(("LBRACE", "LSQB", "LPAR"))
+_CLOSING = frozenset(("RBRACE", "RSQB", "RPAR"))
+
+
+class _TooDeep(Exception):
+    def __init__(self, pos: int) -> None:
+        self.pos = pos
 
 
 class _BadCharacter(Exception):
@@ -484,6 +475,7 @@ def _parse(text: str, src: Source) -> list[Stmt]:
     fast, blanks = _get_fast_tokenizer()
     feed = ParserState(_get_parse_conf(), None).feed_token  # type: ignore[arg-type]
     pos = 0
+    depth = 0  # brackets open: a file nested past MAX_DEPTH is refused at the bracket that goes too deep
     for m in fast.finditer(text):
         if m.start() != pos:
             raise _BadCharacter(blanks.match(text, pos).end())  # type: ignore[union-attr]
@@ -506,7 +498,14 @@ def _parse(text: str, src: Source) -> list[Stmt]:
             lo, hi = raw.split("..", 1)
             feed(Range(_num(lo, src, start), _num(hi, src, start + len(lo) + 2), raw, src, start))
         else:
-            feed(Tok(kind, m.start(kind), pos))  # type: ignore[arg-type]
+            start = m.start(kind)
+            if kind in _OPENING:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(start)
+            elif kind in _CLOSING and depth:
+                depth -= 1
+            feed(Tok(kind, start, pos))  # type: ignore[arg-type]
     end = blanks.match(text, pos).end()  # type: ignore[union-attr]
     if end != len(text):
         raise _BadCharacter(end)
@@ -527,21 +526,20 @@ def parse(text: str, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
         return None, [_char_error(src, e.pos)]
     except UnexpectedToken as e:
         return None, [_token_error(src, e)]
+    except _TooDeep as e:
+        return None, [
+            diag(
+                TOO_DEEP,
+                f"blocks or lists are nested more than {MAX_DEPTH} deep",
+                src.span(e.pos, e.pos + 1),
+                label=f"the {MAX_DEPTH + 1}th bracket open at once",
+                hints=["flatten the structure; no design needs this much nesting"],
+            )
+        ]
     finally:
         _builder.src = Source("", "")
         if enabled:
             gc.enable()
-    for s in stmts:
-        if s.depth > MAX_DEPTH:
-            return None, [
-                diag(
-                    TOO_DEEP,
-                    f"blocks or lists are nested more than {MAX_DEPTH} deep",
-                    s.key_span,
-                    label="this statement nests too deeply",
-                    hints=["flatten the structure; no design needs this much nesting"],
-                )
-            ]
     return SourceFile(path, text, stmts, src), []
 
 

@@ -112,6 +112,8 @@ def test_nesting_limit():
     deep = "a " + "{ b " * (MAX_DEPTH + 5) + "}" * (MAX_DEPTH + 5) + "\n"
     d = error(deep)
     assert d.code == "SYN005"
+    assert (d.span.line, d.span.column) == (1, 3 + 4 * MAX_DEPTH), "at the bracket that goes too deep"
+    assert one("a " + "{ b " * (MAX_DEPTH - 1) + "{ }" + "}" * (MAX_DEPTH - 1) + "\n"), "exactly the limit is fine"
     fine = "a " + "{ b " * 10 + "}" * 10 + "\n"
     assert one(fine)
 
