@@ -242,6 +242,7 @@ class Region(_Model):
     role: Literal["primary", "active", "standby"] = "primary"
     provider: str | None = None
     location: str | None = None
+    jurisdiction: str | None = Field(None, description="whose law governs data held there: eu, us, ...")
     span: Location
 
 
@@ -270,6 +271,9 @@ class Edge(_Model):
     idempotency_key: bool | None = None
     idempotent: bool | None = None
     delivery: Literal["at_most_once", "at_least_once", "exactly_once", "effectively_once"] | None = None
+    outbox: bool | None = Field(
+        None, description="published from the producer's own transaction (a transactional outbox)"
+    )
     group: str | None = None
     dead_letter: bool | None = None
     ordering: str | None = Field(None, description="ordering key or guarantee")
@@ -427,6 +431,8 @@ class Cache(Component):
 class External(Component):
     kind: Literal["external"] = "external"
     provider: str | None = None
+    location: str | None = Field(None, description="where the provider runs it, in words")
+    jurisdiction: str | None = Field(None, description="whose law governs the data it processes: eu, us, ...")
     rate_limit: list[RateLimit] = Field(default_factory=list)
     sla_source: str | None = None
 

@@ -354,6 +354,13 @@ EDGE = BlockSpec(
             doc="delivery guarantee",
             ex="delivery at_least_once",
         ),
+        P(
+            "outbox",
+            Bool(),
+            doc="a publish written in the producer's own database transaction and relayed from there (a "
+            "transactional outbox), so the event and the state change happen together or not at all",
+            ex="outbox on",
+        ),
         P("group", Word(), doc="consumer group", ex="group notify"),
         P("dead_letter", Bool(), doc="failed messages go to a dead-letter queue", ex="dead_letter yes"),
         P("ordering", Word(), doc="ordering key or guarantee", ex="ordering account_id"),
@@ -929,6 +936,13 @@ EXTERNAL = BlockSpec(
     [
         *COMMON,
         P("provider", Text(names=True), doc="who runs it", ex='provider "Visa/Mastercard"'),
+        P("location", Text(), doc="where the provider runs it", ex='location "Frankfurt and Dublin"'),
+        P(
+            "jurisdiction",
+            Word(),
+            doc="whose law governs the data it processes, as a region's `jurisdiction` names it",
+            ex="jurisdiction eu",
+        ),
         P(
             "rate_limit",
             Rate(),
@@ -1021,6 +1035,7 @@ REGION_SPEC = BlockSpec(
         ),
         P("provider", Word(), doc="cloud provider", ex="provider aws"),
         P("location", Text(), doc="where it is", ex='location "N. Virginia"'),
+        P("jurisdiction", Word(), doc="whose law governs data held there", ex="jurisdiction us"),
     ],
     "A region and its zones.",
 )

@@ -445,6 +445,16 @@ class _Doc:
             facts.append(f"**Provider**: {cell(c.provider)}")
         elif c.kind != "client":
             facts.append(f"**Technology**: {NOT_STATED}")
+        if c.kind == "external":
+            where = ", ".join(
+                x
+                for x in (
+                    cell(c.location) if c.location else "",
+                    f"under {code(c.jurisdiction)} law" if c.jurisdiction else "",
+                )
+                if x
+            )
+            facts.append(f"**Where it processes data**: {where or NOT_STATED}")
         if c.engine:
             facts.append(f"**Engine**: {code(c.engine)}" + (f", managed by {c.managed}" if c.managed else ""))
         if c.kind == "service":
@@ -832,6 +842,8 @@ class _Doc:
         else:
             acks = getattr(target, "acks", None)
             delivery = words(e.delivery) if e.delivery else (f"acks {acks}" if acks else "—")
+            if e.outbox:
+                delivery += "; from a transactional outbox"
             idem = "idempotency key" if e.idempotency_key else "—"
             failures = f"retries {e.retries}" if e.retries is not None else "—"
         return [
@@ -982,10 +994,17 @@ class _Doc:
 
         sub = self.section("Fault isolation: zones, regions and cells", 3)
         rows = [
-            [code(r.name), r.role, ", ".join(r.zones), cell(r.location or NOT_STATED), cell(r.provider or NOT_STATED)]
+            [
+                code(r.name),
+                r.role,
+                ", ".join(r.zones),
+                cell(r.location or NOT_STATED),
+                cell(r.jurisdiction or NOT_STATED),
+                cell(r.provider or NOT_STATED),
+            ]
             for r in self.model.regions
         ]
-        sub.blocks.append(Table(["Region", "Role", "Zones", "Location", "Provider"], rows))
+        sub.blocks.append(Table(["Region", "Role", "Zones", "Location", "Jurisdiction", "Provider"], rows))
         cells = [c for c in services if c.cells is not None or c.cell]
         if cells:
             sub.blocks.append(
