@@ -85,7 +85,8 @@ system @NAME@ "@TITLE@" {
       encryption tls
       auth iam
     }
-    publishes order_events { mode async; encryption tls; auth iam }
+    # the event is written with the order, in one transaction, and relayed from there (an outbox)
+    publishes order_events { mode async; outbox on; encryption tls; auth iam }
     slo { availability 99.9%; latency p99 200ms }
   }
 
