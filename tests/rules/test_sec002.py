@@ -130,3 +130,35 @@ system s {
 
 def test_no_residency_no_findings(check_design):
     assert_clean(check_design(FAILING.replace("requirements { residency pii [eu] }", "")), "SEC002")
+
+
+EXTERNAL = """\
+system s {
+  requirements { residency pii [eu] }
+  region eu { zones [a, b, c]; jurisdiction eu }
+  service api {
+    placement eu
+    calls kyc { timeout 1s; data [pii]; encryption tls; auth api_key }
+  }
+  external kyc { jurisdiction us }
+}
+"""
+
+
+def test_an_external_under_another_law_is_an_error_and_under_the_allowed_one_is_fine(check_design):
+    (d,) = findings(check_design(EXTERNAL), "SEC002")
+    assert d.message == (
+        "external `kyc` receives pii data from `api` and processes it under us law, but residency allows pii only "
+        "in `eu` (`eu` law)"
+    )
+    assert d.severity == "error"
+    assert_clean(check_design(EXTERNAL.replace("jurisdiction us", "jurisdiction eu")), "SEC002")
+
+
+def test_an_externals_law_that_cannot_be_compared_is_a_warning(check_design):
+    (d,) = findings(check_design(EXTERNAL.replace("; jurisdiction eu }", " }")), "SEC002")
+    assert d.severity == "warning" and "whose jurisdiction is not stated" in d.message
+    assert d.hints == [
+        "state each allowed region's `jurisdiction` (`jurisdiction eu` in `region eu`), so that `kyc`'s can be "
+        "compared with it"
+    ]

@@ -11,7 +11,10 @@ handles that class, and where it runs:
 
 A component placed in a region outside the allowed list is a finding. An external that receives the class and
 states no `placement` is a finding too: its region is unknown, so the design cannot show the data stays where it
-must. Clients are the data's origin (the user's own device) and are not checked.
+must, unless it states its `jurisdiction` and that is the jurisdiction of an allowed region (`jurisdiction eu` on
+the external and on `region eu_west_1`): an external under another law is an error, and one whose law cannot be
+compared (the allowed regions state none) a warning. Clients are the data's origin (the user's own device) and
+are not checked.
 
 **Why it matters.** Residency rules (GDPR's limits on transfers, national data-localisation laws, PCI DSS scoping
 agreements) bind every copy and every processor of the data, not only the database: a cache, a consumer or a
@@ -27,7 +30,7 @@ based on data sensitivity"; Azure SE:03 "classify and label data"; Threagile wro
 
 **Fix.** Place the component only in allowed regions (`placement eu_west_1`), keep the class off the edge that
 carries it out (tokenise or pseudonymise it first), or, for an external, state where it processes the data
-(`placement eu_west_1` on the external) once its contract says so.
+(`placement eu_west_1`, or `jurisdiction eu` beside the region's own) once its contract says so.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Edge
+from ...model import Edge, External
 from ..graph import Graph, listed
 from ..rule import Finding, Rule, rule
 from ._security import carried, regions_of
@@ -89,6 +92,30 @@ class DataResidency(Rule):
                     verb = f"receives {cls} data from" if _receives(g, via, name) else f"sends {cls} data to"
                     how, notes = f"{verb} `{other}`", [(via.span, f"{cls} data moves on this edge")]
                 path = f"{g.comp_path(name)}/residency:{cls}"
+                if isinstance(c, External) and not c.placement and c.jurisdiction:
+                    lawful = {g.regions[r].jurisdiction: r for r in allowed if r in g.regions}
+                    lawful.pop(None, None)
+                    if c.jurisdiction in lawful:
+                        continue  # processed under the law of a region the data may be in
+                    laws = listed(sorted(lawful), "or") if lawful else ""
+                    yield Finding(
+                        message=f"external `{name}` {how} and processes it under {c.jurisdiction} law, but residency "
+                        f"allows {cls} only in {listed(allowed, 'or')}"
+                        + (f" ({laws} law)" if laws else ", whose jurisdiction is not stated"),
+                        at=c.span,
+                        path=path,
+                        label=f"{c.jurisdiction} law",
+                        severity=None if lawful else Severity.WARNING,
+                        notes=notes,
+                        hints=[
+                            f"keep {cls} off the edge to `{name}` (tokenise or pseudonymise first), or use a provider "
+                            f"that processes it under {laws or 'the allowed regions'} law"
+                            if lawful
+                            else f"state each allowed region's `jurisdiction` (`jurisdiction eu` in `region "
+                            f"{allowed[0]}`), so that `{name}`'s can be compared with it",
+                        ],
+                    )
+                    continue
                 if c.kind == "external" and not c.placement:
                     yield Finding(
                         message=f"external `{name}` {how}, but its region is unknown: residency allows {cls} only "
