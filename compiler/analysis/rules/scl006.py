@@ -8,9 +8,9 @@ times its shards), a `record` size, and flows that write to it: the records thos
 **Why it matters.** Storage is the capacity that runs out silently: a disk or a table that fills stops taking
 writes, and resizing a large relational store takes hours or a migration. The back-of-envelope a reviewer does
 first is writes per second x record size x how long records are kept (the System Design Primer's "back-of-the-
-envelope calculations"; AWS Well-Architected REL01-BP04 "monitor and manage quotas", PERF03 "choose data
-storage for the growth you expect"; Azure RE:06 and PE:05, "plan capacity for growth"). A design that states
-500 GiB while its own rates add 35 TiB has one figure wrong.
+envelope calculations"; AWS Well-Architected REL07-BP03, obtain resources for the demand you expect; Azure
+RE:06, a capacity plan that covers growth). A design that states 500 GiB while its own rates add 33 TiB has one
+figure wrong.
 
 **Example.**
 
@@ -49,7 +49,7 @@ class GrowthAboveSize(Rule):
     name = "growth-above-stated-size"
     severity = Severity.WARNING
     summary = "the writes the flows bring fill a store beyond its stated size"
-    practices = ("REL01-BP04", "RE:06")
+    practices = ("REL07-BP03", "RE:06")
 
     def check(self, g: Graph) -> Iterator[Finding]:
         if not g.demand:
