@@ -37,33 +37,51 @@ def _bytes(n: float | None) -> int | None:
 
 
 def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
+    """One entrypoint's budgets. The verdicts are the rules' own (`Graph.availability_verdict`,
+    `Graph.latency_verdict`): when flows enter at the entrypoint, they are judged per flow, and the figures over
+    every dependency are only bounds (`judged_per_flow` lists the flows' verdicts)."""
     allowed, unknown_bits = g.composite(name)
     unknown = g.members(unknown_bits)
     deps = []
     for d in [name, *g.members(g.closure[name])]:
         a = g.own_availability(d)
         deps.append({"component": d, "availability": _availability(a.value), "from": a.how, "detail": a.detail})
-    goal = g.availability_objective(name)
-    target = goal[0] if goal is not None else None
+    av = g.availability_verdict(name)
+    lv = g.latency_verdict(name)
     chain = g.chains[name]
-    lat_goal = g.latency_objective(name)
     return {
         "entrypoint": name,
         "availability": {
             "dependencies": deps,
             "composite": _availability(allowed),
-            "objective": _availability(target),
-            "meets_objective": None if target is None else allowed >= target,
+            "objective": _availability(av.objective),
+            "objective_from": av.whose or None,
+            "meets_objective": av.met,
+            "judged_per_flow": [
+                {
+                    "flow": f.flow,
+                    "availability": _availability(f.figure),
+                    "unknown": b.unknown_availability,
+                    "meets_objective": f.met,
+                }
+                for f, b in zip(av.flows, g.flows_entering(name), strict=True)
+            ],
             "unknown": unknown,
             "downtime_minutes_per_30_days": _minutes(minutes_per_30_days(allowed)),
-            "error_budget_minutes_per_30_days": None if target is None else _minutes(minutes_per_30_days(target)),
+            "error_budget_minutes_per_30_days": None
+            if av.objective is None
+            else _minutes(minutes_per_30_days(av.objective)),
         },
         "latency": {
             "chain": g.chain_path(name),
             "p99": _seconds(chain.latency),
             "worst_case_wait": _seconds(chain.timeouts),
-            "objective_p99": None if lat_goal is None else _seconds(lat_goal[0]),
-            "meets_objective": None if lat_goal is None else chain.latency <= lat_goal[0],
+            "objective_p99": _seconds(lv.objective),
+            "objective_from": lv.whose or None,
+            "meets_objective": lv.met,
+            "judged_per_flow": [
+                {"flow": f.flow, "p99": _seconds(f.figure), "meets_objective": f.met} for f in lv.flows
+            ],
             "unknown": g.chain_unknown(name),
         },
         "retry_amplification": _figure(chain.amplification),
@@ -191,51 +209,91 @@ def _fmt_a(a: float | None) -> str:
     return "unknown" if a is None else pct(a)
 
 
+TOGETHER = "all hard dependencies together"  # the product row: not a component, and not one request's path
+
+
+def _availability_lines(av: dict[str, Any]) -> list[str]:
+    lines = ["  availability budget (hard synchronous dependencies, each counted once)"]
+    width = max(len(d["component"]) for d in av["dependencies"])
+    for d in av["dependencies"]:
+        how = {"declared": d["detail"], "instances": d["detail"], "unknown": "not declared: not counted"}[d["from"]]
+        lines.append(f"    {d['component']:<{width}}  {_fmt_a(d['availability']):>11}  {how}")
+    partial = bool(av["unknown"])  # components with no figure: the product is an upper bound
+    known = [d for d in av["dependencies"] if d["availability"] is not None]
+    flows = av["judged_per_flow"]
+    objective = f"the objective of {pct(av['objective'])}" if av["objective"] is not None else ""
+    if not known:
+        lines.append(f"  {TOGETHER}: unknown (no component on the path declares a figure)")
+    else:
+        bound = f", an upper bound ({len(av['unknown'])} declare no figure)" if partial else ""
+        if flows:
+            verdict = "; not judged: no one request needs them all, each flow is judged below"
+        elif av["meets_objective"] is not None:
+            verdict = f": {'meets' if av['meets_objective'] else 'BELOW'} {objective}"
+        else:
+            verdict = ""
+        lines.append(f"  {TOGETHER}: {pct(av['composite'])}{bound}{verdict}")
+    budget = av["error_budget_minutes_per_30_days"]
+    budget_text = f"error budget {budget:.1f} min per 30 days" if budget is not None else ""
+    if flows and av["objective"] is not None:
+        lines.append(f"  judged per flow, against {objective} ({av['objective_from']}); {budget_text}")
+        fw = max(len(f["flow"]) for f in flows)
+        for f in flows:
+            state = "meets" if f["meets_objective"] else "BELOW"
+            least = "at least " if f["unknown"] else ""
+            down = f"allows {least}{minutes_per_30_days(f['availability']):.1f} min down per 30 days"
+            bound = f"; an upper bound: no figure for {', '.join(f['unknown'][:4])}" if f["unknown"] else ""
+            lines.append(f"    flow {f['flow']:<{fw}}  {pct(f['availability']):>11}  {state} ({down}{bound})")
+        return lines
+    if flows:
+        return lines
+    if known:
+        least = "at least " if partial else ""
+        downtime = f"  downtime the dependencies allow: {least}{av['downtime_minutes_per_30_days']:.1f} min per 30 days"
+    else:
+        downtime = "  downtime the dependencies allow: unknown"
+    lines.append(downtime + (f"; error budget {budget:.1f} min" if budget is not None else ""))
+    return lines
+
+
+def _latency_lines(lat: dict[str, Any]) -> list[str]:
+    objective = lat["objective_p99"]
+    flows = lat["judged_per_flow"]
+    chain_known = [c for c in lat["chain"] if c not in lat["unknown"]]
+    if not chain_known:
+        p99 = "p99 unknown"
+    elif lat["unknown"]:
+        p99 = f"p99 at least {duration(lat['p99'])}"
+    else:
+        p99 = f"p99 {duration(lat['p99'])}"
+    if flows:
+        line = f"  slowest chain over every call: {' -> '.join(lat['chain'])}: {p99}"
+        lines = [line + ("; not judged: each flow is judged below" if objective is not None else "")]
+        if objective is not None:
+            lines.append(f"  judged per flow, against a p99 of {duration(objective)} ({lat['objective_from']})")
+            fw = max(len(f["flow"]) for f in flows)
+            for f in flows:
+                if f["p99"] is None:
+                    lines.append(f"    flow {f['flow']:<{fw}}  p99 unknown (no latency declared on its path)")
+                else:
+                    state = "meets" if f["meets_objective"] else "ABOVE"
+                    lines.append(f"    flow {f['flow']:<{fw}}  {duration(f['p99']):>8}  {state}")
+        return lines
+    line = f"  latency chain: {' -> '.join(lat['chain'])}: {p99}"
+    if objective is not None and lat["meets_objective"] is not None:
+        line += f" against {duration(objective)} ({'meets' if lat['meets_objective'] else 'ABOVE'})"
+    return [line]
+
+
 def human(report: dict[str, Any]) -> str:
     lines = [f"system {report['system']}", ""]
     if not report["entrypoints"]:
         lines.append("no entrypoints: mark a component `exposure public`, or add a `client` that calls it")
     for ep in report["entrypoints"]:
-        av, lat = ep["availability"], ep["latency"]
+        lat = ep["latency"]
         lines.append(f"entrypoint {ep['entrypoint']}")
-        lines.append("  availability budget (hard synchronous dependencies, each counted once)")
-        width = max(len(d["component"]) for d in av["dependencies"])
-        for d in av["dependencies"]:
-            how = {"declared": d["detail"], "instances": d["detail"], "unknown": "not declared: not counted"}[d["from"]]
-            lines.append(f"    {d['component']:<{width}}  {_fmt_a(d['availability']):>11}  {how}")
-        verdict = ""
-        partial = bool(av["unknown"])  # components with no figure: the product is an upper bound
-        known = [d for d in av["dependencies"] if d["availability"] is not None]
-        if av["objective"] is not None and known:
-            verdict = ": meets" if av["meets_objective"] else ": BELOW"
-            verdict += f" the objective of {pct(av['objective'])}"
-
-        if not known:
-            lines.append(f"    {'product':<{width}}  {'unknown':>11}  no component on the path declares a figure")
-        else:
-            bound = f"  an upper bound ({len(av['unknown'])} declare no figure)" if partial else ""
-            lines.append(f"    {'product':<{width}}  {pct(av['composite']):>11}{bound}{verdict}")
-        budget = av["error_budget_minutes_per_30_days"]
-        if known:
-            least = "at least " if partial else ""
-            downtime = (
-                f"  downtime the dependencies allow: {least}{av['downtime_minutes_per_30_days']:.1f} min per 30 days"
-            )
-        else:
-            downtime = "  downtime the dependencies allow: unknown"
-        lines.append(downtime + (f"; error budget {budget:.1f} min" if budget is not None else ""))
-        objective = lat["objective_p99"]
-        chain_known = [c for c in lat["chain"] if c not in lat["unknown"]]
-        if not chain_known:
-            p99 = "p99 unknown"
-        elif lat["unknown"]:
-            p99 = f"p99 at least {duration(lat['p99'])}"
-        else:
-            p99 = f"p99 {duration(lat['p99'])}"
-        lat_line = f"  latency chain: {' -> '.join(lat['chain'])}: {p99}"
-        if objective is not None and chain_known:
-            lat_line += f" against {duration(objective)} ({'meets' if lat['meets_objective'] else 'ABOVE'})"
-        lines.append(lat_line)
+        lines += _availability_lines(ep["availability"])
+        lines += _latency_lines(lat)
         lines.append(f"  worst-case wait before timeouts fire: {duration(lat['worst_case_wait'])}")
         if lat["unknown"]:
             lines.append(f"  no latency declared for: {', '.join(lat['unknown'])}")

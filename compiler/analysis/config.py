@@ -47,6 +47,10 @@ PROFILES = ("sketch", "review", "production")
 # Rule options: name -> (default, what it is). Rules read them from the graph (`g.options`).
 OPTIONS: dict[str, tuple[float, str]] = {
     "retry-limit": (10, "RTY001: the largest product of attempts along a chain"),
+    "single-writer-rps": (
+        500,
+        "SCL001: the writes per second above which a single writer that states no `capacity` is reported",
+    ),
 }
 
 

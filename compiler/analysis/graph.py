@@ -126,6 +126,35 @@ class Chain:
     own_unknown: bool = False  # this component declares no latency
 
 
+@dataclass(frozen=True)
+class FlowVerdict:
+    """One flow's figure against the objective of the component it enters at."""
+
+    flow: str
+    figure: float | None  # its availability, or its p99 (None: no latency stated on its path)
+    met: bool | None  # None: no figure to judge by
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules conclude of a component's availability or latency objective (AVL001, LAT001), for every
+    output to say the same thing: `met` is False exactly when the rule reports it.
+
+    When flows enter at the component, it is judged per flow (`flows`): `met` is False when a flow misses the
+    objective, and `figure` (the product over every hard dependency, or the worst chain) is then only a bound
+    that nobody is judged by. Otherwise `figure` is what is judged."""
+
+    objective: float | None
+    whose: str  # "its SLO", "the system's requirement"; "" without an objective
+    figure: float  # the composite availability, or the worst chain's p99 (known figures only)
+    met: bool | None  # None: no objective, or no figure to judge by
+    flows: tuple[FlowVerdict, ...] = ()
+
+    @property
+    def per_flow(self) -> bool:
+        return bool(self.flows)
+
+
 class Graph:
     def __init__(self, design: Design, options: dict[str, float] | None = None) -> None:
         self.design = design
@@ -450,6 +479,58 @@ class Graph:
         if name in self.entrypoint_set and req is not None and req.latency and (v := p99(req.latency)) is not None:
             goals.append((v, "the system's requirement"))
         return min(goals) if goals else None
+
+    # --- verdicts -----------------------------------------------------------------------------------------------
+
+    def flows_entering(self, name: str) -> list[Any]:
+        """The flows (`load.FlowBudget`) that enter the system at a component, in the design's order."""
+        return self._flows_entering.get(name, [])
+
+    @cached_property
+    def _flows_entering(self) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for b in self.flow_budgets:
+            if b.entrypoint is not None:
+                out.setdefault(b.entrypoint, []).append(b)
+        return out
+
+    def availability_verdict(self, name: str) -> Verdict:
+        """Whether a component meets its availability objective, as AVL001 judges it: per flow when flows enter
+        at it, else by the product over every hard dependency (each once; those with no figure counted as up).
+        With no figure at all on what it needs, nothing is judged (`met` None)."""
+        allowed, unknown = self.composite(name)
+        goal = self.availability_objective(name)
+        target, whose = goal if goal is not None else (None, "")
+        known = bool((self.closure[name] | self.bit[name]) & ~unknown)
+        entering = self.flows_entering(name)
+        if entering:
+            flows = tuple(
+                FlowVerdict(b.name, b.availability, None if target is None else b.meets(target)) for b in entering
+            )
+            met = None if target is None else all(f.met for f in flows)
+            return Verdict(target, whose, allowed, met, flows)
+        met = None if target is None or not known else at_least(allowed, target)
+        return Verdict(target, whose, allowed, met)
+
+    def latency_verdict(self, name: str) -> Verdict:
+        """Whether a component meets its p99 latency objective, as LAT001 judges it (in whole microseconds): per
+        flow when flows enter at it, else by the worst synchronous chain below it. A chain, or a flow, with no
+        latency stated on it is not judged (`met` None)."""
+        chain = self.chains[name]
+        goal = self.latency_objective(name)
+        target, whose = goal if goal is not None else (None, "")
+        entering = self.flows_entering(name)
+        if entering:
+            flows = tuple(
+                FlowVerdict(b.name, b.p99, None if target is None or b.p99 is None else us(b.p99) <= us(target))
+                for b in entering
+            )
+            judged = [f.met for f in flows if f.met is not None]
+            met = None if target is None or not judged else all(judged)
+            return Verdict(target, whose, chain.latency, met, flows)
+        known = len(self.chain_unknown(name)) < len(self.chain_path(name))
+        met = None if target is None or not known else us(chain.latency) <= us(target)
+        return Verdict(target, whose, chain.latency, met)
 
     # --- availability -------------------------------------------------------------------------------------------
 

@@ -81,9 +81,46 @@ def test_avl002_extra_nine(check_design):
         "`db` (99.99%) is a hard dependency of `api`, whose objective is 99.99%: it should be at least 99.999%"
     )
     assert d.span.line == 4
-    assert d.fingerprint == "AVL002:s/service:api/calls:db"
+    assert d.fingerprint == "AVL002:s/service:api"
+    assert d.severity == "warning"  # the team runs `db`: it can be made more available
     fixed = body.replace("availability 99.99% source", "availability 99.999% source")
     assert findings(check_design(design(fixed)), "AVL002") == []
+
+
+MANAGED_DEPENDENCIES = """  service api {
+    reads orders { timeout 50ms }
+    reads users { timeout 50ms }
+    calls stripe { timeout 500ms }
+    calls ledger { timeout 50ms }
+    slo { availability 99.95% }
+  }
+  store orders { managed aws; availability 99.99% source "Aurora SLA" }
+  store users { managed aws; availability 99.99% source "Aurora SLA" }
+  store ledger { managed aws; availability 99.995% source "DSQL SLA" }
+  external stripe { availability 99.99% source "Stripe SLA" }
+"""
+
+
+def test_avl002_one_finding_per_dependent_and_a_note_at_a_providers_sla(check_design):
+    """Dependencies a provider runs at its stated SLA cannot be made more available by the team: one note for the
+    dependent, saying what they cost together (AVL001 judges whether the objective still holds)."""
+    (d,) = findings(check_design(design(MANAGED_DEPENDENCIES)), "AVL002")
+    assert d.severity == "info"
+    assert d.message == (
+        "3 hard dependencies of `api`, whose objective is 99.95%, lack the extra nine (each should be at least "
+        "99.995%): `orders`, `users` and `stripe` at 99.99%"
+    )
+    assert d.fingerprint == "AVL002:s/service:api" and d.span.line == 4
+    assert [n.message for n in d.notes] == [
+        f"`{n}` 99.99%: 20% of the error budget" for n in ("orders", "users", "stripe")
+    ]
+    assert d.hints[0] == "together they use 60% of `api`'s error budget (its SLO: 99.95%)"
+    assert d.hints[1].startswith("`orders`, `users` and `stripe` are at their provider's SLA, which the team cannot")
+    assert len(d.hints) == 2
+    # one the team runs among them: a warning, with both fixes
+    own = MANAGED_DEPENDENCIES.replace("store users { managed aws; ", "store users { ")
+    (d,) = findings(check_design(design(own)), "AVL002")
+    assert d.severity == "warning" and len(d.hints) == 3
 
 
 # --- LAT001, LAT002 ---------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import findings
 
 
@@ -84,3 +86,36 @@ system s {
     )
     assert d.span.line == 3
     assert d.fingerprint == "CAP005:s/service:api/reads:perms"
+
+
+NEVER_EXPIRING = """\
+system s {
+  region r { zones [a, b, c] }
+  service read_api { reads memory_cache { timeout 5ms }; reads pastes { timeout 50ms } }
+  service expiry_job { trigger schedule "hourly"; writes pastes { timeout 1s } }
+  cache memory_cache { engine redis; caches pastes; holds "popular pastes" }
+  store pastes { engine postgres }
+}
+"""
+
+
+def test_a_cache_with_neither_ttl_nor_invalidation_is_a_gap(check_design):
+    """Pastes expire and a job deletes them, but the cache of popular pastes never lets an entry go: expired and
+    deleted pastes keep being served. Unstated rather than contradicted (the data may be immutable): a gap."""
+    (d,) = findings(check_design(NEVER_EXPIRING), "CAP005")
+    assert d.message == (
+        "cache `memory_cache` (it caches `pastes`) states neither a `ttl` nor an `invalidation`: an entry never "
+        "changes once cached, so updates, deletions and expired data are served to `read_api` for as long as the "
+        "entry stays"
+    )
+    assert d.fingerprint == "CAP005:s/cache:memory_cache" and d.span.line == 5
+    assert d.gap is not None and d.gap.owner == "memory_cache"
+    review = check_design(NEVER_EXPIRING, profile="review")
+    (note,) = [x for x in review.diagnostics if x.code == "GAP001" and "(CAP005)" in x.message]
+    assert note.message.startswith("cache `memory_cache` leaves 1 thing unstated: neither a `ttl` nor")
+
+
+@pytest.mark.parametrize("stated", ["ttl 1h", "invalidation event", "invalidation explicit"])
+def test_a_ttl_or_an_invalidation_clears_it(check_design, stated):
+    text = NEVER_EXPIRING.replace('holds "popular pastes"', f'holds "popular pastes"; {stated}')
+    assert findings(check_design(text), "CAP005") == []

@@ -88,3 +88,47 @@ def test_standby_gap_is_left_to_spof005(check_design):
     r = check_design(text)
     assert findings(r, "SPOF002") == []
     assert len(findings(r, "SPOF005")) == 1
+
+
+UNPLACED = """\
+system s {
+  requirements { survive region }
+  region east { zones [a, b, c]; role primary }
+  region west { zones [a, b, c]; role standby }
+  service api { exposure public; replicas 3; calls orders { timeout 50ms }; reads users { timeout 50ms } }
+  store orders { engine postgres; replication sync { replicas 2; spread zones } }
+  store users { engine postgres; replication sync { replicas 2; spread zones } }
+}
+"""
+
+
+def test_components_left_unplaced_beside_a_standby_are_one_finding(check_design):
+    """Unplaced components run in every region but the standbys: with the other region a standby, they all sit in
+    one region for one reason, reported once, with each component as a note (not three near-identical warnings)."""
+    (d,) = findings(check_design(UNPLACED), "SPOF002")
+    assert d.message == (
+        "3 components state no `placement`, so every copy of them is in region `east` (unplaced components run in "
+        "every region but the standby `west`), but the requirements say `survive region`: losing `east` takes down "
+        "entrypoint `api`"
+    )
+    assert d.span.line == 4 and d.fingerprint == "SPOF002:s/region:east/unplaced"
+    assert [n.message for n in d.notes] == [
+        f"{k} `{n}`: no `placement`, so only in `east`"
+        for k, n in (("service", "api"), ("store", "orders"), ("store", "users"))
+    ]
+    assert d.hints[0] == "place `api` in `west` too: `placement east` and `placement west` on each"
+    assert d.hints[1] == "replicate `orders` and `users` to `west`: `replication async { regions [east, west] }`"
+
+
+def test_placing_them_in_the_standby_region_too_clears_it(check_design):
+    text = UNPLACED.replace("replicas 3;", "replicas 3; placement east; placement west;").replace(
+        "spread zones }", "spread zones; regions [east, west] }"
+    )
+    assert findings(check_design(text), "SPOF002") == []
+
+
+def test_one_unplaced_component_is_reported_as_itself(check_design):
+    text = UNPLACED.replace("spread zones }", "spread zones; regions [east, west] }")
+    (d,) = findings(check_design(text), "SPOF002")
+    assert d.fingerprint == "SPOF002:s/service:api"
+    assert d.message.startswith("every copy of service `api` is in region `east`")

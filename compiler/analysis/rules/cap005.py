@@ -56,8 +56,44 @@ class TtlCacheOnStrongReadPath(Rule):
     severity = Severity.WARNING
     summary = "a cache invalidated only by its TTL on a read path that needs strong consistency"
     practices = ()
+    gap_phrase = (
+        "neither a `ttl` nor an `invalidation`: what it caches never changes in it, expired or deleted data included"
+    )
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        reported: set[str] = set()
+        for f in self._strong(g):
+            reported.add(f.path.split("/", 1)[-1].split(":", 1)[-1])
+            yield f
+        yield from self._never_expiring(g, reported)
+
+    def _never_expiring(self, g: Graph, reported: set[str]) -> Iterator[Finding]:
+        """A cache something reads that states neither a TTL nor an invalidation: its entries never change, so the
+        data's updates, deletions and expiry never reach its readers. A gap: it may be meant (immutable data)."""
+        for name, c in g.comps.items():
+            if not isinstance(c, Cache) or c.ttl is not None or c.invalidation is not None or name in reported:
+                continue
+            readers = [e.source for e in g.inc[name] if e.kind in READ_KINDS]
+            if not readers:
+                continue
+            behind = f" (it caches `{c.caches}`)" if c.caches else ""
+            yield Finding(
+                message=f"cache `{name}`{behind} states neither a `ttl` nor an `invalidation`: an entry never "
+                "changes once cached, so updates, deletions and expired data are served to "
+                + ", ".join(f"`{r}`" for r in dict.fromkeys(readers))
+                + " for as long as the entry stays",
+                at=c.span,
+                path=g.comp_path(name),
+                label="no ttl, no invalidation",
+                hints=[
+                    "give it a TTL no longer than the staleness its readers accept (`ttl 5m`), and invalidate on "
+                    "write or delete where that is too long (`invalidation event`, `explicit`, `write_through`)",
+                    "if what it holds never changes (immutable, content-addressed), say so: `invalidation explicit`",
+                ],
+                gap="-",
+            )
+
+    def _strong(self, g: Graph) -> Iterator[Finding]:
         kind = g.kind
         for name in g.comps:
             cache_edges = []

@@ -16,6 +16,12 @@ Components without `capacity`, and services without `replicas`, are skipped: not
 rules that ask for declarations say what is missing, once. Caching in front (a soft read with a fallback) is
 not credited.
 
+**A single writer.** A relational store with one writer (`writers single`, or a replicated relational store
+that does not say `writers multi`) and no sharding takes every write on one node, however many replicas it has.
+When it states no `capacity` and the load reaching it at peak (its flows' writes, else the peak that reaches it)
+is above the `single-writer-rps` option (500 by default), that is reported too: "will the single write master
+carry the writes" is the first question of a capacity review, and the design gives nothing to answer it with.
+
 **Why it matters.** An autoscaler cannot go above its maximum: at peak the excess queues, times out and is
 retried, and the overload spreads to callers. AWS Well-Architected REL07-BP03 (obtain resources upon detecting
 that more are needed) and Azure RE:06 (a scaling strategy sized for peak) both start from the arithmetic
@@ -36,7 +42,8 @@ import math
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, rate
+from ...model import Store
+from ..graph import Graph, rate, replication_of
 from ..load import capacity
 from ..rule import Finding, Rule, rule
 
@@ -53,6 +60,7 @@ class PeakAboveCapacity(Rule):
         peak = g.requirements.peak_load if g.requirements is not None else None
         if not peak:
             return
+        yield from self._single_writers(g, peak)
         reach = dict(g.needed_by)
         for name in g.demand:
             reach.setdefault(name, 0)
@@ -88,3 +96,56 @@ class PeakAboveCapacity(Rule):
                 label=f"{rate(total)} < {rate(load)}",
                 hints=hints,
             )
+
+    def _single_writers(self, g: Graph, peak: float) -> Iterator[Finding]:
+        limit = g.options.get("single-writer-rps", 500)
+        for name, c in g.comps.items():
+            if not isinstance(c, Store) or c.capacity is not None or not _single_writer(c):
+                continue
+            writers = [e.source for e in g.inc[name] if e.kind == "writes"]
+            if not writers:
+                continue
+            d = g.demand.get(name)
+            if d is not None:
+                load, why = d.writes, "its flows' writes"
+            elif g.demand:
+                continue  # flows are stated and none reaches it
+            else:
+                if name not in g.needed_by:
+                    continue
+                load, why = g.load_at(name, peak)
+                why = why or "the whole peak: no flow says which requests write"
+            if load <= limit:
+                continue
+            rep = replication_of(c)
+            how = "`writers single`" if rep is not None and rep.writers == "single" else "one primary"
+            copies = (
+                f"; its {rep.replicas} copies replicate the writes, they do not share them"
+                if (rep is not None and rep.replicas and rep.replicas > 1)
+                else ""
+            )
+            yield Finding(
+                message=f"store `{name}` takes all its writes on one writer ({how}), up to {rate(load)} at peak "
+                f"({why}), and states no `capacity`: nothing shows one node carries them",
+                at=c.span,
+                path=g.comp_path(name),
+                label=f"one writer, {rate(load)}",
+                hints=[
+                    "state what one writer carries, measured or from the engine's benchmarks: "
+                    f"`capacity N rps`{copies}",
+                    "if it cannot carry the writes, shard them (`sharding hash(key) N`), batch or queue them, or move "
+                    "write-heavy data to a store that scales writes",
+                    f"its writes come from {', '.join(f'`{w}`' for w in dict.fromkeys(writers))}",
+                ],
+            )
+
+
+def _single_writer(c: Store) -> bool:
+    """A relational store whose writes all land on one node: `writers single`, or replicated (or not) without
+    `writers multi`, and not sharded over several shards."""
+    if c.sharding is not None and (c.sharding.shards or 2) > 1:
+        return False
+    rep = replication_of(c)
+    if rep is not None and rep.writers is not None:
+        return rep.writers == "single"
+    return c.model == "relational"

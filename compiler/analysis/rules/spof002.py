@@ -12,6 +12,10 @@ A component that runs one copy at all is SPOF001's (one copy is always in one zo
 entrypoint needs is SPOF003's, a component that a standby region needs but does not hold is SPOF005's (it names
 the edge that breaks the failover), and an external, unless placed, is outside the design's zones.
 
+Components that state no `placement` run in every region but the standbys. When the other regions are standbys,
+every unplaced component sits in one region for that one reason: they are reported once, at the standby region,
+with each component as a note, rather than as a finding each.
+
 **Why it matters.** Zones fail as a unit (power, cooling, networking) and regions do too, more rarely: on
 2011-04-21 an EBS re-mirroring storm in one us-east-1 zone took down the single-zone databases of many
 well-known sites, while multi-zone ones kept serving. AWS Well-Architected REL10-BP01 (deploy to multiple
@@ -32,9 +36,10 @@ the system must survive a region, place it, or replicate its data, in a second r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ...diagnostics import Severity
-from ..graph import DATA_KINDS, Graph
+from ..graph import DATA_KINDS, Graph, listed
 from ..rule import Finding, Rule, rule
 from .spof001 import _shared_by_all, _single_copy
 from .spof005 import _data_regions, _replication, _standby_gaps
@@ -84,6 +89,7 @@ class SingleFailureDomain(Rule):
         survive_region = scope == "region"
         # a component the standby region needs but lacks is SPOF005's (it names the edge that breaks failover)
         standby_gap = {e.target for e, _, _ in _standby_gaps(g)} if survive_region else set()
+        unplaced: dict[str, list[tuple[str, int]]] = {}
         for name, bits in reach.items():
             if shared & g.bit[name] or _single_copy(g.comps[name]) is not None:
                 continue  # SPOF003's or SPOF001's
@@ -109,21 +115,87 @@ class SingleFailureDomain(Rule):
                 )
                 continue
             region = _single_region(g, name) if survive_region and name not in standby_gap else None
-            if region is not None:
-                others = [r for r in g.regions if r != region]
-                there = f"`{others[0]}`" if others else "a second region"
-                hint = (
-                    f"replicate its data to {there}: `replication ... {{ regions [{region}, "
-                    f"{others[0] if others else 'other'}] }}`"
-                    if c.kind in DATA_KINDS
-                    else f"place it in {there} as well: `placement {others[0] if others else 'other'} [a, b, c]`"
-                )
-                yield Finding(
-                    message=f"every copy of {c.kind} `{name}` is in region `{region}`, but {why_region}: losing "
-                    f"`{region}` takes down {g.dependents_phrase(name, bits)}",
-                    at=c.span,
-                    path=g.comp_path(name),
-                    label="one region",
-                    hints=[hint, "or relax the requirement to `survive zone` if a region outage may stop the system"],
-                    notes=notes,
-                )
+            if region is None:
+                continue
+            if not c.placement and g.standby_regions():
+                unplaced.setdefault(region, []).append((name, bits))  # one cause: the default placement
+                continue
+            yield self._one_region(g, name, bits, region, why_region, notes)
+        for region, members in unplaced.items():
+            if len(members) == 1:
+                name, bits = members[0]
+                notes = [
+                    (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
+                    for ep in g.entrypoint_names(bits, 3)
+                    if ep != name
+                ]
+                yield self._one_region(g, name, bits, region, why_region, notes)
+            else:
+                yield self._unplaced(g, region, members, why_region)
+
+    @staticmethod
+    def _one_region(
+        g: Graph, name: str, bits: int, region: str, why_region: str, notes: list[tuple[Any, str]]
+    ) -> Finding:
+        c = g.comps[name]
+        others = [r for r in g.regions if r != region]
+        there = f"`{others[0]}`" if others else "a second region"
+        hint = (
+            f"replicate its data to {there}: `replication ... {{ regions [{region}, "
+            f"{others[0] if others else 'other'}] }}`"
+            if c.kind in DATA_KINDS
+            else f"place it in {there} as well: `placement {others[0] if others else 'other'} [a, b, c]`"
+        )
+        return Finding(
+            message=f"every copy of {c.kind} `{name}` is in region `{region}`, but {why_region}: losing "
+            f"`{region}` takes down {g.dependents_phrase(name, bits)}",
+            at=c.span,
+            path=g.comp_path(name),
+            label="one region",
+            hints=[hint, "or relax the requirement to `survive zone` if a region outage may stop the system"],
+            notes=notes,
+        )
+
+    @staticmethod
+    def _unplaced(g: Graph, region: str, members: list[tuple[str, int]], why_region: str) -> Finding:
+        """One root cause, one finding: components that state no `placement` run in every region but the
+        standbys, so with the other regions standbys they all sit in one region."""
+        standby = g.standby_regions()
+        names = [n for n, _ in members]
+        flows: dict[str, None] = {}
+        bits = 0
+        for n, b in members:
+            bits |= b
+            flows.update(dict.fromkeys(g._flows_needing.get(n, [])))
+        if flows:
+            shown = list(flows)
+            who = f"flow{'s' if len(shown) > 1 else ''} " + ", ".join(f"`{f}`" for f in shown[:4])
+            who += f" and {len(shown) - 4} more" if len(shown) > 4 else ""
+        else:
+            who = g.entrypoint_phrase(bits)
+        services = [n for n in names if g.kind[n] not in DATA_KINDS]
+        data = [n for n in names if g.kind[n] in DATA_KINDS]
+        to = standby[0]
+        hints = []
+        if services:
+            hints.append(
+                f"place {listed(services[:6])}{' and the others' if len(services) > 6 else ''} in `{to}` "
+                f"too: `placement {region}` and `placement {to}` on each"
+            )
+        if data:
+            hints.append(
+                f"replicate {listed(data[:6])}{' and the others' if len(data) > 6 else ''} to `{to}`: "
+                f"`replication async {{ regions [{region}, {to}] }}`"
+            )
+        hints.append("or relax the requirement to `survive zone` if a region outage may stop the system")
+        standbys = listed(standby)
+        return Finding(
+            message=f"{len(names)} components state no `placement`, so every copy of them is in region `{region}` "
+            f"(unplaced components run in every region but the standby {standbys}), but {why_region}: losing "
+            f"`{region}` takes down {who}",
+            at=g.regions[standby[0]].span,
+            path=f"region:{region}/unplaced",
+            label="standby: nothing placed here by default",
+            hints=hints,
+            notes=[(g.comps[n].span, f"{g.kind[n]} `{n}`: no `placement`, so only in `{region}`") for n in names],
+        )
