@@ -694,8 +694,9 @@ class _Builder:
         goal = g.availability_objective(ep)
         line = f"Availability its hard dependencies allow: {pct(allowed)}"
         line += f" ({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)"
+        av = g.availability_verdict(ep)
         if goal is not None:
-            line += f"; objective {pct(goal[0])} ({goal[1]}): {'met' if allowed >= goal[0] else 'NOT met'}"
+            line += f"; objective {pct(goal[0])} ({goal[1]}): {_verdict(av)}"
         v.facts.insert(0, line)
         unknown = g.members(unknown_bits, limit=8)
         if unknown:
@@ -711,7 +712,7 @@ class _Builder:
         lat = f"Worst p99 latency chain: {' → '.join(shown)}: {duration(ch.latency)}"
         lg = g.latency_objective(ep)
         if lg is not None:
-            lat += f"; objective {duration(lg[0])} ({lg[1]}): {'met' if ch.latency <= lg[0] else 'NOT met'}"
+            lat += f"; objective {duration(lg[0])} ({lg[1]}): {_verdict(g.latency_verdict(ep))}"
         at = 2 if unknown else 1
         v.facts.insert(at, lat)
         v.facts.insert(
@@ -1001,3 +1002,15 @@ def _p99(items: list[Any]) -> float | None:
     from designc.analysis.graph import p99
 
     return p99(items) if items else None
+
+
+def _verdict(v: Any) -> str:
+    """The rules' verdict on an objective (as AVL001 and LAT001 judge it), in a diagram's facts."""
+    if v.per_flow:
+        missed = [f.flow for f in v.flows if f.met is False]
+        if missed:
+            return f"NOT met by flow{'s' if len(missed) > 1 else ''} {', '.join(missed)} (judged per flow)"
+        if v.met is None:
+            return "not judged (its flows have no figures)"
+        return "met by every flow (judged per flow)"
+    return {True: "met", False: "NOT met", None: "not judged (no figures)"}[v.met]

@@ -297,18 +297,20 @@ def budget(graph: Any, name: str) -> dict[str, Any] | None:
         path = graph.chain_path(name)
         unknown = graph.members(unknown_bits)
         chain_unknown = graph.chain_unknown(name)
+        av, lv = graph.availability_verdict(name), graph.latency_verdict(name)
     except Exception:  # budgets are a help, never a reason for the page to fail
         return None
     return {
         "availability": pct(allowed),
         "availability_objective": pct(goal[0]) if goal else None,
         "availability_from": goal[1] if goal else None,
-        "availability_meets": None if goal is None else allowed >= goal[0],
+        "availability_meets": av.met,  # the rules' verdict (per flow where flows enter), as `check` reports
+        "per_flow": av.per_flow,
         "availability_unknown": unknown,
         "latency": duration(chain.latency),
         "latency_objective": duration(lat_goal[0]) if lat_goal else None,
         "latency_from": lat_goal[1] if lat_goal else None,
-        "latency_meets": None if lat_goal is None else chain.latency <= lat_goal[0],
+        "latency_meets": lv.met,
         "latency_unknown": chain_unknown,
         "chain": path,
         "worst_wait": duration(chain.timeouts),

@@ -114,3 +114,26 @@ def test_html_shows_text_as_text(built: Path):
         assert 'href="javascript' not in html
         assert html.count("<script") == 2  # the page's data and its own code, nothing injected
         assert "<!--" not in html.split('id="ui-data">', 1)[1].split("</script>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "design", ["real/writeup_aws_scaling.design", "url_shortener.design", "chat.design", "flawed/budgets.design"]
+)
+def test_the_document_and_the_page_give_the_rules_verdict_on_every_objective(design):
+    """One verdict everywhere: what `check` concludes of an entrypoint's objectives (per flow where flows enter)
+    is what the document and the page say, never the all-dependencies figure's own comparison."""
+    from designc.analysis.graph import Graph
+    from designc.driver import check
+    from designc.targets import html
+
+    from conftest import EXAMPLES
+
+    result = check([EXAMPLES / design])
+    model = result.designs[0].model
+    g = Graph(model)
+    for ep in g.entrypoints:
+        av, lv = g.availability_verdict(ep), g.latency_verdict(ep)
+        b = html.budget(g, ep)
+        assert b is not None and b["availability_meets"] is av.met and b["latency_meets"] is lv.met
+        named = [d for d in result.diagnostics if d.code in ("AVL001", "LAT001") and f"`{ep}`" in d.message]
+        assert (av.met is False or lv.met is False) == bool(named), (ep, [d.message for d in named])

@@ -170,7 +170,7 @@
   function budgetBlock(b) {
     var out = [h("h4", { text: "Budgets (entrypoint)" })];
     out.push(h("div", { class: "budget" },
-      metric(b.availability, "availability the dependencies allow" + (b.availability_objective ? "; objective " + b.availability_objective + " (" + b.availability_from + ")" : ""), b.availability_meets),
+      metric(b.availability, "availability the dependencies allow" + (b.per_flow ? " (a bound: each flow is judged)" : "") + (b.availability_objective ? "; objective " + b.availability_objective + " (" + b.availability_from + ")" : ""), b.availability_meets),
       metric("p99 " + b.latency, "worst latency chain" + (b.latency_objective ? "; objective " + b.latency_objective + " (" + b.latency_from + ")" : ""), b.latency_meets)));
     out.push(h("p", { class: "chain" }, "chain: ", b.chain.join(" → "), " · worst wait " + b.worst_wait + " · retry amplification " + b.amplification + "×"));
     if (b.availability_unknown.length) out.push(h("p", { class: "chain", text: "no availability declared for: " + b.availability_unknown.join(", ") }));
