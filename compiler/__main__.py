@@ -1,3 +1,3 @@
 from .cli import main
 
-main()
+main(prog_name="designc")  # usage lines and completion name the command, not `python -m designc`
