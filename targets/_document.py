@@ -714,6 +714,16 @@ class _Doc:
         parts.append(f"restores tested {b.tested}" if b.tested else "restore testing not stated")
         return ", ".join(parts)
 
+    def chain_p99(self, ep: str) -> str:
+        """A chain's p99: unknown when no step states a latency, a lower bound when some do not (unknown is not
+        zero)."""
+        g = self.g
+        unknown, path = g.chain_unknown(ep), g.chain_path(ep)
+        if len(unknown) >= len(path):
+            return f"{NOT_STATED} (no step states a latency)"
+        figure = self.dur(g.chains[ep].latency)
+        return f"at least {figure}" if unknown else figure
+
     def verdict(self, v: Any, latency: bool = False) -> str:
         """What the rules conclude of an objective (the graph's verdict, as AVL001 and LAT001 judge it): per flow
         where flows enter, else by the figure above; nothing where there is nothing to judge by."""
@@ -759,7 +769,7 @@ class _Doc:
                     NOT_STATED if goal is None else f"{self.pct(goal[0])} ({goal[1]}): " + self.verdict(av),
                 ],
                 ["Worst latency chain", " → ".join(self.link(n) for n in g.chain_path(ep))],
-                ["Its p99", self.dur(chain.latency)],
+                ["Its p99", self.chain_p99(ep)],
                 [
                     "Latency objective (p99)",
                     NOT_STATED

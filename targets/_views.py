@@ -709,7 +709,12 @@ class _Builder:
             )
         ch = g.chains[ep]
         shown = chain if len(chain) <= 8 else [*chain[:4], "…", *chain[-3:]]
-        lat = f"Worst p99 latency chain: {' → '.join(shown)}: {duration(ch.latency)}"
+        unknown_steps = g.chain_unknown(ep)
+        if len(unknown_steps) >= len(g.chain_path(ep)):
+            p99 = "unknown (no step states a latency)"
+        else:
+            p99 = ("at least " if unknown_steps else "") + duration(ch.latency)
+        lat = f"Worst p99 latency chain: {' → '.join(shown)}: {p99}"
         lg = g.latency_objective(ep)
         if lg is not None:
             lat += f"; objective {duration(lg[0])} ({lg[1]}): {_verdict(g.latency_verdict(ep))}"
