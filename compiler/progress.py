@@ -35,15 +35,18 @@ class Progress:
     def _run(self) -> None:
         if self._stop.wait(self.after):
             return
+        last = ""
         while True:
             with self._lock:
                 if self._stop.is_set():
                     return
                 if self.message:
-                    elapsed = time.monotonic() - self.start
-                    sys.stderr.write(f"\r\x1b[Kdesignc: {self.message} ... {elapsed:.0f} s")
-                    sys.stderr.flush()
-                    self.shown = True
+                    line = f"designc: {self.message} ... {time.monotonic() - self.start:.0f} s"
+                    if line != last:  # drawn again only when it changes
+                        sys.stderr.write(f"\r\x1b[K{line}")
+                        sys.stderr.flush()
+                        self.shown = True
+                        last = line
             if self._stop.wait(0.25 if self.shown else 0.02):
                 return
 
