@@ -712,6 +712,14 @@ SERVICE = BlockSpec(
         ),
         P("vault", Bool(), doc="secrets come from a vault", ex="vault on"),
         P(
+            "call_order",
+            Enum("parallel", "sequential"),
+            doc="how its synchronous calls for one request run: `sequential` (one after another, as a gateway"
+            " authenticates and then routes: their latencies and their timeouts add up) or `parallel` (they overlap:"
+            " the slowest counts); unset: taken as parallel, and the latency figures are then lower bounds",
+            ex="call_order sequential",
+        ),
+        P(
             "trigger",
             Enum("request", "schedule", "continuous"),
             Opt(None, Text()),
