@@ -373,6 +373,7 @@ class Store(Component):
     capacity: PerSecond | None = None
     size: Bytes | None = None
     record_size: Bytes | None = Field(None, description="the size of one record a write adds")
+    replica_of: str | None = Field(None, description="the store whose read replicas this is; unset: its own data")
     rpo: Seconds | None = Field(None, description="the data loss it may allow; unset: the system's rpo")
     size_class: Literal["small", "medium", "large", "xlarge", "xxlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"

@@ -842,6 +842,13 @@ STORE = BlockSpec(
         P("size", Size(), doc="data size", ex="size 2TiB"),
         P("record", Size(), field="record_size", doc="the size of one record a write adds", ex="record 1KiB"),
         P(
+            "replica_of",
+            Ref("store", role="primary store"),
+            doc="read replicas of another store, fed by its replication (asynchronously unless this store's own"
+            " `replication` says `sync`): readers see its writes late",
+            ex="replica_of orders_primary",
+        ),
+        P(
             "rpo",
             Duration(),
             doc="the data loss this store may allow, instead of the system's `rpo` (a rebuildable cache of the"
