@@ -37,7 +37,8 @@ class MissingCircuitBreaker(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         kind, homes = g.kind, g.home
-        placed = {n: bool(c.placement) for n, c in g.comps.items()}
+        # callers placed in several regions by name (the others call from their home region only)
+        placed = {n for n, c in g.comps.items() if len(c.placement) > 1}
         standby = set(g.standby_regions())
         for name, edges in g.sync_out.items():
             if kind[name] == "client":
@@ -52,12 +53,14 @@ class MissingCircuitBreaker(Rule):
                     there = homes[e.target]
                     if home is None or there is None:
                         continue
+                    if there == home and name not in placed:
+                        continue
                     theirs = g.placement[e.target]
                     # a caller placed in several regions calls across regions from each one the callee is not in
                     # (not from a standby region: it serves only once the other is lost, which SPOF005 judges)
                     remote = [
                         r
-                        for r in (g.placement[name] if placed[name] else [home])
+                        for r in (g.placement[name] if name in placed else [home])
                         if r not in theirs and r not in standby
                     ]
                     if not remote:

@@ -42,7 +42,11 @@ class TimeoutInversion(Rule):
         calls = []  # (caller, edge, timeout, callee): the timed edges, read from the model once
         chains = g.chains
         for name, edges in g.sync_out.items():
-            timed = [(worst_wait(e), e) for e in edges if e.timeout is not None]
+            timed = [
+                ((t * (1 + (e.retries or 0)) if e.backoff_base is None else worst_wait(e)), e)
+                for e in edges
+                if (t := e.timeout) is not None
+            ]
             if timed:
                 if chains[name].sequential:  # one after another: the waits add up
                     worst[name] = (sum(w for w, _ in timed), [e for _, e in timed])
