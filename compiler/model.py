@@ -351,6 +351,9 @@ class Service(Component):
     scaling: Literal["horizontal", "vertical", "none"] | None = None
     identity_provider: bool | None = None
     vault: bool | None = Field(None, description="whether it holds secrets in a vault")
+    call_order: Literal["parallel", "sequential"] | None = Field(
+        None, description="whether its synchronous calls run one after another; unset: taken as parallel"
+    )
     trigger: Trigger | None = Field(None, description="what starts its work when no caller does; unset: requests")
     image: str | None = Field(None, description="container image without a tag; unset: a placeholder")
     ports: list[Port] = Field(default_factory=list, description="empty: `http 8080` (`grpc 9090` for gRPC)")
@@ -370,6 +373,7 @@ class Store(Component):
     capacity: PerSecond | None = None
     size: Bytes | None = None
     record_size: Bytes | None = Field(None, description="the size of one record a write adds")
+    replica_of: str | None = Field(None, description="the store whose read replicas this is; unset: its own data")
     rpo: Seconds | None = Field(None, description="the data loss it may allow; unset: the system's rpo")
     size_class: Literal["small", "medium", "large", "xlarge", "xxlarge"] | None = Field(
         None, description="instance size, cloud-neutral; unset: small"

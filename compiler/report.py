@@ -83,6 +83,11 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
                 {"flow": f.flow, "p99": _seconds(f.figure), "meets_objective": f.met} for f in lv.flows
             ],
             "unknown": g.chain_unknown(name),
+            # calls one after another (`call_order sequential`) on the chain: component -> its callees in order
+            "in_sequence": {h: seq for h in g.chain_path(name) if len(seq := g.in_sequence(h)) > 1},
+            # a component on or below it that makes several calls and states no order: taken as parallel, so the
+            # p99 and the worst-case wait are lower bounds
+            "assumed_parallel": chain.assumed_parallel,
         },
         "retry_amplification": _figure(chain.amplification),
     }
@@ -256,18 +261,23 @@ def _availability_lines(av: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _chain(lat: dict[str, Any]) -> str:
+    seq = lat.get("in_sequence") or {}
+    return " -> ".join(f"{h} ({', then '.join(seq[h])})" if h in seq else h for h in lat["chain"])
+
+
 def _latency_lines(lat: dict[str, Any]) -> list[str]:
     objective = lat["objective_p99"]
     flows = lat["judged_per_flow"]
     chain_known = [c for c in lat["chain"] if c not in lat["unknown"]]
     if not chain_known:
         p99 = "p99 unknown"
-    elif lat["unknown"]:
+    elif lat["unknown"] or lat.get("assumed_parallel"):
         p99 = f"p99 at least {duration(lat['p99'])}"
     else:
         p99 = f"p99 {duration(lat['p99'])}"
     if flows:
-        line = f"  slowest chain over every call: {' -> '.join(lat['chain'])}: {p99}"
+        line = f"  slowest chain over every call: {_chain(lat)}: {p99}"
         lines = [line + ("; not judged: each flow is judged below" if objective is not None else "")]
         if objective is not None:
             lines.append(f"  judged per flow, against a p99 of {duration(objective)} ({lat['objective_from']})")
@@ -279,7 +289,7 @@ def _latency_lines(lat: dict[str, Any]) -> list[str]:
                     state = "meets" if f["meets_objective"] else "ABOVE"
                     lines.append(f"    flow {f['flow']:<{fw}}  {duration(f['p99']):>8}  {state}")
         return lines
-    line = f"  latency chain: {' -> '.join(lat['chain'])}: {p99}"
+    line = f"  latency chain: {_chain(lat)}: {p99}"
     if objective is not None and lat["meets_objective"] is not None:
         line += f" against {duration(objective)} ({'meets' if lat['meets_objective'] else 'ABOVE'})"
     return [line]
@@ -294,7 +304,13 @@ def human(report: dict[str, Any]) -> str:
         lines.append(f"entrypoint {ep['entrypoint']}")
         lines += _availability_lines(ep["availability"])
         lines += _latency_lines(lat)
-        lines.append(f"  worst-case wait before timeouts fire: {duration(lat['worst_case_wait'])}")
+        at_least = "at least " if lat.get("assumed_parallel") else ""
+        lines.append(f"  worst-case wait before timeouts fire: {at_least}{duration(lat['worst_case_wait'])}")
+        if lat.get("assumed_parallel"):
+            lines.append(
+                f"  lower bounds: `{lat['assumed_parallel']}` makes several synchronous calls and states no "
+                "`call_order`, so they are taken as parallel"
+            )
         if lat["unknown"]:
             lines.append(f"  no latency declared for: {', '.join(lat['unknown'])}")
         lines.append(f"  retry amplification: {ep['retry_amplification']:.3g}x")

@@ -712,6 +712,14 @@ SERVICE = BlockSpec(
         ),
         P("vault", Bool(), doc="secrets come from a vault", ex="vault on"),
         P(
+            "call_order",
+            Enum("parallel", "sequential"),
+            doc="how its synchronous calls for one request run: `sequential` (one after another, as a gateway"
+            " authenticates and then routes: their latencies and their timeouts add up) or `parallel` (they overlap:"
+            " the slowest counts); unset: taken as parallel, and the latency figures are then lower bounds",
+            ex="call_order sequential",
+        ),
+        P(
             "trigger",
             Enum("request", "schedule", "continuous"),
             Opt(None, Text()),
@@ -833,6 +841,13 @@ STORE = BlockSpec(
         _CAPACITY,
         P("size", Size(), doc="data size", ex="size 2TiB"),
         P("record", Size(), field="record_size", doc="the size of one record a write adds", ex="record 1KiB"),
+        P(
+            "replica_of",
+            Ref("store", role="primary store"),
+            doc="read replicas of another store, fed by its replication (asynchronously unless this store's own"
+            " `replication` says `sync`): readers see its writes late",
+            ex="replica_of orders_primary",
+        ),
         P(
             "rpo",
             Duration(),

@@ -86,6 +86,40 @@ def attempts(e: Edge) -> int:
     return 1 + (e.retries or 0)
 
 
+def backoff_wait(e: Edge) -> float:
+    """The longest an edge's retries pause between attempts, from its stated `backoff` (base..max): the sum of
+    its pauses before each retry (constant: base each; linear: base, 2 x base, ...; exponential: base, 2 x base,
+    4 x base, ...; each at most max). Jitter only shortens a pause, so it does not count. 0 when no backoff range
+    is stated or nothing retries."""
+    retries = e.retries or 0
+    base = e.backoff_base
+    if not retries or base is None or e.backoff in (None, "none"):
+        return 0.0
+    cap = e.backoff_max
+    total = 0.0
+    for i in range(retries):
+        step = base if e.backoff == "constant" else base * (i + 1) if e.backoff == "linear" else base * 2.0**i
+        total += step if cap is None or step <= cap else cap
+    return total
+
+
+def worst_wait(e: Edge) -> float:
+    """How long a caller may wait on one request over an edge before it gives up: timeout x attempts, plus the
+    backoff between attempts (`backoff_wait`). Only for an edge with a timeout."""
+    timeout = e.timeout or 0.0
+    wait = timeout * attempts(e)
+    return wait + backoff_wait(e) if e.backoff_base is not None else wait
+
+
+def wait_phrase(e: Edge) -> str:
+    """How `worst_wait` was worked out, for a message: "3 x 100ms + 150ms of backoff"."""
+    n = attempts(e)
+    text = duration(e.timeout or 0.0) if n == 1 else f"{n} x {duration(e.timeout or 0.0)}"
+    if b := backoff_wait(e):
+        text += f" + {duration(b)} of backoff"
+    return text
+
+
 def load_factor(e: Edge) -> float:
     """What an edge's retries multiply its callee's load by when the callee keeps failing: 1 + retries, or,
     with a `retry_budget` (retries allowed as a share of requests), 1 + that share at most."""
@@ -124,6 +158,10 @@ class Chain:
     amplification: float  # product of each edge's load factor along the worst chain (retry budgets cap it)
     next: str | None = None  # the next component on the worst latency chain
     own_unknown: bool = False  # this component declares no latency
+    sequential: bool = False  # its calls run one after another (`call_order sequential`): their figures add up
+    # a component on or below it makes several synchronous calls and states no `call_order`: they are taken as
+    # parallel (the slowest counts), so `latency` and `timeouts` are lower bounds
+    assumed_parallel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -689,46 +727,64 @@ class Graph:
         """The worst synchronous chain below each component, by dynamic programming over the condensed graph of
         synchronous edges (soft ones included: they still cost time), never enumerating paths:
 
-        * latency: its own p99 plus, over its synchronous edges, the largest of the callee's chain latency,
-          capped by the edge's timeout x attempts;
-        * timeouts: its own p99 plus the largest wait an edge allows (timeout x attempts; an edge without a
-          timeout waits for the callee's whole chain);
+        * latency: its own p99 plus, over its synchronous edges, the largest of the callee's chain latency
+          (their sum when it states `call_order sequential`), each capped by the edge's worst wait;
+        * timeouts: its own p99 plus the largest wait an edge allows (their sum when sequential; timeout x
+          attempts plus the stated backoff, `worst_wait`; an edge without a timeout waits for the callee's whole
+          chain);
         * amplification: the largest product of load factors along any chain (attempts, or 1 + the retry
           budget where one caps them).
 
         A cycle is cut where it closes (the cycle rule reports it)."""
         comp_of, sccs = self._sync_scc
         comps, sync_out = self.comps, self.sync_out
+        ordered = {n: c.call_order for n, c in comps.items() if isinstance(c, Service) and c.call_order}
         result: dict[str, Chain] = {}
         for members in sccs:
             for m in members:
                 c = comps[m]
                 own = p99(c.latency) if c.latency else None
+                order = ordered.get(m)
+                seq = order == "sequential"
                 lat, to, amp = 0.0, 0.0, 1.0
                 nxt: str | None = None
+                best = 0.0  # the slowest callee's figure (the chain goes on through it)
+                lower: str | None = None
+                calls = 0
                 here = comp_of[m]
                 for e in sync_out[m]:
                     t = e.target
                     if comp_of[t] == here:
                         continue
+                    calls += 1
                     child = result[t]
-                    timeout = e.timeout
-                    cap = timeout * attempts(e) if timeout is not None else None
+                    if lower is None and child.assumed_parallel is not None:
+                        lower = child.assumed_parallel
+                    cap = worst_wait(e) if e.timeout is not None else None
                     child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
-                    if child_lat > lat or nxt is None:
-                        lat, nxt = lat if lat > child_lat else child_lat, t  # max(child_lat, lat)
+                    if child_lat > best or nxt is None:
+                        best, nxt = best if best > child_lat else child_lat, t  # max(child_lat, best)
                     wait = cap if cap is not None else child.timeouts
-                    if wait > to:
+                    if seq:
+                        lat += child_lat
+                        to += wait
+                    elif wait > to:
                         to = wait
                     factor = load_factor(e) * child.amplification
                     if factor > amp:
                         amp = factor
+                if not seq:
+                    lat = best
+                if order is None and calls > 1:
+                    lower = m
                 result[m] = Chain(
                     latency=(own or 0.0) + lat,
                     timeouts=(own or 0.0) + to,
                     amplification=amp,
                     next=nxt,
                     own_unknown=own is None,
+                    sequential=seq,
+                    assumed_parallel=lower,
                 )
         return result
 
@@ -740,6 +796,58 @@ class Graph:
             out.append(nxt)
             nxt = self.chains[nxt].next
         return out
+
+    def in_sequence(self, name: str) -> list[str]:
+        """What a component with `call_order sequential` calls one after another (its synchronous callees, in the
+        order it states them), else []."""
+        if not self.chains[name].sequential:
+            return []
+        comp_of, _ = self._sync_scc
+        return list(dict.fromkeys(e.target for e in self.sync_out[name] if comp_of[e.target] != comp_of[name]))
+
+    def chain_text(self, hops: list[str]) -> str:
+        """A chain for a message: `a -> b -> c`, long ones shortened, and a hop that calls in sequence followed by
+        what it calls ("gw (auth, then route)")."""
+        shown = hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]]
+        out = []
+        for h in shown:
+            seq = self.in_sequence(h) if h != "..." else []
+            out.append(f"{h} ({', then '.join(seq)})" if len(seq) > 1 else h)
+        return " -> ".join(out)
+
+    def parallel_note(self, name: str) -> str | None:
+        """Where a chain's figures are lower bounds: "`x` makes N synchronous calls and states no `call_order`:
+        taken as parallel, so this is a lower bound", or None."""
+        who = self.chains[name].assumed_parallel
+        if who is None:
+            return None
+        n = len(set(self.sync_targets[who]))
+        return (
+            f"`{who}` makes {n} synchronous calls and states no `call_order`: taken as parallel (the slowest counts), "
+            "so this figure is a lower bound; state `call_order sequential` where they run one after another"
+        )
+
+    def edge_wait(self, e: Edge) -> float:
+        """How long a caller may wait on one edge: `worst_wait` with a timeout, else the callee's whole chain."""
+        return worst_wait(e) if e.timeout is not None else self.chains[e.target].timeouts
+
+    def timeout_room(self, e: Edge) -> tuple[float, float, str] | None:
+        """The largest timeout per attempt on an edge that keeps its caller's worst wait within the caller's p99
+        objective, as LAT002 judges it: the objective, less the caller's own p99, the stated backoff and (when it
+        calls in sequence) its other calls' waits, over the attempts. With the objective and whose it is; None
+        when the caller has none. The one figure every timeout hint (TMO001, TMO002, TMO003, LAT002) keeps to, so
+        that none proposes a timeout another finding would then report."""
+        goal = self.latency_objective(e.source)
+        if goal is None:
+            return None
+        target, whose = goal
+        c = self.comps[e.source]
+        left = target - ((p99(c.latency) if c.latency else None) or 0.0) - backoff_wait(e)
+        if self.chains[e.source].sequential:
+            comp_of, _ = self._sync_scc
+            here = comp_of[e.source]
+            left -= sum(self.edge_wait(o) for o in self.sync_out[e.source] if o is not e and comp_of[o.target] != here)
+        return max(left, 0.0) / attempts(e), target, whose
 
     def chain_unknown(self, name: str) -> list[str]:
         """The components on that chain that declare no latency (counted as 0)."""

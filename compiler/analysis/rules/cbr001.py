@@ -1,7 +1,9 @@
 """CBR001: a synchronous call to an external dependency or across regions has no circuit breaker.
 
-**What it checks.** Synchronous edges into an `external` component, or between components homed in different
-regions, without `circuit_breaker on`.
+**What it checks.** Synchronous edges into an `external` component, or across regions, without
+`circuit_breaker on`. A call is across regions when the callee is not placed in the caller's region: for a
+caller placed in several regions, in any one of them (gateways in three regions calling a service that runs in
+one make cross-region calls from the other two).
 
 **Why it matters.** Remote and third-party dependencies fail slowly and in ways you cannot fix. Without a
 breaker every request keeps paying the timeout while the dependency is down, tying up the caller's capacity
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, joined
 from ..rule import Finding, Rule, rule
 
 
@@ -35,6 +37,9 @@ class MissingCircuitBreaker(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         kind, homes = g.kind, g.home
+        # callers placed in several regions by name (the others call from their home region only)
+        placed = {n for n, c in g.comps.items() if len(c.placement) > 1}
+        standby = set(g.standby_regions())
         for name, edges in g.sync_out.items():
             if kind[name] == "client":
                 continue
@@ -46,9 +51,27 @@ class MissingCircuitBreaker(Rule):
                     why = f"`{e.target}` is an external dependency"
                 else:
                     there = homes[e.target]
-                    if home is None or there is None or there == home or home in g.placement[e.target]:
+                    if home is None or there is None:
                         continue
-                    why = f"`{e.target}` lives in {there}, `{name}` in {home}"
+                    if there == home and name not in placed:
+                        continue
+                    theirs = g.placement[e.target]
+                    # a caller placed in several regions calls across regions from each one the callee is not in
+                    # (not from a standby region: it serves only once the other is lost, which SPOF005 judges)
+                    remote = [
+                        r
+                        for r in (g.placement[name] if name in placed else [home])
+                        if r not in theirs and r not in standby
+                    ]
+                    if not remote:
+                        continue
+                    if remote == [home]:
+                        why = f"`{e.target}` lives in {there}, `{name}` in {home}"
+                    else:
+                        why = (
+                            f"`{e.target}` lives only in {joined(list(theirs))}, so `{name}`'s replicas in "
+                            f"{joined(remote)} call it across regions"
+                        )
                 yield Finding(
                     message=f"`{name}` {e.kind} `{e.target}` synchronously with no circuit breaker: {why}",
                     at=e.span,

@@ -4,8 +4,11 @@
 system's `requirements { latency p99 ... }`), the sum of the declared p99 latencies along the worst
 synchronous chain below it, each hop capped by the caller's timeout x attempts, found by dynamic programming
 over the graph (never by enumerating paths). Above the objective, the objective is missed on a normal day.
-A component's calls are taken to run in parallel (the worst one counts), so for calls made one after another
-the figure is a lower bound. LAT002 checks the same chain against the timeouts.
+A service that states `call_order sequential` makes its calls one after another, so their chains add up (a
+gateway that authenticates in 150 ms and then routes to a 700 ms service takes 850 ms); otherwise its calls are
+taken to run in parallel (the slowest counts), and where a component makes several calls without stating the
+order the figure is a lower bound, which the finding and the report say. LAT002 checks the same chain against
+the timeouts.
 
 **Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead: the sum of the
 p99 latencies of the components the flow's caller waits for (its route's synchronous steps, one after another as
@@ -18,7 +21,14 @@ with jitter", Amazon Builders' Library).
 
 **Example.**
 
-    service api { calls pay { timeout 2s; retries 2 }; slo { latency p99 300ms } }
+    service gateway {
+      call_order sequential
+      calls auth { timeout 200ms }
+      calls orders { timeout 800ms }
+      slo { latency p99 800ms }
+    }
+    service auth { latency p99 150ms }
+    service orders { latency p99 700ms }
 
 **Fix.** Shrink timeouts down the chain so they fit the caller's budget, call in parallel or asynchronously,
 cache, or state the objective the chain can meet. Components without a declared `latency` count as zero;
@@ -52,9 +62,9 @@ class LatencyChain(Rule):
                 continue
             target, whose = goal
             chain = g.chains[name]
-            hops = g.chain_path(name) if us(chain.latency) > us(target) else []
-            path = " -> ".join(hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]])
             if us(chain.latency) > us(target):
+                hops = g.chain_path(name)
+                path = g.chain_text(hops)
                 yield Finding(
                     message=f"the p99 latency along `{path}` is {duration(chain.latency)}, "
                     f"above {whose} of {duration(target)}",
@@ -68,6 +78,7 @@ class LatencyChain(Rule):
                             if (unknown := [h for h in hops if g.chains[h].own_unknown])
                             else []
                         ),
+                        *([note] if (note := g.parallel_note(name)) else []),
                     ],
                 )
 

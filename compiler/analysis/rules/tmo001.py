@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph
+from ..graph import Graph, duration, us
 from ..rule import Finding, Rule, rule
 
 # connections that stay open by design (a WebSocket, a server-sent event stream): no request to time out
@@ -47,5 +47,21 @@ class MissingTimeout(Rule):
                         path=g.edge_path(e),
                         label="no timeout",
                         gap=f"`{e.target}`",
-                        hints=[f"state one: `{e.kind} {e.target} {{ timeout 200ms }}`, from the callee's p99.9"],
+                        hints=[self._hint(g, e)],
                     )
+
+    @staticmethod
+    def _hint(g: Graph, e: object) -> str:
+        """A timeout above the callee's p99 and within what the caller's objective leaves (`Graph.timeout_room`),
+        the two bounds TMO003 and LAT002 judge it by, as far as the design states them."""
+        callee = g.chains[e.target]  # type: ignore[attr-defined]
+        low = callee.latency if callee.latency > 0 else None
+        room = g.timeout_room(e)  # type: ignore[arg-type]
+        state = f"state one: `{e.kind} {e.target} {{ timeout ... }}`"  # type: ignore[attr-defined]
+        if low is not None and room is not None and us(low) <= us(room[0]):
+            return f"{state}, above its p99 of {duration(low)} and at most {duration(room[0])} per attempt ({room[2]})"
+        if low is not None:
+            return f"{state}, above its p99 of {duration(low)} (from its p99.9)"
+        if room is not None:
+            return f"{state}, from the callee's p99.9, at most {duration(room[0])} per attempt ({room[2]})"
+        return f"state one: `{e.kind} {e.target} {{ timeout 200ms }}`, from the callee's p99.9"  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """TMO002: a caller gives up before its callee does.
 
 **What it checks.** A synchronous call whose timeout is shorter than the callee's own worst case: the largest
-timeout x attempts among the callee's synchronous calls.
+timeout x attempts among the callee's synchronous calls, with the stated backoff between attempts (their sum
+when the callee states `call_order sequential`).
 
 **Why it matters.** Timeouts must shrink down the chain. When the caller times out first, the callee goes on
 working (and retrying) for a request nobody waits for any more, while the caller retries and adds a second
@@ -14,7 +15,8 @@ callee timeout x attempts).
     service pay { calls bank { timeout 2s; retries 1 } }
 
 **Fix.** Give the caller a longer timeout than the callee's worst case, or shorten the callee's timeouts and
-retries.
+retries. The hint proposes the first only where the caller's own latency objective leaves room for it (as
+LAT002 judges), and otherwise the second, so that two findings never ask for opposite changes to one edge.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, attempts, duration, us
+from ..graph import Graph, duration, us, wait_phrase, worst_wait
 from ..rule import Finding, Rule, rule
 
 
@@ -35,27 +37,50 @@ class TimeoutInversion(Rule):
     practices = ("REL05-BP05",)
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        worst: dict[str, tuple[float, object]] = {}
+        worst: dict[str, tuple[float, list[object]]] = {}
         worst_us: dict[str, int] = {}
         calls = []  # (caller, edge, timeout, callee): the timed edges, read from the model once
+        chains = g.chains
         for name, edges in g.sync_out.items():
-            timed = [(timeout * attempts(e), e) for e in edges if (timeout := e.timeout) is not None]
+            timed = [
+                ((t * (1 + (e.retries or 0)) if e.backoff_base is None else worst_wait(e)), e)
+                for e in edges
+                if (t := e.timeout) is not None
+            ]
             if timed:
-                worst[name] = max(timed, key=lambda x: x[0])
+                if chains[name].sequential:  # one after another: the waits add up
+                    worst[name] = (sum(w for w, _ in timed), [e for _, e in timed])
+                else:
+                    w, e = max(timed, key=lambda x: x[0])
+                    worst[name] = (w, [e])
                 worst_us[name] = us(worst[name][0])
                 calls += [(name, e, e.timeout, e.target) for _, e in timed]
         for name, e, timeout, callee in calls:
             if callee in worst and us(timeout) < worst_us[callee]:
                 callee_worst, inner = worst[callee]
+                on = ", then ".join(f"`{i.target}`" for i in inner)  # type: ignore[attr-defined]
+                room = g.timeout_room(e)  # type: ignore[arg-type]
+                if room is None or us(callee_worst) <= us(room[0]):
+                    hint = (
+                        f"raise this timeout to at least {duration(callee_worst)}"
+                        + (f" (up to {duration(room[0])} per attempt fits {room[2]})" if room else "")
+                        + f", or cut `{e.target}`'s waits below {duration(e.timeout)}"
+                    )
+                else:
+                    hint = (
+                        f"cut `{e.target}`'s waits ({', '.join(wait_phrase(i) for i in inner)}) below "  # type: ignore[arg-type]
+                        f"{duration(e.timeout)}: raising this timeout to {duration(callee_worst)} would not fit "
+                        f"{room[2]} of {duration(room[1])} (at most {duration(room[0])} per attempt)"
+                    )
                 yield Finding(
                     message=f"`{name}` waits {duration(e.timeout)} for `{e.target}`, which may itself wait "
-                    f"{duration(callee_worst)} on `{inner.target}`",  # type: ignore[attr-defined]
+                    f"{duration(callee_worst)} on {on}",
                     at=e.span,
                     path=g.edge_path(e),
                     label=f"{duration(e.timeout)} < {duration(callee_worst)}",
-                    hints=[
-                        f"raise this timeout above {duration(callee_worst)}, or cut `{e.target}`'s "
-                        f"timeout x attempts below {duration(e.timeout)}"
+                    hints=[hint],
+                    notes=[
+                        (i.span, f"`{e.target}` waits up to {wait_phrase(i)} here")  # type: ignore[attr-defined]
+                        for i in inner
                     ],
-                    notes=[(inner.span, f"`{e.target}` waits up to {duration(callee_worst)} here")],  # type: ignore[attr-defined]
                 )

@@ -14,8 +14,9 @@ them from the latency distribution, at p99.9 or so, not below it).
     service api { calls search { timeout 100ms } }
     service search { latency p99 250ms }
 
-**Fix.** Raise the timeout above the callee's p99 (and keep the caller's own budget by making the call
-asynchronous or soft), or make the callee faster and say so.
+**Fix.** Raise the timeout above the callee's p99 where the caller's own latency objective leaves room for it
+(as LAT002 judges; the hint says how much); where it does not, make the callee faster, or take the call off the
+request (asynchronous, or soft with a fallback).
 """
 
 from __future__ import annotations
@@ -45,6 +46,17 @@ class TimeoutBelowCalleeP99(Rule):
                 if callee.own_unknown and callee.latency == 0:
                     continue  # nothing declared below: nothing to compare with
                 if us(e.timeout) < us(callee.latency):
+                    room = g.timeout_room(e)
+                    if room is None or us(callee.latency) <= us(room[0]):
+                        hint = f"raise the timeout above {duration(callee.latency)} (from the callee's p99.9)" + (
+                            f"; up to {duration(room[0])} per attempt fits {room[2]}" if room else ""
+                        )
+                    else:  # raising it would break the caller's objective (LAT002): the callee must change
+                        hint = (
+                            f"`{e.target}`'s p99 of {duration(callee.latency)} does not fit {room[2]} of "
+                            f"{duration(room[1])} (at most {duration(room[0])} per attempt): make `{e.target}` faster, "
+                            "or take the call off the request (asynchronous, or soft with a fallback)"
+                        )
                     yield Finding(
                         message=f"`{name}` gives `{e.target}` {duration(e.timeout)}, below its p99 of "
                         f"{duration(callee.latency)}: one call in a hundred times out and "
@@ -52,8 +64,5 @@ class TimeoutBelowCalleeP99(Rule):
                         at=e.span,
                         path=g.edge_path(e),
                         label=f"{duration(e.timeout)} < p99 {duration(callee.latency)}",
-                        hints=[
-                            f"raise the timeout above {duration(callee.latency)} (from the callee's p99.9), or make "
-                            f"`{e.target}` faster and state its latency",
-                        ],
+                        hints=[hint],
                     )

@@ -54,6 +54,14 @@ resource "aws_iam_policy" "settlement" {
         ]
       },
       {
+        Sid    = "LedgerReports"
+        Effect = "Allow"
+        Action = ["rds-db:connect"]
+        Resource = [
+          "arn:${local.partition}:rds-db:us-east-1:${local.account_id}:dbuser:${aws_db_instance.ledger_reports.resource_id}/settlement",
+        ]
+      },
+      {
         Sid    = "PaymentEvents"
         Effect = "Allow"
         Action = [

@@ -365,6 +365,19 @@ resource "aws_vpc_security_group_egress_rule" "settlement_us_east_1_to_ledger" {
   }
 }
 
+resource "aws_vpc_security_group_egress_rule" "settlement_us_east_1_to_ledger_reports" {
+  provider                     = aws.us_east_1
+  security_group_id            = aws_security_group.settlement_us_east_1.id
+  referenced_security_group_id = aws_security_group.ledger_reports_us_east_1.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "settlement reads ledger_reports"
+  tags = {
+    component = "settlement"
+  }
+}
+
 resource "aws_vpc_security_group_egress_rule" "settlement_us_east_1_to_payment_events" {
   provider                     = aws.us_east_1
   security_group_id            = aws_security_group.settlement_us_east_1.id

@@ -36,6 +36,16 @@ output "ledger_master_secret_arn" {
   value       = aws_db_instance.ledger.master_user_secret[0].secret_arn
 }
 
+output "ledger_reports_address" {
+  description = "ledger_reports: the database's host name in us_east_1"
+  value       = aws_db_instance.ledger_reports.address
+}
+
+output "ledger_reports_master_secret_arn" {
+  description = "ledger_reports: the Secrets Manager secret RDS keeps the master password in"
+  value       = aws_db_instance.ledger_reports.master_user_secret[0].secret_arn
+}
+
 output "ledger_us_west_2_address" {
   description = "ledger: the database's host name in us_west_2 (a read replica)"
   value       = aws_db_instance.ledger_us_west_2.address
