@@ -466,6 +466,12 @@ class _Doc:
             runs = self.runs_as(c)
             if runs:
                 facts.append(f"**Runs as**: {runs}")
+            order = {
+                "sequential": "one after another (their latencies and timeouts add up)",
+                "parallel": "side by side (the slowest counts)",
+            }
+            said = order.get(c.call_order or "", f"{NOT_STATED} (taken as side by side)")
+            facts.append(f"**Its calls for one request**: {said}")
         elif c.kind not in ("client", "external"):
             facts.append(f"**Copies**: {self.g.instances(c.name)} (see [its data section](#{_REF}data:{c.name}{_REF}))")
         if c.kind not in ("client", "external"):
@@ -602,6 +608,11 @@ class _Doc:
                     facts.append(f"**Stance**: {stance_words(p)}")
             if c.kind != "stream":
                 facts.append(f"**Replication**: {cell(self.replication(c))}")
+            if c.kind == "store" and c.replica_of:
+                facts.append(
+                    f"**Read replicas of**: {self.link(c.replica_of)} (its writes arrive here "
+                    + ("synchronously)" if c.replication is not None and c.replication.mode == "sync" else "late)")
+                )
             if c.kind == "store":
                 sh = c.sharding
                 facts.append(
