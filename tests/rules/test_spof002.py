@@ -132,3 +132,23 @@ def test_one_unplaced_component_is_reported_as_itself(check_design):
     (d,) = findings(check_design(text), "SPOF002")
     assert d.fingerprint == "SPOF002:s/service:api"
     assert d.message.startswith("every copy of service `api` is in region `east`")
+
+
+ONE_ZONE = """\
+system s {
+  requirements { availability 99.9% }
+  region dc1 { zones [ZONES] }
+  client users { calls api { timeout 1s } }
+  service api { replicas 3; placement dc1 [PLACED] }
+}
+"""
+
+
+def test_the_zone_hint_names_zones_the_region_has_and_never_invents_them(check_design):
+    (d,) = findings(check_design(ONE_ZONE.replace("ZONES", "hall").replace("PLACED", "hall")), "SPOF002")
+    assert d.hints == [
+        "region `dc1` has only zone `hall`: list a second zone in it (`zones [hall, b]`) and place `api` over both, "
+        "or run it in a second region"
+    ]
+    (d,) = findings(check_design(ONE_ZONE.replace("ZONES", "x, y, z").replace("PLACED", "x")), "SPOF002")
+    assert d.hints == ["place `api` over two or more zones: `placement dc1 [x, y, z]`"]

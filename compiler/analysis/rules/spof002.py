@@ -107,10 +107,7 @@ class SingleFailureDomain(Rule):
                     at=c.span,
                     path=g.comp_path(name),
                     label="one zone",
-                    hints=[
-                        f"place `{name}` over two or more zones: `placement {next(iter(g.placement[name]), 'r')} "
-                        "[a, b, c]`" + (" and replicate with `spread zones`" if c.kind in DATA_KINDS else ""),
-                    ],
+                    hints=[_zone_hint(g, name, c.kind in DATA_KINDS)],
                     notes=notes,
                 )
                 continue
@@ -199,3 +196,18 @@ class SingleFailureDomain(Rule):
             hints=hints,
             notes=[(g.comps[n].span, f"{g.kind[n]} `{n}`: no `placement`, so only in `{region}`") for n in names],
         )
+
+
+def _zone_hint(g: Graph, name: str, data: bool) -> str:
+    """How to spread a component over zones, in zones its region has; a region of one zone needs more first (a
+    hint never proposes what the design cannot contain)."""
+    region = next(iter(g.placement[name]), None)
+    zones = list(g.regions[region].zones) if region in g.regions else []
+    spread = " and replicate with `spread zones`" if data else ""
+    if len(zones) >= 2:
+        return f"place `{name}` over two or more zones: `placement {region} [{', '.join(zones[:3])}]`{spread}"
+    have = f"only zone `{zones[0]}`" if zones else "no zones listed"
+    return (
+        f"region `{region}` has {have}: list a second zone in it (`zones [{', '.join([*zones, 'b'][:2])}]`) and place "
+        f"`{name}` over both{spread}, or run it in a second region"
+    )
