@@ -369,6 +369,19 @@ class Aws:
             return AURORA[engine]
         return ENGINES.get(engine)
 
+    def replica_source(self, c: Any) -> tuple[str, str] | None:
+        """For a store that is the read replicas of another (`replica_of`) built as RDS with the same engine: the
+        source's resource name and its first region. None otherwise (the store is then a database of its own)."""
+        if not getattr(c, "replica_of", None):
+            return None
+        src = next((x for x in self.model.components if x.name == c.replica_of), None)
+        if src is None or (src.engine or "").lower() != (c.engine or "").lower() or self.is_aurora(src):
+            return None
+        if self.engine_of(src) is None or src.managed != c.managed:
+            return None
+        regions = self.data_regions(src)
+        return (_tf(src.name), regions[0]) if regions else None
+
     @staticmethod
     def is_aurora(c: Any) -> bool:
         if any(b.lower().startswith("aurora") for b in c.based_on):
@@ -1027,6 +1040,8 @@ class Aws:
             parts.append(f"{readers} read replica{'s' if readers > 1 else ''}")
         if len(regions) > 1:
             parts.append("cross-region read replica in " + ", ".join(regions[1:]))
+        if self.replica_source(c) is not None:
+            parts.append(f"a read replica of {c.replica_of}")
         cp.summary = ", ".join(parts)
         ident = self.ident(c.name)
 
@@ -1054,19 +1069,51 @@ class Aws:
             }
 
         first_name = _tf(c.name)
+        source = self.replica_source(c)
         for i, rname in enumerate(regions):
             r = self.regions[rname]
             zones = self.zones(c, rname)
             sg = self.security_group(c, fname, r, port, cp)
             pg = self.parameter_group(c, engine, fname, r, cluster=False)
-            subnets = self.subnet_group(c, fname, r, zones, "aws_db_subnet_group")
+            # a read replica in its source's region takes the source's subnet group: it gets none of its own
+            in_source = i == 0 and source is not None and source[1] == rname
+            subnets = "" if in_source else self.subnet_group(c, fname, r, zones, "aws_db_subnet_group")
             body = common(r, sg, pg, subnets)
             skips: list[str] = []
             if not multi_az:
                 skips.append(
                     _skip("CKV_AWS_157", "the design does not spread this store over zones (replication spread)")
                 )
-            if i == 0:
+            if i == 0 and source is not None:
+                # the design's `replica_of`: read replicas of another store, fed by RDS's asynchronous replication
+                src_name, src_region = source
+                same = src_region == rname
+                name = first_name
+                body = {
+                    "identifier": ident,
+                    "replicate_source_db": Expr(f"aws_db_instance.{src_name}.{'identifier' if same else 'arn'}"),
+                    "multi_az": multi_az,
+                    "availability_zone": self.az(r, zones[0]) if zones and not multi_az else None,
+                    "backup_retention_period": days,
+                    "skip_final_snapshot": True,
+                    **{k: v for k, v in body.items() if not (same and k == "db_subnet_group_name")},
+                }
+                self.add(
+                    fname,
+                    "aws_db_instance",
+                    name,
+                    body,
+                    region=r,
+                    component=c.name,
+                    comments=[
+                        f"read replicas of `{c.replica_of}` (the design's `replica_of`): RDS replicates to it "
+                        "asynchronously, so readers see the source's writes late"
+                    ],
+                    skips=skips,
+                )
+                cp.resources.append(f"aws_db_instance.{name}")
+                mapped.arns.append(("rds", Expr(f"aws_db_instance.{name}.resource_id"), r))
+            elif i == 0:
                 name = first_name
                 body = {
                     "identifier": ident,

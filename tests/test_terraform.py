@@ -340,9 +340,15 @@ def test_the_payments_ledger_follows_its_design(built: Path):
     assert primary["allocated_storage"] == math.ceil(ledger.storage / 1024**3)
     # the copies beyond the Multi-AZ pair are read replicas in the primary's region
     local_replicas = [
-        n for n, b in db.items() if b.get("replicate_source_db") == "${aws_db_instance.ledger.identifier}"
+        n
+        for n, b in db.items()
+        if b.get("replicate_source_db") == "${aws_db_instance.ledger.identifier}" and b["tags"]["component"] == "ledger"
     ]
     assert len(local_replicas) == rep.replicas - 2
+    # a store stated as the ledger's read replicas (`replica_of ledger`) is one, in the ledger's own subnets
+    reports = db["ledger_reports"]
+    assert reports["replicate_source_db"] == "${aws_db_instance.ledger.identifier}"
+    assert "engine" not in reports and "username" not in reports and "db_subnet_group_name" not in reports
     # a cross-region read replica in every other region the design keeps it in (its replication regions, standby)
     others = {r for r in rep.regions if r != home(model, ledger)[0]}
     others |= {r.name for r in model.regions if r.role == "standby"}

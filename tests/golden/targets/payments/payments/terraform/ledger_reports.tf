@@ -50,39 +50,17 @@ resource "aws_db_parameter_group" "ledger_reports_us_east_1" {
   }
 }
 
-resource "aws_db_subnet_group" "ledger_reports_us_east_1" {
-  provider    = aws.us_east_1
-  name        = "payments-ledger-reports-us-east-1"
-  description = "ledger_reports: its zones in us_east_1"
-  subnet_ids  = [aws_subnet.us_east_1_a.id, aws_subnet.us_east_1_b.id, aws_subnet.us_east_1_c.id]
-  tags = {
-    component = "ledger_reports"
-  }
-}
-
-# the primary, in `us_east_1`: 2 copies of the data in the design's replication, a synchronous standby in another zone (Multi-AZ)
-# point-in-time recovery comes with the automated backups (backup_retention_period > 0)
+# read replicas of `ledger` (the design's `replica_of`): RDS replicates to it asynchronously, so readers see the source's writes late
 resource "aws_db_instance" "ledger_reports" {
   provider                              = aws.us_east_1
   identifier                            = "payments-ledger-reports"
-  engine                                = "postgres"
-  engine_version                        = "16"
-  allocated_storage                     = 20
-  max_allocated_storage                 = 40
-  storage_type                          = "gp3"
-  username                              = "dbadmin"
-  manage_master_user_password           = true
-  master_user_secret_kms_key_id         = local.kms_key_arn.us_east_1
+  replicate_source_db                   = aws_db_instance.ledger.identifier
   multi_az                              = true
   backup_retention_period               = 7
-  backup_window                         = "03:00-04:00"
-  maintenance_window                    = "sun:04:30-sun:05:30"
-  delete_automated_backups              = false
-  final_snapshot_identifier             = "payments-ledger-reports-final"
+  skip_final_snapshot                   = true
   instance_class                        = "db.t4g.medium"
   storage_encrypted                     = true
   kms_key_id                            = local.kms_key_arn.us_east_1
-  db_subnet_group_name                  = aws_db_subnet_group.ledger_reports_us_east_1.name
   vpc_security_group_ids                = [aws_security_group.ledger_reports_us_east_1.id]
   parameter_group_name                  = aws_db_parameter_group.ledger_reports_us_east_1.name
   port                                  = 5432
