@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis.graph import Graph, duration, minutes_per_30_days, pct, rate, size
+from .analysis.graph import Graph, duration, minutes, minutes_per_30_days, pct, rate, size
 
 
 def _availability(a: float | None) -> float | None:
@@ -239,14 +239,14 @@ def _availability_lines(av: dict[str, Any]) -> list[str]:
             verdict = ""
         lines.append(f"  {TOGETHER}: {pct(av['composite'])}{bound}{verdict}")
     budget = av["error_budget_minutes_per_30_days"]
-    budget_text = f"error budget {budget:.1f} min per 30 days" if budget is not None else ""
+    budget_text = f"error budget {minutes(budget)} per 30 days" if budget is not None else ""
     if flows and av["objective"] is not None:
         lines.append(f"  judged per flow, against {objective} ({av['objective_from']}); {budget_text}")
         fw = max(len(f["flow"]) for f in flows)
         for f in flows:
             state = "meets" if f["meets_objective"] else "BELOW"
             least = "at least " if f["unknown"] else ""
-            down = f"allows {least}{minutes_per_30_days(f['availability']):.1f} min down per 30 days"
+            down = f"allows {least}{minutes(minutes_per_30_days(f['availability']))} down per 30 days"
             bound = f"; an upper bound: no figure for {', '.join(f['unknown'][:4])}" if f["unknown"] else ""
             lines.append(f"    flow {f['flow']:<{fw}}  {pct(f['availability']):>11}  {state} ({down}{bound})")
         return lines
@@ -254,10 +254,11 @@ def _availability_lines(av: dict[str, Any]) -> list[str]:
         return lines
     if known:
         least = "at least " if partial else ""
-        downtime = f"  downtime the dependencies allow: {least}{av['downtime_minutes_per_30_days']:.1f} min per 30 days"
+        down = minutes(av["downtime_minutes_per_30_days"])
+        downtime = f"  downtime the dependencies allow: {least}{down} per 30 days"
     else:
         downtime = "  downtime the dependencies allow: unknown"
-    lines.append(downtime + (f"; error budget {budget:.1f} min" if budget is not None else ""))
+    lines.append(downtime + (f"; error budget {minutes(budget)}" if budget is not None else ""))
     return lines
 
 

@@ -325,6 +325,7 @@ class _Doc:
         for k, v in s.properties.items():
             facts.append(f"**{k.replace('_', ' ')}**: {cell(v)}")
         sec.blocks.append(Bullets(facts))
+        from designc.analysis.graph import minutes as fmt_minutes
         from designc.analysis.graph import minutes_per_30_days
 
         rows = [
@@ -335,7 +336,7 @@ class _Doc:
                 "Availability",
                 NOT_STATED
                 if req.availability is None
-                else f"{self.pct(req.availability)} ({minutes_per_30_days(req.availability):.1f} min of downtime "
+                else f"{self.pct(req.availability)} ({fmt_minutes(minutes_per_30_days(req.availability))} of downtime "
                 "per 30 days)",
             ],
             ["Durability", self.pct(req.durability)],
@@ -545,6 +546,7 @@ class _Doc:
 
     def slo_parts(self, slo: Any) -> tuple[str, str | None, str | None]:
         """An SLO in words: its objective, its error budget over its window, and its burn-rate alerts."""
+        from designc.analysis.graph import minutes as fmt_minutes
         from designc.analysis.graph import minutes_per_30_days
 
         objective = []
@@ -555,7 +557,7 @@ class _Doc:
         budget = None
         if slo.availability is not None:
             minutes = minutes_per_30_days(slo.availability) * slo.window / (30 * 86400)
-            budget = f"{minutes:.1f} min per {self.dur(slo.window)}"
+            budget = f"{fmt_minutes(minutes)} per {self.dur(slo.window)}"
         alerts = ", ".join(
             f"{a.name} at {a.burn_rate:g}x burn over {self.dur(a.long_window)}"
             + (f"/{self.dur(a.short_window)}" if a.short_window else "")
@@ -752,6 +754,7 @@ class _Doc:
         return f"judged per flow: {each}"
 
     def flows(self) -> Section:
+        from designc.analysis.graph import minutes as fmt_minutes
         from designc.analysis.graph import minutes_per_30_days
 
         g = self.g
@@ -773,7 +776,7 @@ class _Doc:
                     "Availability its hard dependencies allow"
                     + (" (a bound: each flow is judged)" if av.per_flow else ""),
                     f"{self.pct(allowed, computed=True)} "
-                    f"({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)",
+                    f"({fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days)",
                 ],
                 [
                     "Availability objective",

@@ -648,6 +648,7 @@ class _Builder:
 
     def entrypoint(self, ep: str) -> View:
         from designc.analysis.graph import duration, minutes_per_30_days, pct
+        from designc.analysis.graph import minutes as fmt_minutes
 
         g = self.g
         c = self.comps[ep]
@@ -693,7 +694,7 @@ class _Builder:
         allowed, unknown_bits = g.composite(ep)
         goal = g.availability_objective(ep)
         line = f"Availability its hard dependencies allow: {pct(allowed)}"
-        line += f" ({minutes_per_30_days(allowed):.1f} min of downtime per 30 days)"
+        line += f" ({fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days)"
         av = g.availability_verdict(ep)
         if goal is not None:
             line += f"; objective {pct(goal[0])} ({goal[1]}): {_verdict(av)}"

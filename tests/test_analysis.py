@@ -309,3 +309,12 @@ def test_rules_read_no_field_the_model_does_not_have():
     assert read, "the scan found nothing: it is broken"
     unknown = sorted((f, n) for f, n in read if n not in fields and n not in not_model)
     assert unknown == []
+
+
+def test_downtime_is_never_printed_as_zero_minutes_for_a_small_figure():
+    from designc.analysis.graph import minutes, minutes_per_30_days
+
+    assert minutes(43.2) == "43.2 min"
+    assert minutes(minutes_per_30_days(0.99999987)) == "0.3 s"
+    assert minutes(1e-6) == "under 0.1 s"
+    assert minutes(0.0) == "0 min"

@@ -966,3 +966,14 @@ def duration(seconds: float) -> str:
 
 def minutes_per_30_days(a: float) -> float:
     return (1 - a) * 30 * 24 * 60
+
+
+def minutes(m: float) -> str:
+    """A downtime or an error budget in minutes, as a reader wants it: `43.2 min`, and below a tenth of a minute
+    in seconds (`0.3 s`), never a `0.0 min` that reads as no downtime at all."""
+    if m <= 0:
+        return "0 min"
+    if m < 0.1:
+        s = m * 60
+        return f"{s:.1f} s" if s >= 0.1 else "under 0.1 s"
+    return f"{m:.1f} min"
