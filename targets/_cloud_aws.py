@@ -1068,6 +1068,26 @@ class Aws:
                 "ca_cert_identifier": "rds-ca-rsa2048-g1",
             }
 
+        def add_instance(name: str, body: dict[str, Any], r: RegionInfo, comments: list[str], skips: list[str]) -> None:
+            self.add(fname, "aws_db_instance", name, body, region=r, component=c.name, comments=comments, skips=skips)
+            cp.resources.append(f"aws_db_instance.{name}")
+            mapped.arns.append(("rds", Expr(f"aws_db_instance.{name}.resource_id"), r))
+
+        def replica(
+            identifier: str, source: str, az: Expr | None, multi: bool, rest: dict[str, Any], in_source: bool
+        ) -> dict[str, Any]:
+            """An RDS read replica's body: its source, and the settings it shares with a primary (a replica in its
+            source's region takes the source's subnet group)."""
+            return {
+                "identifier": identifier,
+                "replicate_source_db": Expr(source),
+                "multi_az": multi,
+                "availability_zone": az,
+                "backup_retention_period": days,
+                "skip_final_snapshot": True,
+                **{k: v for k, v in rest.items() if not (in_source and k == "db_subnet_group_name")},
+            }
+
         first_name = _tf(c.name)
         source = self.replica_source(c)
         for i, rname in enumerate(regions):
@@ -1089,30 +1109,13 @@ class Aws:
                 src_name, src_region = source
                 same = src_region == rname
                 name = first_name
-                body = {
-                    "identifier": ident,
-                    "replicate_source_db": Expr(f"aws_db_instance.{src_name}.{'identifier' if same else 'arn'}"),
-                    "multi_az": multi_az,
-                    "availability_zone": self.az(r, zones[0]) if zones and not multi_az else None,
-                    "backup_retention_period": days,
-                    "skip_final_snapshot": True,
-                    **{k: v for k, v in body.items() if not (same and k == "db_subnet_group_name")},
-                }
-                self.add(
-                    fname,
-                    "aws_db_instance",
-                    name,
-                    body,
-                    region=r,
-                    component=c.name,
-                    comments=[
-                        f"read replicas of `{c.replica_of}` (the design's `replica_of`): RDS replicates to it "
-                        "asynchronously, so readers see the source's writes late"
-                    ],
-                    skips=skips,
+                az = self.az(r, zones[0]) if zones and not multi_az else None
+                src = f"aws_db_instance.{src_name}.{'identifier' if same else 'arn'}"
+                comment = (
+                    f"read replicas of `{c.replica_of}` (the design's `replica_of`): RDS replicates to it "
+                    "asynchronously, so readers see the source's writes late"
                 )
-                cp.resources.append(f"aws_db_instance.{name}")
-                mapped.arns.append(("rds", Expr(f"aws_db_instance.{name}.resource_id"), r))
+                add_instance(name, replica(ident, src, az, multi_az, body, same), r, [comment], skips)
             elif i == 0:
                 name = first_name
                 body = {
@@ -1139,63 +1142,32 @@ class Aws:
                     "design's replication" + (", a synchronous standby in another zone (Multi-AZ)" if multi_az else ""),
                     "point-in-time recovery comes with the automated backups (backup_retention_period > 0)",
                 ]
-                self.add(
-                    fname, "aws_db_instance", name, body, region=r, component=c.name, comments=comments, skips=skips
-                )
-                cp.resources.append(f"aws_db_instance.{name}")
-                mapped.arns.append(("rds", Expr(f"aws_db_instance.{name}.resource_id"), r))
+                add_instance(name, body, r, comments, skips)
                 for n in range(readers):
-                    rn = f"{first_name}_replica_{n + 1}"
                     zone = zones[(n + 1) % len(zones)] if zones else None
-                    rbody = {
-                        "identifier": self.ident(c.name, f"replica-{n + 1}"),
-                        "replicate_source_db": Expr(f"aws_db_instance.{name}.identifier"),
-                        "availability_zone": self.az(r, zone) if zone else None,
-                        "multi_az": False,
-                        "backup_retention_period": days,
-                        "skip_final_snapshot": True,
-                        # a replica in its source's region takes the source's subnet group
-                        **{k: v for k, v in common(r, sg, pg, subnets).items() if k != "db_subnet_group_name"},
-                    }
-                    self.add(
-                        fname,
-                        "aws_db_instance",
-                        rn,
-                        rbody,
-                        region=r,
-                        component=c.name,
-                        comments=[
-                            f"read replica {n + 1} of {readers}: the design's replicas beyond the primary"
-                            + (" and its Multi-AZ standby" if multi_az else "")
-                            + " (asynchronous)"
-                        ],
-                        skips=[_skip("CKV_AWS_157", "a read replica; the primary is Multi-AZ")] if multi_az else skips,
+                    rbody = replica(
+                        self.ident(c.name, f"replica-{n + 1}"),
+                        f"aws_db_instance.{name}.identifier",
+                        self.az(r, zone) if zone else None,
+                        False,
+                        common(r, sg, pg, subnets),
+                        True,
                     )
-                    cp.resources.append(f"aws_db_instance.{rn}")
-                    mapped.arns.append(("rds", Expr(f"aws_db_instance.{rn}.resource_id"), r))
+                    comment = (
+                        f"read replica {n + 1} of {readers}: the design's replicas beyond the primary"
+                        + (" and its Multi-AZ standby" if multi_az else "")
+                        + " (asynchronous)"
+                    )
+                    rskips = [_skip("CKV_AWS_157", "a read replica; the primary is Multi-AZ")] if multi_az else skips
+                    add_instance(f"{first_name}_replica_{n + 1}", rbody, r, [comment], rskips)
             else:
                 name = f"{first_name}_{r.alias}"
-                body = {
-                    "identifier": self.ident(c.name, rname),
-                    "replicate_source_db": Expr(f"aws_db_instance.{first_name}.arn"),
-                    "multi_az": multi_az,
-                    "backup_retention_period": days,
-                    "skip_final_snapshot": True,
-                    **body,
-                }
                 role = self.regions[rname].role
-                self.add(
-                    fname,
-                    "aws_db_instance",
-                    name,
-                    body,
-                    region=r,
-                    component=c.name,
-                    comments=[f"a cross-region read replica in `{rname}` ({role}): promote it to fail over"],
-                    skips=skips,
+                comment = f"a cross-region read replica in `{rname}` ({role}): promote it to fail over"
+                rbody = replica(
+                    self.ident(c.name, rname), f"aws_db_instance.{first_name}.arn", None, multi_az, body, False
                 )
-                cp.resources.append(f"aws_db_instance.{name}")
-                mapped.arns.append(("rds", Expr(f"aws_db_instance.{name}.resource_id"), r))
+                add_instance(name, rbody, r, [comment], skips)
             self.output(
                 f"{first_name}_{r.alias}_address" if i else f"{first_name}_address",
                 Expr(f"aws_db_instance.{name}.address"),

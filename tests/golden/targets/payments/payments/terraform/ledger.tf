@@ -122,8 +122,8 @@ resource "aws_db_instance" "ledger_replica_1" {
   provider                              = aws.us_east_1
   identifier                            = "payments-ledger-replica-1"
   replicate_source_db                   = aws_db_instance.ledger.identifier
-  availability_zone                     = "us-east-1b"
   multi_az                              = false
+  availability_zone                     = "us-east-1b"
   backup_retention_period               = 35
   skip_final_snapshot                   = true
   instance_class                        = "db.m7g.2xlarge"
