@@ -29,7 +29,7 @@ def test_flags_growth_over_the_retention_beyond_the_stated_size(check_design):
     assert d.fingerprint == "SCL006:s/store:orders_db"
     assert d.span.line == 6
     assert d.hints == [
-        "at that rate it fills 500 GiB in 0.4 months",
+        "at that rate it fills 500 GiB in about 11 days",
         "state the size the data reaches and provision for it (`size 33TiB`), keep records for less (`retention`),"
         " or move old records to cheaper storage",
         "the writes come from flow `checkout`",

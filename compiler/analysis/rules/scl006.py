@@ -81,7 +81,10 @@ class GrowthAboveSize(Rule):
             ]
             hints = []
             if month and stated / month < 24:
-                hints.append(f"at that rate it fills {size(stated)} in {stated / month:.1f} months")
+                months = stated / month
+                days = math.ceil(months * 30)
+                when = f"{months:.1f} months" if months >= 2 else f"about {days} day{'s' if days != 1 else ''}"
+                hints.append(f"at that rate it fills {size(stated)} in {when}")
             hints.append(
                 f"state the size the data reaches and provision for it (`size {_writable(grown)}`), keep records "
                 "for less (`retention`), or move old records to cheaper storage"
