@@ -593,6 +593,8 @@ class _Builder:
         return sorted(near, key=self.order.__getitem__)
 
     def deployment(self, region: str) -> View:
+        from designc.model import Cache, Queue, Store
+
         r = next(x for x in self.model.regions if x.name == region)
         role = f" ({r.role})" if r.role != "primary" else ""
         v = View(
@@ -633,11 +635,16 @@ class _Builder:
             """Where a replicated store takes its writes: here, or a replica of another region's writer."""
             if n.component not in here:
                 return
-            rep = getattr(self.comps[n.component], "replication", None)
+            c = self.comps[n.component]
+            rep = c.replication if isinstance(c, (Store, Queue, Cache)) else None
             regions = list(self.g.placement[n.component])
             if rep is None or len(regions) < 2:
                 return
-            if rep.writers != "single":  # multi-writer, or not stated: no claim about where writes go
+            if isinstance(c, Cache) and rep.spread != "regions" and not rep.regions and rep.cross_region is None:
+                # replicated within each region (zones): each region's copy is a cache of its own, filled by
+                # its own misses, not a copy of another region's
+                n.badge = "one per region"
+            elif rep.writers != "single":  # multi-writer, or not stated: no claim about where writes go
                 n.badge = "takes writes here (multi-writer)" if rep.writers == "multi" else f"{rep.mode} copy"
             elif regions[0] == region:
                 n.badge = "the writer"
