@@ -152,3 +152,31 @@ def test_the_zone_hint_names_zones_the_region_has_and_never_invents_them(check_d
     ]
     (d,) = findings(check_design(ONE_ZONE.replace("ZONES", "x, y, z").replace("PLACED", "x")), "SPOF002")
     assert d.hints == ["place `api` over two or more zones: `placement dc1 [x, y, z]`"]
+
+
+TWO_REGIONS = """\
+system s {
+  requirements { survive region }
+  region east { zones [a, b, c]; role active }
+  region west { zones [p, q]; role active }
+  client users { calls api { timeout 1s } }
+  service api { replicas 3; placement east [a, b, c]; placement west [p, q]; calls config { timeout 100ms } }
+  service config { replicas 2; placement east [PLACED] }
+}
+"""
+
+
+def test_the_region_hint_places_it_in_zones_the_other_region_has(check_design):
+    (d,) = findings(check_design(TWO_REGIONS.replace("PLACED", "a, b")), "SPOF002")
+    assert d.label == "one region"
+    assert d.hints[0] == "place it in `west` as well: `placement west [p, q]`"
+
+
+def test_one_zone_of_one_region_to_survive_says_both_fixes(check_design):
+    # following the zone hint alone would leave the region finding; both are said at once
+    (d,) = findings(check_design(TWO_REGIONS.replace("PLACED", "a")), "SPOF002")
+    assert d.label == "one zone"
+    assert d.hints == [
+        "place `config` over two or more zones: `placement east [a, b, c]`",
+        "and since the requirements say `survive region`, place it in `west` too: `placement west [p, q]`",
+    ]

@@ -114,7 +114,7 @@ class RpoNotMet(Rule):
         context = (
             " and `survive region`"
             if req.survive == "region"
-            else f" with a `{dr.strategy}` recovery to another region"
+            else f" with {'an' if dr.strategy[0] in 'aeiou' else 'a'} `{dr.strategy}` recovery to another region"
             if dr is not None
             else ""
         )

@@ -107,7 +107,10 @@ class SingleFailureDomain(Rule):
                     at=c.span,
                     path=g.comp_path(name),
                     label="one zone",
-                    hints=[_zone_hint(g, name, c.kind in DATA_KINDS)],
+                    hints=[
+                        _zone_hint(g, name, c.kind in DATA_KINDS),
+                        *_region_too(g, name, survive_region, why_region),
+                    ],
                     notes=notes,
                 )
                 continue
@@ -141,7 +144,9 @@ class SingleFailureDomain(Rule):
             f"replicate its data to {there}: `replication ... {{ regions [{region}, "
             f"{others[0] if others else 'other'}] }}`"
             if c.kind in DATA_KINDS
-            else f"place it in {there} as well: `placement {others[0] if others else 'other'} [a, b, c]`"
+            else f"place it in {there} as well: `{_placement(g, others[0])}`"
+            if others
+            else "place it in a second region as well"
         )
         return Finding(
             message=f"every copy of {c.kind} `{name}` is in region `{region}`, but {why_region}: losing "
@@ -196,6 +201,25 @@ class SingleFailureDomain(Rule):
             hints=hints,
             notes=[(g.comps[n].span, f"{g.kind[n]} `{n}`: no `placement`, so only in `{region}`") for n in names],
         )
+
+
+def _placement(g: Graph, region: str) -> str:
+    """`placement REGION [zones]` with zones the region has (up to three), never invented ones."""
+    zones = list(g.regions[region].zones) if region in g.regions else []
+    return f"placement {region} [{', '.join(zones[:3])}]" if zones else f"placement {region}"
+
+
+def _region_too(g: Graph, name: str, survive_region: bool, why_region: str) -> list[str]:
+    """With a region to survive, a component in one zone of one region needs a second region as well: say so
+    beside the zone hint, so that following it does not leave the next finding."""
+    if not survive_region or _single_region(g, name) is None:
+        return []
+    others = [r for r in g.regions if r not in g.placement[name]]
+    if not others:
+        return []
+    if g.comps[name].kind in DATA_KINDS:
+        return [f"and since {why_region}, replicate it to `{others[0]}` too"]
+    return [f"and since {why_region}, place it in `{others[0]}` too: `{_placement(g, others[0])}`"]
 
 
 def _zone_hint(g: Graph, name: str, data: bool) -> str:
