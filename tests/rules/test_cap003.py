@@ -29,7 +29,8 @@ def test_flags_available_system_depending_on_a_consistent_store(check_design):
     (d,) = findings(check_design(FAILING), "CAP003")
     assert d.message == (
         "system `s` prefers availability under partition, but entrypoint `api` depends hard and synchronously "
-        "on store `db`, which prefers consistency: api -> orders -> db"
+        "on store `db`, which prefers consistency (the default of engine `postgres`, stdlib/prelude.design:16): "
+        "api -> orders -> db"
     )
     assert d.span.line == 7
     assert d.fingerprint == "CAP003:s/store:db"

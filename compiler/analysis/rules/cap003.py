@@ -70,7 +70,8 @@ class PartitionStanceContradiction(Rule):
                 partition = c.partition if isinstance(c, Store) else None
                 if partition is None or partition.prefer != "consistency":
                     continue
-                if "partition_prefer" not in c.inherited:
+                whence = c.inherited.get("partition_prefer")
+                if whence is None:
                     continue  # the design states this store's own stance: a deliberate exception to the system's
                 path = _path_to(parent, name)
                 entry = path[0]
@@ -81,8 +82,8 @@ class PartitionStanceContradiction(Rule):
                 yield Finding(
                     message=(
                         f"system `{sysname}` prefers availability under partition, but entrypoint `{entry}` depends "
-                        f"hard and synchronously on store `{name}`, which prefers consistency: "
-                        f"{' -> '.join(path)}"
+                        f"hard and synchronously on store `{name}`, which prefers consistency (the default of "
+                        f"{whence}): {' -> '.join(path)}"
                     ),
                     at=c.span,
                     path=g.comp_path(name),
