@@ -318,3 +318,39 @@ def test_downtime_is_never_printed_as_zero_minutes_for_a_small_figure():
     assert minutes(minutes_per_30_days(0.99999987)) == "0.3 s"
     assert minutes(1e-6) == "under 0.1 s"
     assert minutes(0.0) == "0 min"
+
+
+def test_how_instances_are_counted_says_what_the_design_states_about_zones(check_design):
+    """Copies are counted as independent only in separate zones; the reason given says which case it is, and
+    never calls copies in undeclared zones "one zone" or "one instance"."""
+    from designc.analysis.graph import Graph
+
+    text = """\
+system s {
+  region r { zones [a, b, c] }
+  store apart { engine postgres; replication sync { replicas 2 }; placement r [a, b] }
+  store crowded { engine postgres; replication sync { replicas 3 }; placement r [a] }
+  store together { engine postgres; replication sync { replicas 3; spread none } }
+  store lone { engine postgres }
+}
+"""
+    g = Graph(check_design(text, analysis=False).model)
+    assert g.own_availability("apart").detail == "2 instances in separate zones at 99.5% each"
+    assert (
+        g.own_availability("crowded").detail == "3 instances in one zone, which fail together: counted as one at 99.5%"
+    )
+    assert g.own_availability("together").detail == (
+        "3 instances kept together (`spread none`), which fail together: counted as one at 99.5%"
+    )
+    assert g.own_availability("lone").detail == "one instance at 99.5%"
+    unzoned = Graph(
+        check_design(
+            text.replace("  region r { zones [a, b, c] }\n", "")
+            .replace("; placement r [a, b]", "")
+            .replace("; placement r [a]", ""),
+            analysis=False,
+        ).model
+    )
+    assert unzoned.own_availability("apart").detail == (
+        "2 instances, no zones declared (they may share one): counted as one at 99.5%"
+    )

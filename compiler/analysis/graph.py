@@ -590,12 +590,17 @@ class Graph:
         if c.availability is not None:
             return Availability(c.availability, "declared", c.availability_source or "declared")
         if c.instance_availability is not None:
-            n, zones = self.instances(name), self.zone_count(name) or 1
+            n, declared = self.instances(name), self.zone_count(name)
+            zones = declared or 1
             k = max(1, min(n, zones))
             a = 1 - (1 - c.instance_availability) ** k
             each = pct(c.instance_availability)
             if n == 1:
                 how = f"one instance at {each}"
+            elif (rep := replication_of(c)) is not None and not isinstance(rep, int) and rep.spread == "none":
+                how = f"{n} instances kept together (`spread none`), which fail together: counted as one at {each}"
+            elif not declared:
+                how = f"{n} instances, no zones declared (they may share one): counted as one at {each}"
             elif zones == 1:
                 how = f"{n} instances in one zone, which fail together: counted as one at {each}"
             elif n > zones:
