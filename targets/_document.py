@@ -771,12 +771,24 @@ class _Doc:
             chain = g.chains[ep]
             lat_goal = g.latency_objective(ep)
             av, lv = g.availability_verdict(ep), g.latency_verdict(ep)
+            if unknown_bits == g.closure[ep] | g.bit[ep]:
+                allows = "unknown: no component on the path states a figure"
+            elif unknown_bits:
+                allows = (
+                    f"at most {self.pct(allowed, computed=True)} (at least "
+                    f"{fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days; "
+                    f"{unknown_bits.bit_count()} state no figure)"
+                )
+            else:
+                allows = (
+                    f"{self.pct(allowed, computed=True)} "
+                    f"({fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days)"
+                )
             rows = [
                 [
                     "Availability its hard dependencies allow"
                     + (" (a bound: each flow is judged)" if av.per_flow else ""),
-                    f"{self.pct(allowed, computed=True)} "
-                    f"({fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days)",
+                    allows,
                 ],
                 [
                     "Availability objective",
@@ -797,13 +809,18 @@ class _Doc:
             if unknown:
                 rows.append(
                     [
-                        "No availability figure (counted as 100%)",
+                        "No availability figure (left out, so the figure above is a bound)",
                         few([self.link(n) for n in unknown], unknown_bits.bit_count()),
                     ]
                 )
             lat_unknown = g.chain_unknown(ep)
             if lat_unknown:
-                rows.append(["No latency figure (counted as 0)", few([self.link(n) for n in lat_unknown])])
+                rows.append(
+                    [
+                        "No latency figure (left out, so the p99 above is a lower bound)",
+                        few([self.link(n) for n in lat_unknown]),
+                    ]
+                )
             sub.blocks.append(Table(["Budget", "Figure"], rows))
             closure = g.closure[ep]
             deps = [self.link(n) for n in g.members(closure, limit=FEW)]

@@ -700,8 +700,12 @@ class _Builder:
             x.bold = (x.source, x.target) in on_chain
         allowed, unknown_bits = g.composite(ep)
         goal = g.availability_objective(ep)
-        line = f"Availability its hard dependencies allow: {pct(allowed)}"
-        line += f" ({fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days)"
+        if unknown_bits == g.closure[ep] | g.bit[ep]:
+            line = "Availability its hard dependencies allow: unknown (no component on the path states a figure)"
+        else:
+            least = "at least " if unknown_bits else ""
+            line = f"Availability its hard dependencies allow: {'at most ' if unknown_bits else ''}{pct(allowed)}"
+            line += f" ({least}{fmt_minutes(minutes_per_30_days(allowed))} of downtime per 30 days)"
         av = g.availability_verdict(ep)
         if goal is not None:
             line += f"; objective {pct(goal[0])} ({goal[1]}): {_verdict(av)}"
@@ -713,7 +717,7 @@ class _Builder:
                 1,
                 f"No availability figure for {', '.join(unknown)}"
                 + (f" and {more} more" if more > 0 else "")
-                + " (counted as 100%).",
+                + " (left out, so the figure is a bound).",
             )
         ch = g.chains[ep]
         shown = chain if len(chain) <= 8 else [*chain[:4], "…", *chain[-3:]]

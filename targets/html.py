@@ -301,7 +301,10 @@ def budget(graph: Any, name: str) -> dict[str, Any] | None:
     except Exception:  # budgets are a help, never a reason for the page to fail
         return None
     return {
-        "availability": pct(allowed),
+        # nothing on the path states a figure: unknown, never 100%; some do not: the product is a bound
+        "availability": "unknown"
+        if unknown_bits == graph.closure[name] | graph.bit[name]
+        else ("at most " if unknown_bits else "") + pct(allowed),
         "availability_objective": pct(goal[0]) if goal else None,
         "availability_from": goal[1] if goal else None,
         "availability_meets": av.met,  # the rules' verdict (per flow where flows enter), as `check` reports

@@ -211,6 +211,27 @@ def test_findings_are_documented_but_stop_json_unless_allowed(tmp_path: Path):
     assert r.returncode == 0 and (tmp_path / "c" / "shop" / "model.json").is_file()
 
 
+def test_the_document_never_gives_an_availability_nothing_states(tmp_path: Path):
+    """An entrypoint whose path states no figure is "unknown", not 100%; one with some figures missing is a
+    bound ("at most"), as `designc report` says."""
+    design = tmp_path / "s.design"
+    design.write_text(
+        "system s {\n  region r { zones [a, b] }\n  client u { calls dns; calls api { timeout 1s } }\n"
+        "  external dns\n  service api { replicas 2; reads db { timeout 50ms } }\n"
+        "  store db { engine postgres; replication sync { replicas 2 }; placement r [a, b] }\n}\n",
+        encoding="utf-8",
+    )
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "s" / "design.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| Availability its hard dependencies allow")]
+    assert rows == [
+        "| Availability its hard dependencies allow | unknown: no component on the path states a figure |",
+        "| Availability its hard dependencies allow | at most 99.9975% (at least 1.1 min of downtime per 30 days; "
+        "1 state no figure) |",
+    ]
+
+
 def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):
     design = tmp_path / "shop.design"
     text = MINIMAL.replace("replicas 2", "replicas 1; exposure public").replace(
