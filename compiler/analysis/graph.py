@@ -814,12 +814,15 @@ class Graph:
 
     def chain_text(self, hops: list[str]) -> str:
         """A chain for a message: `a -> b -> c`, long ones shortened, and a hop that calls in sequence followed by
-        what it calls ("gw (auth, then route)")."""
+        what it calls ("gw (auth, then route)", "app (db x5)" for a fanout of 5)."""
         shown = hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]]
         out = []
         for h in shown:
             seq = self.in_sequence(h) if h != "..." else []
-            out.append(f"{h} ({', then '.join(seq)})" if len(seq) > 1 else h)
+            # a fanout in sequence is that many calls one after another: "app (db x5)"
+            fan = {e.target: e.fanout for e in self.sync_out[h] if e.fanout and e.fanout > 1} if seq else {}
+            calls = [f"{t} x{fan[t]:g}" if t in fan else t for t in seq]
+            out.append(f"{h} ({', then '.join(calls)})" if len(seq) > 1 or fan else h)
         return " -> ".join(out)
 
     def parallel_note(self, name: str) -> str | None:

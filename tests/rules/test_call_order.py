@@ -183,7 +183,10 @@ def test_a_fanout_in_sequence_counts_that_many_calls(check_design):
     ok = text.replace("ORDER", "call_order sequential").replace("latency p99 800ms", "latency p99 1150ms")
     assert findings(check_design(ok), "LAT001") == []
     (d,) = findings(check_design(ok.replace("latency p99 1150ms", "latency p99 1149ms")), "LAT001")
-    assert "is 1.15s, above its SLO of 1.149s" in d.message
+    assert (
+        d.message
+        == "the p99 latency along `gateway (auth x3, then orders) -> orders` is 1.15s, above its SLO of 1.149s"
+    )
 
 
 def test_the_timeout_room_shares_the_objective_among_a_fanout_in_sequence(check_design):

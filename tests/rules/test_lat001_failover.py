@@ -84,7 +84,7 @@ def test_what_keeps_the_writer_or_the_round_trip_out(check_design):
 def test_a_caller_that_already_misses_on_a_normal_day_is_reported_once(check_design):
     """Normal day: 1 + 5 x (1 + 9) = 51 ms above 50 ms: the chain's own finding, not the failover's."""
     (d,) = _lat(check_design, DESIGN.replace("SLO", "50ms"))
-    assert d.message.startswith("the p99 latency along `app -> proxy -> db` is 51ms")
+    assert d.message.startswith("the p99 latency along `app (proxy x5) -> proxy -> db` is 51ms")
 
 
 def test_a_timeout_caps_each_crossing_call(check_design):

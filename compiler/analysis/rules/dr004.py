@@ -1,12 +1,16 @@
 """DR004: a single writer promoted automatically into another region over asynchronous replication.
 
 **What it checks.** A store that keeps state (not `state stateless`, not `reproducible yes`; a cache holds
-copies, so its split brain loses nothing) with one writer (not `writers multi`, and a
-leader-based mode: `sync`, `async` or `semi_sync`) whose copies are in two regions or more, that promotes a
-replica in another region automatically (`cross_region_failover automatic`, or `failover automatic` when
-`cross_region_failover` is not stated), while its replication to those regions is asynchronous or
-semi-synchronous (`cross_region async`, or the block's mode when `cross_region` is not stated), and the old
-primary is not fenced (`fencing on`). The primary's region is the first region the store is placed in.
+copies, so its split brain loses nothing) with one writer (not `writers multi`, and a leader-based mode: `sync`,
+`async` or `semi_sync`) whose copies are in two regions or more, that promotes a replica in another region
+automatically (`cross_region_failover automatic`, or `failover automatic` when `cross_region_failover` is not
+stated), while its replication to those regions is asynchronous or semi-synchronous (`cross_region async`, or
+the block's mode when `cross_region` is not stated), and the old primary is not fenced (`fencing on`). The
+primary's region is the first region the store is placed in. designc does not model where the failover's
+quorum sits: it takes that the side without the primary can form it (a quorum spread over three sites, as
+GitHub's Orchestrator's was). Where the quorum needs the primary's site, a partition promotes nothing, but
+neither does the loss of that site: the automatic failover across regions is one in name only, and
+`cross_region_failover manual` says what it is.
 
 **Why it matters.** An automatic failover decides that the primary is gone because it cannot reach it; across
 regions a partition looks exactly like that. When the side without the primary can promote (its failover
