@@ -170,6 +170,10 @@ class Replication(_Model):
     cross_region: Literal["sync", "async"] | None = Field(
         None, description="how copies reach the other regions; unset: as within a region (`mode`)"
     )
+    cross_region_failover: Literal["automatic", "manual"] | None = Field(
+        None, description="how a replica in another region is promoted; unset: as `failover`"
+    )
+    fencing: bool | None = Field(None, description="the old primary is fenced before a replica is promoted")
 
 
 class Backup(_Model):

@@ -280,6 +280,20 @@ REPLICATION = BlockSpec(
             " and asynchronous across is the usual shape of a relational store",
             ex="cross_region async",
         ),
+        P(
+            "cross_region_failover",
+            Enum("automatic", "manual"),
+            doc="how a replica in another region is promoted when it differs from `failover` (which then holds"
+            " within a region): `manual` keeps an automatic failover inside the primary's region",
+            ex="cross_region_failover manual",
+        ),
+        P(
+            "fencing",
+            Bool(),
+            doc="the old primary is fenced before a replica is promoted (it stops taking writes once it loses"
+            " the failover quorum, or is cut off), so two primaries never take writes at once",
+            ex="fencing on",
+        ),
     ],
 )
 

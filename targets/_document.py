@@ -701,6 +701,10 @@ class _Doc:
             parts.append(f"in {', '.join(r.regions)}")
         if r.failover:
             parts.append(f"{r.failover} failover")
+        if r.cross_region_failover is not None and r.cross_region_failover != r.failover:
+            parts.append(f"{r.cross_region_failover} failover across regions")
+        if r.fencing is not None:
+            parts.append("the old primary fenced" if r.fencing else "no fencing")
         if r.writers:
             parts.append(f"{r.writers} writer{'s' if r.writers == 'multi' else ''}")
         return ", ".join(parts)

@@ -733,8 +733,10 @@ class Graph:
         synchronous edges (soft ones included: they still cost time), never enumerating paths:
 
         * latency: its own p99 plus, over its synchronous edges, the largest of the callee's chain latency
-          (their sum when it states `call_order sequential`), each capped by the edge's worst wait;
-        * timeouts: its own p99 plus the largest wait an edge allows (their sum when sequential; timeout x
+          (their sum when it states `call_order sequential`, an edge with `fanout N` counted N times), each capped
+          by the edge's worst wait;
+        * timeouts: its own p99 plus the largest wait an edge allows (their sum when sequential, `fanout` times
+          each; timeout x
           attempts plus the stated backoff, `worst_wait`; an edge without a timeout waits for the callee's whole
           chain);
         * amplification: the largest product of load factors along any chain (attempts, or 1 + the retry
@@ -770,9 +772,9 @@ class Graph:
                     if child_lat > best or nxt is None:
                         best, nxt = best if best > child_lat else child_lat, t  # max(child_lat, best)
                     wait = cap if cap is not None else child.timeouts
-                    if seq:
-                        lat += child_lat
-                        to += wait
+                    if seq:  # an edge's `fanout` calls run one after another too
+                        lat += child_lat * (e.fanout or 1)
+                        to += wait * (e.fanout or 1)
                     elif wait > to:
                         to = wait
                     factor = load_factor(e) * child.amplification
@@ -812,12 +814,15 @@ class Graph:
 
     def chain_text(self, hops: list[str]) -> str:
         """A chain for a message: `a -> b -> c`, long ones shortened, and a hop that calls in sequence followed by
-        what it calls ("gw (auth, then route)")."""
+        what it calls ("gw (auth, then route)", "app (db x5)" for a fanout of 5)."""
         shown = hops if len(hops) <= 6 else [*hops[:3], "...", *hops[-2:]]
         out = []
         for h in shown:
             seq = self.in_sequence(h) if h != "..." else []
-            out.append(f"{h} ({', then '.join(seq)})" if len(seq) > 1 else h)
+            # a fanout in sequence is that many calls one after another: "app (db x5)"
+            fan = {e.target: e.fanout for e in self.sync_out[h] if e.fanout and e.fanout > 1} if seq else {}
+            calls = [f"{t} x{fan[t]:g}" if t in fan else t for t in seq]
+            out.append(f"{h} ({', then '.join(calls)})" if len(seq) > 1 or fan else h)
         return " -> ".join(out)
 
     def parallel_note(self, name: str) -> str | None:
@@ -839,7 +844,8 @@ class Graph:
     def timeout_room(self, e: Edge) -> tuple[float, float, str] | None:
         """The largest timeout per attempt on an edge that keeps its caller's worst wait within the caller's p99
         objective, as LAT002 judges it: the objective, less the caller's own p99, the stated backoff and (when it
-        calls in sequence) its other calls' waits, over the attempts. With the objective and whose it is; None
+        calls in sequence) its other calls' waits, over the edge's `fanout` calls (when in sequence) and the
+        attempts. With the objective and whose it is; None
         when the caller has none. The one figure every timeout hint (TMO001, TMO002, TMO003, LAT002) keeps to, so
         that none proposes a timeout another finding would then report."""
         goal = self.latency_objective(e.source)
@@ -847,11 +853,18 @@ class Graph:
             return None
         target, whose = goal
         c = self.comps[e.source]
-        left = target - ((p99(c.latency) if c.latency else None) or 0.0) - backoff_wait(e)
-        if self.chains[e.source].sequential:
+        left = target - ((p99(c.latency) if c.latency else None) or 0.0)
+        calls = 1.0
+        if self.chains[e.source].sequential:  # its other calls wait their turn; `fanout` calls one after another
             comp_of, _ = self._sync_scc
             here = comp_of[e.source]
-            left -= sum(self.edge_wait(o) for o in self.sync_out[e.source] if o is not e and comp_of[o.target] != here)
+            left -= sum(
+                self.edge_wait(o) * (o.fanout or 1)
+                for o in self.sync_out[e.source]
+                if o is not e and comp_of[o.target] != here
+            )
+            calls = e.fanout or 1.0
+        left = left / calls - backoff_wait(e)
         return max(left, 0.0) / attempts(e), target, whose
 
     def chain_unknown(self, name: str) -> list[str]:

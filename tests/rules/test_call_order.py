@@ -170,3 +170,34 @@ def test_lat002_does_not_propose_a_timeout_below_the_callees_p99(check_design):
         "`calls pay` (300ms): at most 200ms per attempt fits, but `pay` may take 250ms: make it faster, retry less,"
         " or take the call off the request"
     ]
+
+
+def test_a_fanout_in_sequence_counts_that_many_calls(check_design):
+    """`fanout 3` on auth, one after another: 3 x 150 + 700 = 1150 ms and 3 x 200 + 800 = 1400 ms of waits; side
+    by side the three calls still take the slowest (700 ms, 800 ms)."""
+    text = GATEWAY.replace("calls auth { timeout 200ms }", "calls auth { timeout 200ms; fanout 3 }")
+    seq = _graph(check_design(text.replace("ORDER", "call_order sequential"))).chains["gateway"]
+    par = _graph(check_design(text.replace("ORDER", "call_order parallel"))).chains["gateway"]
+    assert (round(seq.latency, 6), round(par.latency, 6)) == (1.15, 0.7)
+    assert (round(seq.timeouts, 6), round(par.timeouts, 6)) == (1.4, 0.8)
+    ok = text.replace("ORDER", "call_order sequential").replace("latency p99 800ms", "latency p99 1150ms")
+    assert findings(check_design(ok), "LAT001") == []
+    (d,) = findings(check_design(ok.replace("latency p99 1150ms", "latency p99 1149ms")), "LAT001")
+    assert (
+        d.message
+        == "the p99 latency along `gateway (auth x3, then orders) -> orders` is 1.15s, above its SLO of 1.149s"
+    )
+
+
+def test_the_timeout_room_shares_the_objective_among_a_fanout_in_sequence(check_design):
+    """800 ms less orders' 400 ms wait, over auth's 3 calls: 133.333 ms each; orders gets 800 - 3 x 100 ms."""
+    from designc.analysis.graph import us
+
+    text = (
+        GATEWAY.replace("ORDER", "call_order sequential")
+        .replace("calls auth { timeout 200ms }", "calls auth { timeout 100ms; fanout 3 }")
+        .replace("calls orders { timeout 800ms }", "calls orders { timeout 400ms }")
+    )
+    g = _graph(check_design(text))
+    auth, orders = g.sync_out["gateway"]
+    assert (us(g.timeout_room(auth)[0]), us(g.timeout_room(orders)[0])) == (133333, 500000)

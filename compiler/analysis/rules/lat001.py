@@ -15,6 +15,17 @@ p99 latencies of the components the flow's caller waits for (its route's synchro
 the route states them; work behind a publish is not waited for), against the entrypoint's objective. A flow
 above it is a finding that names the flow and its slowest step.
 
+**After an automatic failover into another region.** A single-writer store that promotes a replica in another
+region automatically (as DR004 reads `failover` and `cross_region_failover`) moves its writer without its
+callers. For each such store and each region it can be promoted into, the chain below every component with an
+objective is worked out again, region by region: a call stays in the caller's region where the callee is placed
+there, and every call that writes the store (`writes` or `calls`; a `reads` is served by the local copy) from
+another region pays the round trip between the two regions (`network { rtt ... }`; an unknown round trip is not
+guessed). Under `call_order sequential` an edge's `fanout` counts that many times, so a request that makes ten
+queries one after another pays ten round trips. When the chain meets the objective on a normal day (or states
+no latency) and the failover puts it above, the finding is on the caller's edge that leads to the crossings; a
+flow's entrypoint is judged per flow on a normal day and is not weighed here.
+
 **Why it matters.** Latencies along a synchronous chain add up, and a caller that waits longer than its own
 budget turns a slow dependency into its own outage (AWS REL05-BP05; Brooker, "Timeouts, retries, and backoff
 with jitter", Amazon Builders' Library).
@@ -30,6 +41,10 @@ with jitter", Amazon Builders' Library).
     service auth { latency p99 150ms }
     service orders { latency p99 700ms }
 
+After a failover: keep the writer in its region (`cross_region_failover manual`) and fail the callers over
+with it, make fewer round trips per request (batch, call in parallel, cache), or state the objective the
+failover can meet.
+
 **Fix.** Shrink timeouts down the chain so they fit the caller's budget, call in parallel or asynchronously,
 cache, or state the objective the chain can meet. Components without a declared `latency` count as zero;
 declare their p99 to make the sum honest.
@@ -38,10 +53,80 @@ declare their p99 to make the sum honest.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration, p99, us
+from ...model import Edge
+from ..graph import Graph, duration, p99, us, worst_wait
 from ..rule import Finding, Rule, rule
+from .dr004 import promotes_across_regions
+
+WRITER_KINDS = ("writes", "calls")  # what goes to the primary; a `reads` is served by a local copy
+
+
+@dataclass(slots=True)
+class Moved:
+    """A component's chain, run in one region, after a store's writer moved into another."""
+
+    latency: float  # the p99 along its worst chain, round trips included (known figures only)
+    trips: float = 0.0  # round trips across regions to the moved writer on that chain (fanout included)
+    added: float = 0.0  # the time they add
+    via: Edge | None = None  # its edge that leads to them
+    unknown: bool = False  # a round trip on it has no figure
+
+
+def moved_chains(g: Graph, store: str, target: str) -> dict[tuple[str, str], Moved]:
+    """Every component's chain in each region it is placed in, once `store`'s writer is in `target`: the chains'
+    dynamic programme (callees first; a cycle cut where it closes), with each call placed in the caller's region
+    where the callee runs there (else the callee's first region), and each call that writes the store from
+    another region paying the round trip."""
+    comp_of, sccs = g._sync_scc
+    chains, placement, home, rtt_between = g.chains, g.placement, g.home, g.rtt_between
+    out: dict[tuple[str, str], Moved] = {}
+    for members in sccs:
+        for m in members:
+            c = g.comps[m]
+            own = (p99(c.latency) if c.latency else None) or 0.0
+            seq = chains[m].sequential
+            regions = [*placement[m], target] if m == store and target not in placement[m] else list(placement[m])
+            for p in regions:
+                lat = trips = added = 0.0
+                via: Edge | None = None
+                unknown = False
+                best: Moved | None = None
+                for e in g.sync_out[m]:
+                    t = e.target
+                    if comp_of[t] == comp_of[m]:
+                        continue
+                    cost = 0.0
+                    crossing = t == store and e.kind in WRITER_KINDS and p != target
+                    q = target if t == store and e.kind in WRITER_KINDS else p if p in placement[t] else home[t]
+                    child = out.get((t, q or "")) or Moved(chains[t].latency)
+                    if crossing:
+                        rtt = rtt_between(p, target)
+                        cost = rtt or 0.0
+                    here = Moved(
+                        child.latency + cost,
+                        child.trips + (1 if crossing else 0),
+                        child.added + cost,
+                        e,
+                        child.unknown or (crossing and rtt_between(p, target) is None),
+                    )
+                    if e.timeout is not None and here.latency > (cap := worst_wait(e)):
+                        here.latency = cap  # it gives up there: the call fails at p99
+                    if seq:
+                        n = e.fanout or 1
+                        lat += here.latency * n
+                        if here.trips * n > trips:
+                            via = e
+                        trips, added = trips + here.trips * n, added + here.added * n
+                        unknown = unknown or here.unknown
+                    elif best is None or here.latency > best.latency:
+                        best = here
+                if not seq and best is not None:
+                    lat, trips, added, via, unknown = best.latency, best.trips, best.added, best.via, best.unknown
+                out[(m, p)] = Moved(own + lat, trips, added, via, unknown)
+    return out
 
 
 @rule
@@ -81,6 +166,57 @@ class LatencyChain(Rule):
                         *([note] if (note := g.parallel_note(name)) else []),
                     ],
                 )
+
+        yield from self._after_failover(g)
+
+    def _after_failover(self, g: Graph) -> Iterator[Finding]:
+        moves = [(store, t) for store in g.comps if (found := promotes_across_regions(g, store)) for t in found[1]]
+        if not moves:
+            return
+        # a chain that misses its objective on a normal day is LAT001's own finding, which comes first
+        judged = [
+            n
+            for n in g.comps
+            if n not in g.flow_entrypoints
+            and g.latency_objective(n) is not None
+            and g.latency_verdict(n).met is not False
+        ]
+        worst: dict[str, tuple[Moved, str, str, str]] = {}
+        for store, t in moves:
+            moved = moved_chains(g, store, t)
+            for name in judged:
+                target = g.latency_objective(name)[0]
+                for p in g.placement[name]:
+                    m = moved.get((name, p))
+                    if m is None or not m.trips or m.unknown or m.via is None or us(m.latency) <= us(target):
+                        continue
+                    if name not in worst or m.latency > worst[name][0].latency:
+                        worst[name] = (m, store, t, p)
+        for name, (m, store, t, p) in worst.items():
+            target, whose = g.latency_objective(name)
+            e = m.via
+            trips = f"{m.trips:g} round trip{'s' if m.trips != 1 else ''}"
+            unknown = g.chain_unknown(name)
+            yield Finding(
+                message=f"when `{store}` fails over automatically into `{t}`, `{name}` in `{p}` reaches the writer "
+                f"across regions: {trips} per request add {duration(m.added)}, and its p99 becomes "
+                f"{'at least ' if unknown else ''}{duration(m.latency)}, above {whose} of {duration(target)}",
+                at=e.span,
+                path=g.edge_path(e),
+                label=f"{trips} after failover",
+                notes=[(g.comps[store].span, f"`{store}` promotes a replica in `{t}` automatically")],
+                hints=[
+                    f"keep `{store}`'s writer in `{p}`: `cross_region_failover manual` in its `replication`, and "
+                    "fail its callers over with it",
+                    *(
+                        ["or make fewer round trips per request: batch the queries, run them in parallel, or cache"]
+                        if m.trips > 1
+                        else []
+                    ),
+                    f"or state the objective the failover can meet (at least {duration(m.latency)})",
+                    *([f"{len(unknown)} component(s) on it declare no latency and count as 0ms"] if unknown else []),
+                ],
+            )
 
     def _flows(self, g: Graph) -> Iterator[Finding]:
         flows = {f.name: f for f in g.system.flows} if g.system is not None else {}

@@ -1,0 +1,95 @@
+"""LAT001 after an automatic failover into another region: every call that writes the moved store from the old
+region pays the round trip, `fanout` times under `call_order sequential` (exact, in whole microseconds)."""
+
+from __future__ import annotations
+
+from conftest import findings
+
+DESIGN = """\
+system s {
+  network { rtt east west 60ms }
+  region east { zones [a] }
+  region west { zones [a] }
+  service app {
+    latency p99 1ms
+    placement east
+    call_order sequential
+    calls proxy { timeout 1s; fanout 5 }
+    slo { latency p99 SLO }
+  }
+  service proxy {
+    placement east
+    placement west
+    latency p99 1ms
+    calls db { timeout 500ms }
+  }
+  store db {
+    engine mysql
+    latency p99 9ms
+    replication semi_sync { replicas 4; regions [east, west]; failover automatic; writers single; cross_region async }
+    placement east
+    placement west
+  }
+}
+"""
+
+
+def _lat(check_design, text: str) -> list:
+    return findings(check_design(text), "LAT001")
+
+
+def test_five_sequential_queries_each_pay_the_round_trip(check_design):
+    """1 ms + 5 x (1 + 60 + 9) ms = 351 ms after the failover, against 51 ms on a normal day."""
+    (d,) = _lat(check_design, DESIGN.replace("SLO", "350ms"))
+    assert d.message == (
+        "when `db` fails over automatically into `west`, `app` in `east` reaches the writer across regions: 5 "
+        "round trips per request add 300ms, and its p99 becomes 351ms, above its SLO of 350ms"
+    )
+    assert d.fingerprint == "LAT001:s/service:app/calls:proxy"
+    assert d.span.line == 9
+    assert d.hints[0] == (
+        "keep `db`'s writer in `east`: `cross_region_failover manual` in its `replication`, and fail its callers "
+        "over with it"
+    )
+    assert d.hints[2] == "or state the objective the failover can meet (at least 351ms)"
+
+
+def test_an_objective_equal_to_the_figure_is_met(check_design):
+    assert _lat(check_design, DESIGN.replace("SLO", "351ms")) == []
+
+
+def test_in_parallel_the_fanout_does_not_add_up(check_design):
+    """call_order parallel: 1 + 70 ms, met by 72 ms; 71 ms misses it by nothing, 70 ms by one."""
+    text = DESIGN.replace("call_order sequential", "call_order parallel")
+    assert _lat(check_design, text.replace("SLO", "71ms")) == []
+    (d,) = _lat(check_design, text.replace("SLO", "70ms"))
+    assert "1 round trip per request add 60ms, and its p99 becomes 71ms" in d.message
+    assert not any("fewer round trips" in h for h in d.hints)
+
+
+def test_what_keeps_the_writer_or_the_round_trip_out(check_design):
+    cases = {
+        "promoted across regions by hand": DESIGN.replace(
+            "writers single;", "writers single; cross_region_failover manual;"
+        ),
+        "failover manual": DESIGN.replace("failover automatic", "failover manual"),
+        "no round trip stated": DESIGN.replace("  network { rtt east west 60ms }\n", ""),
+        "reads stay local": DESIGN.replace("calls db { timeout 500ms }", "reads db { timeout 500ms }"),
+        "several writers": DESIGN.replace("writers single", "writers multi"),
+    }
+    for why, text in cases.items():
+        assert _lat(check_design, text.replace("SLO", "100ms")) == [], why
+
+
+def test_a_caller_that_already_misses_on_a_normal_day_is_reported_once(check_design):
+    """Normal day: 1 + 5 x (1 + 9) = 51 ms above 50 ms: the chain's own finding, not the failover's."""
+    (d,) = _lat(check_design, DESIGN.replace("SLO", "50ms"))
+    assert d.message.startswith("the p99 latency along `app (proxy x5) -> proxy -> db` is 51ms")
+
+
+def test_a_timeout_caps_each_crossing_call(check_design):
+    """proxy gives up on db after 20 ms: 1 + 5 x (1 + 20) = 106 ms."""
+    text = DESIGN.replace("calls db { timeout 500ms }", "calls db { timeout 20ms }")
+    assert _lat(check_design, text.replace("SLO", "106ms")) == []
+    (d,) = _lat(check_design, text.replace("SLO", "105ms"))
+    assert "its p99 becomes 106ms" in d.message
