@@ -75,7 +75,9 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
         "latency": {
             "chain": g.chain_path(name),
             "p99": _seconds(chain.latency),
-            "worst_case_wait": _seconds(chain.timeouts),
+            # a call on the way that states no timeout leaves the wait unbounded: no figure, and the call named
+            "worst_case_wait": None if chain.untimed else _seconds(chain.timeouts),
+            "wait_unbounded_by": chain.untimed,
             "objective_p99": _seconds(lv.objective),
             "objective_from": lv.whose or None,
             "meets_objective": lv.met,
@@ -306,7 +308,14 @@ def human(report: dict[str, Any]) -> str:
         lines += _availability_lines(ep["availability"])
         lines += _latency_lines(lat)
         at_least = "at least " if lat.get("assumed_parallel") else ""
-        lines.append(f"  worst-case wait before timeouts fire: {at_least}{duration(lat['worst_case_wait'])}")
+        if lat["wait_unbounded_by"]:
+            a, b = lat["wait_unbounded_by"].split(" -> ")
+            lines.append(
+                f"  worst-case wait before timeouts fire: unbounded: `{a}` calls `{b}` with no timeout, so a callee "
+                "that hangs holds the request"
+            )
+        else:
+            lines.append(f"  worst-case wait before timeouts fire: {at_least}{duration(lat['worst_case_wait'])}")
         if lat.get("assumed_parallel"):
             lines.append(
                 f"  lower bounds: `{lat['assumed_parallel']}` makes several synchronous calls and states no "

@@ -806,7 +806,13 @@ class _Doc:
                     if lat_goal is None
                     else f"{self.dur(lat_goal[0])} ({lat_goal[1]}): " + self.verdict(lv, latency=True),
                 ],
-                ["Longest wait the timeouts allow", self.dur(chain.timeouts)],
+                [
+                    "Longest wait the timeouts allow",
+                    f"unbounded: {code(chain.untimed.split(' -> ')[0])} calls {code(chain.untimed.split(' -> ')[1])} "
+                    "with no timeout"
+                    if chain.untimed
+                    else self.dur(chain.timeouts),
+                ],
                 ["Retry amplification (attempts multiplied down the chain from here)", f"{chain.amplification}x"],
             ]
             unknown = g.members(unknown_bits, limit=FEW)

@@ -734,7 +734,9 @@ class _Builder:
         v.facts.insert(at, lat)
         v.facts.insert(
             at + 1,
-            f"Longest wait the timeouts allow: {duration(ch.timeouts)}; retry amplification {ch.amplification}x.",
+            "Longest wait the timeouts allow: "
+            + (f"unbounded ({ch.untimed} states no timeout)" if ch.untimed else duration(ch.timeouts))
+            + f"; retry amplification {ch.amplification}x.",
         )
         return v
 

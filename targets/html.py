@@ -316,7 +316,7 @@ def budget(graph: Any, name: str) -> dict[str, Any] | None:
         "latency_meets": lv.met,
         "latency_unknown": chain_unknown,
         "chain": path,
-        "worst_wait": duration(chain.timeouts),
+        "worst_wait": f"unbounded ({chain.untimed} states no timeout)" if chain.untimed else duration(chain.timeouts),
         "amplification": chain.amplification,
     }
 

@@ -96,3 +96,27 @@ def test_write_baseline_exits_0_and_says_what_it_wrote(tmp_path: Path):
     flawed.write_text(MINIMAL.replace("calls db", "calls dbx"))
     r = run_designc("check", "--write-baseline", str(base), str(flawed))
     assert r.returncode == 1 and "error[REF001]" in r.stdout
+
+
+def test_a_call_with_no_timeout_makes_the_wait_unbounded_not_zero(tmp_path: Path):
+    """With a call that states no timeout on the way, no figure bounds the wait: the report names the call
+    instead of printing a wait of "0s" (or of only the timeouts stated elsewhere)."""
+    design = tmp_path / "s.design"
+    design.write_text(
+        "system s {\n  client u { calls api { timeout 2s } }\n"
+        "  service api { replicas 2; calls auth { timeout 100ms }; reads db }\n"
+        "  service auth { replicas 2 }\n  store db { engine postgres }\n}\n",
+        encoding="utf-8",
+    )
+    r = run_designc("report", "--fail-on", "never", str(design))
+    assert (
+        "worst-case wait before timeouts fire: unbounded: `api` calls `db` with no timeout, so a callee that hangs "
+        "holds the request"
+    ) in r.stdout
+    lat = json.loads(run_designc("report", "-f", "json", "--fail-on", "never", str(design)).stdout)
+    lat = lat["entrypoints"][0]["latency"]
+    assert lat["worst_case_wait"] is None and lat["wait_unbounded_by"] == "api -> db"
+    design.write_text(design.read_text().replace("reads db }", "reads db { timeout 50ms } }"), encoding="utf-8")
+    lat = json.loads(run_designc("report", "-f", "json", "--fail-on", "never", str(design)).stdout)
+    lat = lat["entrypoints"][0]["latency"]
+    assert lat["worst_case_wait"] == 0.1 and lat["wait_unbounded_by"] is None

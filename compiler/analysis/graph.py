@@ -162,6 +162,9 @@ class Chain:
     # a component on or below it makes several synchronous calls and states no `call_order`: they are taken as
     # parallel (the slowest counts), so `latency` and `timeouts` are lower bounds
     assumed_parallel: str | None = None
+    # a synchronous call on or below it that states no timeout ("a -> b"): a callee that hangs holds the caller
+    # for as long as it hangs, so no wait bounds it (`timeouts` counts only what the stated timeouts allow)
+    untimed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -757,6 +760,7 @@ class Graph:
                 nxt: str | None = None
                 best = 0.0  # the slowest callee's figure (the chain goes on through it)
                 lower: str | None = None
+                untimed: str | None = None
                 calls = 0
                 here = comp_of[m]
                 for e in sync_out[m]:
@@ -768,6 +772,8 @@ class Graph:
                     if lower is None and child.assumed_parallel is not None:
                         lower = child.assumed_parallel
                     cap = worst_wait(e) if e.timeout is not None else None
+                    if cap is None and untimed is None:
+                        untimed = f"{m} -> {t}"
                     child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
                     if child_lat > best or nxt is None:
                         best, nxt = best if best > child_lat else child_lat, t  # max(child_lat, best)
@@ -792,6 +798,7 @@ class Graph:
                     own_unknown=own is None,
                     sequential=seq,
                     assumed_parallel=lower,
+                    untimed=untimed,
                 )
         return result
 
