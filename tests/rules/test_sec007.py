@@ -91,8 +91,32 @@ system s {
     (d,) = findings(check_design(text.replace("; auth none }", " }")), "SEC007")
     assert d.fingerprint == "SEC007:s/client:browser/calls:web"
     assert d.message == (
-        "`browser` calls `web` across a trust boundary (from outside the system to the internal network) and the edge "
-        "states no authentication"
+        "`browser` calls `web` across a trust boundary (from outside the system to the system's public tier) and the "
+        "edge states no authentication"
+    )
+    assert d.hints[-1] == (
+        "or, if it is anonymous on purpose (static content, a landing page) and carries no classified data, say so: "
+        "`auth none`"
     )
     (d,) = findings(check_design(text.replace("auth none }", "auth none; data [pii] }")), "SEC007")
     assert d.message.endswith("and the edge says `auth none`")
+
+
+def test_a_managed_proxy_forwarding_to_its_backends_is_left_alone(check_design):
+    text = """\
+system s {
+  region r { zones [a, b] }
+  client browser { calls lb { protocol https; auth jwt } }
+  service lb { exposure public; managed aws; waf on; rate_limit 50 rps per ip; calls web { protocol http } }
+  service web { replicas 2; reads db { auth iam } }
+  store db { engine postgres }
+}
+"""
+    assert_clean(check_design(text), "SEC007")
+    # a proxy of the team's own is judged as any public service reaching inward
+    (d,) = findings(check_design(text.replace("managed aws; ", "")), "SEC007")
+    assert d.message == (
+        "`lb` calls `web` across a trust boundary (from public `lb` to internal `web`) and the edge states no "
+        "authentication"
+    )
+    assert len(d.hints) == 1  # not a client: no `auth none` hint

@@ -11,6 +11,9 @@ whose `auth` is `none` or not stated. An edge crosses a boundary when:
 
 An edge from a client with an explicit `auth none` that carries no classified data is a deliberately anonymous
 public endpoint (a redirect, a landing page) and is left alone; the same `auth none` anywhere else is a finding.
+A managed public service (`managed aws`: a load balancer, an API gateway) forwarding to a service of the same
+boundary with no `auth` stated is left alone too: the caller's credentials travel with the request and are
+judged on the edge into it.
 
 **Why it matters.** A boundary is where the trust of the network ends: without authentication, anything that
 can reach the target, such as a compromised neighbour or a forged request from the internet, is served as if it
@@ -53,6 +56,8 @@ def _describe(g: Graph, name: str) -> str:
         return f"trust boundary `{c.trust_boundary}`"
     if c.kind in OUTSIDE:
         return "outside the system"
+    if c.exposure == "public":
+        return "the system's public tier"
     return "the internal network"
 
 
@@ -82,10 +87,21 @@ class UnauthenticatedBoundaryCrossing(Rule):
                     continue
                 if e.auth == "none" and s.kind == "client" and not any(carried(g, e)):
                     continue  # a deliberately anonymous public endpoint
-                if _describe(g, e.source) != _describe(g, e.target):
-                    where = f"from {_describe(g, e.source)} to {_describe(g, e.target)}"
-                elif s.exposure == "public" and t.exposure != "public":
+                if (
+                    e.auth is None
+                    and s.managed
+                    and s.exposure == "public"
+                    and s.kind == "service"
+                    and t.kind == "service"
+                    and boundary[e.source] == boundary[e.target]
+                ):
+                    # a managed proxy (a load balancer, an API gateway) forwarding to its own backends: the caller's
+                    # credentials travel with the request and are judged on the edge into the proxy
+                    continue
+                if boundary[e.source] == boundary[e.target] and s.exposure == "public" and t.exposure != "public":
                     where = f"from public `{e.source}` to {t.exposure} `{e.target}`"
+                elif _describe(g, e.source) != _describe(g, e.target):
+                    where = f"from {_describe(g, e.source)} to {_describe(g, e.target)}"
                 else:
                     where = f"from {_describe(g, e.source)} into the system"
                 stated = "says `auth none`" if e.auth == "none" else "states no authentication"
@@ -99,5 +115,13 @@ class UnauthenticatedBoundaryCrossing(Rule):
                     hints=[
                         "authenticate the caller and say how on the edge: `auth mtls` between services, `auth jwt` or "
                         "`auth oauth2` for users, `auth iam` for managed data services, `auth sasl` for Kafka",
+                        *(
+                            [
+                                "or, if it is anonymous on purpose (static content, a landing page) and carries no "
+                                "classified data, say so: `auth none`"
+                            ]
+                            if s.kind == "client" and e.auth is None
+                            else []
+                        ),
                     ],
                 )
