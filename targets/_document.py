@@ -590,7 +590,7 @@ class _Doc:
                     self.link(c.name),
                     c.kind,
                     cell(c.technology.name if c.technology else (c.engine or NOT_STATED)),
-                    cell(getattr(c, "consistency", None) or NOT_STATED),
+                    cell(self.consistency(c)),
                     cell(self.replication(c)),
                     cell(", ".join(c.data) or NOT_STATED),
                 ]
@@ -603,7 +603,7 @@ class _Doc:
             if c.kind == "store":
                 facts.append(f"**Data model**: {words(c.model)}")
             if c.kind in ("store", "cache"):
-                facts.append(f"**Consistency**: {words(getattr(c, 'consistency', None))}")
+                facts.append(f"**Consistency**: {self.consistency(c)}")
             if c.kind == "store":
                 p = c.partition
                 if p.prefer or p.normal:
@@ -680,12 +680,29 @@ class _Doc:
             sec.blocks.append(sub)
         return sec
 
+    @staticmethod
+    def _async_replica(c: Any) -> bool:
+        """Read replicas of another store (`replica_of`) fed asynchronously: not stated `sync` of their own."""
+        return (
+            c.kind == "store" and c.replica_of is not None and (c.replication is None or c.replication.mode != "sync")
+        )
+
+    def consistency(self, c: Any) -> str:
+        """What a reader gets: as stated, except that asynchronous read replicas never offer their engine's
+        default (a single primary's linearizable): they are behind it."""
+        value = getattr(c, "consistency", None)
+        if self._async_replica(c) and (value is None or "consistency" in c.inherited):
+            return f"eventual (asynchronous read replicas of {c.replica_of})"
+        return words(value)
+
     def replication(self, c: Any) -> str:
         if c.kind == "stream":
             return f"replication factor {c.replication_factor}" if c.replication_factor else NOT_STATED
         r = getattr(c, "replication", None)
+        if r is None and self._async_replica(c):
+            return f"async from {c.replica_of}" + (f", {c.replicas.min} copies" if c.replicas else "")
         if r is None:
-            return NOT_STATED
+            return NOT_STATED + (f" ({c.replicas.min} copies)" if getattr(c, "replicas", None) else "")
         mode = r.mode.replace("_", " ")
         if r.cross_region is not None and r.cross_region != r.mode:
             # replication in tiers: say which copies are which, never let "sync" read as across regions too

@@ -232,6 +232,25 @@ def test_the_document_never_gives_an_availability_nothing_states(tmp_path: Path)
     ]
 
 
+def test_the_document_gives_asynchronous_read_replicas_as_eventual_not_their_engines_default(tmp_path: Path):
+    design = tmp_path / "s.design"
+    design.write_text(
+        "system s {\n  region r { zones [a, b] }\n  client u { calls api { timeout 1s } }\n"
+        "  service api { replicas 2; writes db { timeout 50ms }; reads db_ro { timeout 50ms } }\n"
+        "  store db { engine mysql; replication async { replicas 2 } }\n"
+        "  store db_ro { engine mysql; replica_of db; replicas 2 }\n}\n",
+        encoding="utf-8",
+    )
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "out"), "--allow-findings")
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "s" / "design.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| [`db_ro`]") and "| store | MySQL |" in line)
+    assert "| eventual (asynchronous read replicas of db) | async from db, 2 copies |" in row
+    assert "- **Consistency**: eventual (asynchronous read replicas of db)" in doc
+    primary = next(line for line in doc.splitlines() if line.startswith("| [`db`]") and "| store | MySQL |" in line)
+    assert "| linearizable | async, 2 copies |" in primary  # the primary keeps its engine's stance
+
+
 def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):
     design = tmp_path / "shop.design"
     text = MINIMAL.replace("replicas 2", "replicas 1; exposure public").replace(
