@@ -25,6 +25,22 @@ def test_scl003_variable_load(check_design):
     assert findings(check_design(design(body, "peak_load 5000 rps; sustained_load 5000 rps")), "SCL003") == []
 
 
+def test_scl003_gives_a_services_own_load_where_flows_say_it(check_design):
+    body = """\
+  client u { calls api { timeout 1s } }
+  service api { exposure public; replicas 4; calls orders { timeout 100ms } }
+  service orders { replicas 2 }
+  flow browse { rate 4500 rps; route [u, api] }
+  flow order { rate 500 rps; route [u, api, orders] }
+"""
+    r = check_design(design(body, "peak_load 5000 rps; sustained_load 1000 rps"))
+    by = {d.fingerprint: d.message for d in findings(r, "SCL003")}
+    assert by["SCL003:s/service:api"].endswith("peak load (5000 rps) is above sustained load (1000 rps)")
+    assert by["SCL003:s/service:orders"].endswith(
+        "its load varies with the system's, from about 100 rps sustained to 500 rps at peak (its flows)"
+    )
+
+
 def test_scl004_external_quota_below_peak(check_design):
     body = """\
   service api { exposure public; calls bank { timeout 1s } }

@@ -49,11 +49,24 @@ class NoAutoscaling(Rule):
             ranged = c.replicas is not None and c.replicas.max > c.replicas.min
             if not (ranged or varies):
                 continue
-            why = (
-                f"its replicas range {c.replicas.min}..{c.replicas.max} has no scaling signal"
-                if ranged and c.replicas is not None
-                else f"peak load ({rate(req.peak_load)}) is above sustained load ({rate(req.sustained_load)})"  # type: ignore[union-attr]
-            )
+            d = g.demand.get(name)
+            if ranged and c.replicas is not None:
+                why = f"its replicas range {c.replicas.min}..{c.replicas.max} has no scaling signal"
+            elif (
+                d is not None
+                and req is not None
+                and req.peak_load
+                and req.sustained_load
+                and rate(d.rate) != rate(req.peak_load)
+            ):
+                # its own load, from the flows that reach it, varying as the system's does
+                low = d.rate * req.sustained_load / req.peak_load
+                why = (
+                    f"its load varies with the system's, from about {rate(low)} sustained to {rate(d.rate)} at peak "
+                    "(its flows)"
+                )
+            else:
+                why = f"peak load ({rate(req.peak_load)}) is above sustained load ({rate(req.sustained_load)})"  # type: ignore[union-attr]
             yield Finding(
                 message=f"service `{name}` does not scale automatically: {why}",
                 at=c.span,
