@@ -536,7 +536,33 @@ class _Builder:
             ids[name] = name
         faded = {name for name, _, outside, _ in entries if outside}
         v.edges = [e for e in self.edges_among(ids, sync_only) if not (e.source in faded and e.target in faded)]
+        if not sync_only:
+            v.edges += self.replication_edges(ids, faded)
         return v
+
+    def replication_edges(self, ids: dict[str, str], faded: set[str]) -> list[Edge]:
+        """Read replicas stated as another store's (`replica_of`), drawn from the primary to them as the data
+        flows: no call joins them, so without this the replicas would float apart from what feeds them."""
+        from designc.model import Store
+
+        out = []
+        for c in self.model.components:
+            if not isinstance(c, Store) or c.replica_of is None or c.replica_of not in ids or c.name not in ids:
+                continue
+            if c.name in faded and c.replica_of in faded:
+                continue
+            mode = "sync" if c.replication is not None and c.replication.mode == "sync" else "async"
+            out.append(
+                Edge(
+                    source=ids[c.replica_of],
+                    target=ids[c.name],
+                    mode=mode,
+                    kind="replicates",
+                    label=f"replicates ({mode})",
+                    tooltip=f"{c.name}: read replicas of {c.replica_of} (replica_of), fed {mode}hronously",
+                )
+            )
+        return out
 
     def context(self) -> View:
         s = self.system
