@@ -323,7 +323,15 @@ def _layout(view: Any) -> Layout:
                 layer[v] += 1
             elif not dpred[v]:
                 layer[v] = 0
-    sinks = [v for v in layer if by_id[v].kind == "external" and not dsucc[v] and not npath[v]]
+    # (an external only clients reach, such as DNS or a CDN, stays beside them: the system does not call it)
+    sinks = [
+        v
+        for v in layer
+        if by_id[v].kind == "external"
+        and not dsucc[v]
+        and not npath[v]
+        and not all(by_id[u].kind == "client" for u in dpred[v])
+    ]
     if sinks and len(sinks) < len(layer):
         last = max(layer[v] for v in layer if v not in sinks) + 1
         for v in sinks:
