@@ -66,6 +66,18 @@ def reproducible(c: Component) -> bool:
     return isinstance(c, Store) and bool(c.reproducible)
 
 
+# protocols of connections held open for a session: a WebSocket, a server-sent event stream
+PERSISTENT_PROTOCOLS = ("websocket", "ws", "wss", "sse")
+
+
+def persistent(e: Edge) -> bool:
+    """An edge held open for a session (a WebSocket, a subscription, a stream), not a request: `connection
+    persistent`, or a WebSocket or event-stream protocol unless `connection request` says otherwise."""
+    if e.connection is not None:
+        return e.connection == "persistent"
+    return (e.protocol or "").lower() in PERSISTENT_PROTOCOLS
+
+
 def us(seconds: float) -> int:
     """A duration in whole microseconds: limits are compared in these, never in floating point (20 ms + 70 ms is
     exactly 90 ms here, and 90.00000000000001 ms in binary floating point)."""
@@ -287,6 +299,10 @@ class Graph:
             for n in hard_route(self, fl):
                 out.setdefault(n, []).append(fl.flow.name)
         return out
+
+    def flows_needing(self, name: str) -> list[str]:
+        """The names of the flows whose hard route a component is on, in the flows' order (empty without flows)."""
+        return self._flows_needing.get(name, [])
 
     def dependents_phrase(self, name: str, bits: int) -> str:
         """Who loses a component: the flows whose routes cannot do without it when the design states flows (and
