@@ -112,7 +112,8 @@ class HotKey(Rule):
             whence = f" ({why})" if why else ""
             yield Finding(
                 message=f"{c.kind} `{name}` {where}: its busiest key takes {share * 100:g}% of {rate(load)}{whence},"
-                f" {rate(hot)}, above the {rate(cap)} that {one} carries{f' ({cap_how})' if cap_how else ''}; more"
+                f" {rate(hot)}, above the {rate(cap)} that {one} {'carries' if one.startswith('one') else 'carry'}"
+                f"{f' ({cap_how})' if cap_how else ''}; more"
                 f" {spread} do not help that key",
                 at=c.span,
                 path=g.comp_path(name),
