@@ -751,6 +751,8 @@ class Graph:
         * amplification: the largest product of load factors along any chain (attempts, or 1 + the retry
           budget where one caps them).
 
+        A call made `on connect` counts in the amplification only: no request waits for it.
+
         A cycle is cut where it closes (the cycle rule reports it)."""
         comp_of, sccs = self._sync_scc
         comps, sync_out = self.comps, self.sync_out
@@ -772,8 +774,13 @@ class Graph:
                     t = e.target
                     if comp_of[t] == here:
                         continue
-                    calls += 1
                     child = result[t]
+                    factor = load_factor(e) * child.amplification
+                    if factor > amp:
+                        amp = factor
+                    if e.when == "connect":
+                        continue  # made when a client connects: no request waits for it
+                    calls += 1
                     if lower is None and child.assumed_parallel is not None:
                         lower = child.assumed_parallel
                     cap = worst_wait(e) if e.timeout is not None else None
@@ -786,9 +793,6 @@ class Graph:
                         to += wait
                     elif wait > to:
                         to = wait
-                    factor = load_factor(e) * child.amplification
-                    if factor > amp:
-                        amp = factor
                 if not seq:
                     lat = best
                 if order is None and calls > 1:

@@ -60,3 +60,15 @@ system s {
     assert "on `app`'s call to `edge`" in d.hints[0]
     jittered = text.replace("protocol https", "protocol https; jitter on")
     assert findings(check_design(jittered), "SCL008") == []
+
+
+def test_no_request_waits_for_a_call_made_on_connect(check_design):
+    # the boot call's 1s timeout is above the 300ms objective, but requests do not wait for it
+    text = FAILING.replace(
+        "service gateway { exposure public; replicas 3..30;",
+        "service gateway { exposure public; replicas 3..30; slo { latency p99 300ms };",
+    )
+    r = check_design(text)
+    assert findings(r, "LAT002") == []
+    (d,) = findings(check_design(text.replace("; on connect", "")), "LAT002")
+    assert "`gateway` may wait 1s" in d.message
