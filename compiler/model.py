@@ -155,6 +155,16 @@ class Sharding(_Model):
     key: list[str] = Field(default_factory=list)
     shards: int | None = Field(None, ge=1)
     routing: str | None = Field(None, description="how requests reach a shard: client, proxy, consistent_hashing")
+    hot_key: Fraction | None = Field(None, description="the busiest key's share of the load, all on one shard")
+
+
+class Affinity(_Model):
+    """A service that routes each request by a key to the replica that owns the key."""
+
+    key: str
+    owners: int = Field(1, ge=1, description="replicas that hold each key")
+    takeover: Seconds | None = Field(None, description="how long a key waits for a new owner when its owner is lost")
+    hot_key: Fraction | None = Field(None, description="the busiest key's share of the service's load")
 
 
 class Replication(_Model):
@@ -292,6 +302,12 @@ class Edge(_Model):
     description: str | None = None
     share: Fraction | None = Field(None, description="the share of the caller's requests that take this edge")
     fanout: float | None = Field(None, ge=1, description="calls or messages each request becomes")
+    connection: Literal["request", "persistent"] | None = Field(
+        None, description="persistent: held open for a session (a WebSocket, a subscription); unset: a request"
+    )
+    when: Literal["request", "connect"] | None = Field(
+        None, description="connect: made each time a client of the caller (re)connects; unset: per request"
+    )
     span: Location
 
 
@@ -359,6 +375,7 @@ class Service(Component):
         None, description="whether its synchronous calls run one after another; unset: taken as parallel"
     )
     trigger: Trigger | None = Field(None, description="what starts its work when no caller does; unset: requests")
+    affinity: Affinity | None = Field(None, description="the key each request is routed by to the replica owning it")
     image: str | None = Field(None, description="container image without a tag; unset: a placeholder")
     ports: list[Port] = Field(default_factory=list, description="empty: `http 8080` (`grpc 9090` for gRPC)")
     resources: Resources | None = Field(None, description="unset: cpu 0.25..1, memory 256MiB..512MiB")
@@ -505,6 +522,9 @@ class Flow(_Model):
         " component an earlier route reached",
     )
     payload: Bytes | None = Field(None, description="bytes each request carries")
+    criticality: Literal["hard", "soft"] | None = Field(
+        None, description="soft: a feature the product can do without for a while; unset: hard"
+    )
     writes: list[str] = Field(default_factory=list, description="what it writes, where its caller also reads it")
     span: Location
 

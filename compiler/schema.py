@@ -415,6 +415,21 @@ EDGE = BlockSpec(
             ex="share 20%",
         ),
         P(
+            "connection",
+            Enum("request", "persistent"),
+            doc="`persistent`: held open for a session (a WebSocket, a subscription, a stream), not a request, so no"
+            " request timeout applies; `protocol websocket` or `sse` says so too. Default `request`",
+            ex="connection persistent",
+        ),
+        P(
+            "on",
+            Enum("request", "connect"),
+            field="when",
+            doc="`connect`: made each time a client of the caller (re)connects, as a gateway loads a user's state at"
+            " connect; so every reconnect after losing one of the caller's replicas makes it again. Default `request`",
+            ex="on connect",
+        ),
+        P(
             "fanout",
             Number(1, 10**9, "a count like `200`"),
             doc="calls or messages each request becomes (one tweet delivered to 200 timelines)",
@@ -734,6 +749,33 @@ SERVICE = BlockSpec(
             ex="call_order sequential",
         ),
         P(
+            "affinity",
+            Word(),
+            doc="requests are routed by a key to the replica that owns it (consistent hashing on `channel_id`): one"
+            " key's load is bounded by its owners' capacity, not the fleet's; and when the service is `stateful`,"
+            " losing an owner stops its keys until another takes over",
+            ex="affinity channel_id { owners 1; takeover 20s; hot_key 2% }",
+            build=_with_block("key"),
+            block=BlockSpec(
+                "affinity",
+                [
+                    P("owners", Int(1, 100), doc="replicas that hold each key (default 1)", ex="owners 2"),
+                    P(
+                        "takeover",
+                        Duration(),
+                        doc="how long a key waits for a new owner when its owner is lost",
+                        ex="takeover 20s",
+                    ),
+                    P(
+                        "hot_key",
+                        Percent(),
+                        doc="the busiest key's share of the service's load",
+                        ex="hot_key 2%",
+                    ),
+                ],
+            ),
+        ),
+        P(
             "trigger",
             Enum("request", "schedule", "continuous"),
             Opt(None, Text()),
@@ -802,6 +844,12 @@ _SHARDING = P(
                 Text(names=True),
                 doc="how requests reach a shard",
                 ex="routing consistent_hashing",
+            ),
+            P(
+                "hot_key",
+                Percent(),
+                doc="the busiest key's share of the load: all of it lands on the one shard that holds the key",
+                ex="hot_key 2%",
             ),
         ],
     ),
@@ -1136,6 +1184,13 @@ FLOW = BlockSpec(
             field="routes",
             repeat=True,
             key_arity=0,
+        ),
+        P(
+            "criticality",
+            Enum("hard", "soft"),
+            doc="`soft`: a feature the product can do without for a while (search, recommendations): a single point"
+            " of failure that only soft flows need is reported as a note, not a warning. Default `hard`",
+            ex="criticality soft",
         ),
         P("payload", Size(), doc="the bytes each request carries, for bandwidth", ex="payload 10KiB"),
         P(

@@ -148,6 +148,10 @@ system s { service front is web { replicas 5 } }
         ("requirements { availability 99% }", "DEF001", "at the top level", "belongs inside the `system` block"),
         ("service a { deploy canary [5%, 200%] }", "VAL002", "out of range", None),
         ("service a { health_check http 5 }", "VAL001", "expected a string", None),
+        ("service a { affinity channel_id { owners 0 } }", "VAL002", "at least 1", None),
+        ("service a { affinity channel_id { takeover 20 } }", "VAL001", "expected a duration", None),
+        ("service a { calls b { on reconnect } }\nservice b {}", "VAL001", "expected one of", None),
+        ("service a { calls b { connection open } }\nservice b {}", "VAL001", "expected one of", None),
     ],
 )
 def test_mistakes_get_a_diagnostic(check_language, body, code, needle, hint):
@@ -278,3 +282,29 @@ def test_a_count_written_with_a_unit_is_told_to_drop_it(check_language):
 def test_no_component_of_the_needed_kind_is_said_as_that_kind(check_language):
     d = check_language(NEWCOMER % ("api", "consumes events { group g }")).only("REF001")
     assert d.hints == ["this design defines no stream or queue yet"]
+
+
+def test_keys_and_held_connections_resolve(check_language):
+    r = check_language(
+        """\
+system s {
+  region r { zones [a, b] }
+  flow search { rate 10 rps; criticality soft; route [app, gw, index] }
+  client app { calls gw { protocol https } }
+  service gw { calls index { connection persistent; on connect }; calls chan }
+  service chan { state stateful; affinity channel_id { owners 2; takeover 20s; hot_key 2% } }
+  store index { sharding hash(channel_id, bucket) 8 { hot_key 5% } }
+}
+"""
+    )
+    assert r.codes == []
+    m = r.model
+    a = comp(m, "chan").affinity
+    assert (a.key, a.owners, a.takeover, a.hot_key) == ("channel_id", 2, 20.0, pytest.approx(0.02))
+    assert comp(m, "gw").affinity is None
+    assert comp(m, "index").sharding.hot_key == pytest.approx(0.05)
+    e = edge(m, "gw", "index")
+    assert (e.connection, e.when) == ("persistent", "connect")
+    assert (edge(m, "gw", "chan").connection, edge(m, "gw", "chan").when) == (None, None)
+    assert m.system.flows[0].criticality == "soft"
+    assert comp(m, "chan").model_dump()["affinity"]["owners"] == 2

@@ -66,6 +66,18 @@ def reproducible(c: Component) -> bool:
     return isinstance(c, Store) and bool(c.reproducible)
 
 
+# protocols of connections held open for a session: a WebSocket, a server-sent event stream
+PERSISTENT_PROTOCOLS = ("websocket", "ws", "wss", "sse")
+
+
+def persistent(e: Edge) -> bool:
+    """An edge held open for a session (a WebSocket, a subscription, a stream), not a request: `connection
+    persistent`, or a WebSocket or event-stream protocol unless `connection request` says otherwise."""
+    if e.connection is not None:
+        return e.connection == "persistent"
+    return (e.protocol or "").lower() in PERSISTENT_PROTOCOLS
+
+
 def us(seconds: float) -> int:
     """A duration in whole microseconds: limits are compared in these, never in floating point (20 ms + 70 ms is
     exactly 90 ms here, and 90.00000000000001 ms in binary floating point)."""
@@ -290,6 +302,10 @@ class Graph:
             for n in hard_route(self, fl):
                 out.setdefault(n, []).append(fl.flow.name)
         return out
+
+    def flows_needing(self, name: str) -> list[str]:
+        """The names of the flows whose hard route a component is on, in the flows' order (empty without flows)."""
+        return self._flows_needing.get(name, [])
 
     def dependents_phrase(self, name: str, bits: int) -> str:
         """Who loses a component: the flows whose routes cannot do without it when the design states flows (and
@@ -745,6 +761,8 @@ class Graph:
         * amplification: the largest product of load factors along any chain (attempts, or 1 + the retry
           budget where one caps them).
 
+        A call made `on connect` counts in the amplification only: no request waits for it.
+
         A cycle is cut where it closes (the cycle rule reports it)."""
         comp_of, sccs = self._sync_scc
         comps, sync_out = self.comps, self.sync_out
@@ -767,8 +785,13 @@ class Graph:
                     t = e.target
                     if comp_of[t] == here:
                         continue
-                    calls += 1
                     child = result[t]
+                    factor = load_factor(e) * child.amplification
+                    if factor > amp:
+                        amp = factor
+                    if e.when == "connect":
+                        continue  # made when a client connects: no request waits for it
+                    calls += 1
                     if lower is None and child.assumed_parallel is not None:
                         lower = child.assumed_parallel
                     cap = worst_wait(e) if e.timeout is not None else None
@@ -783,9 +806,6 @@ class Graph:
                         to += wait * (e.fanout or 1)
                     elif wait > to:
                         to = wait
-                    factor = load_factor(e) * child.amplification
-                    if factor > amp:
-                        amp = factor
                 if not seq:
                     lat = best
                 if order is None and calls > 1:

@@ -12,6 +12,16 @@ the availability rules too. A service that does not say how many replicas it run
 component every entrypoint needs, when there are two or more, is reported by SPOF003 instead (the whole system
 goes down with it), so one problem gives one finding.
 
+**A single writer.** A replicated store that takes every write on one copy (`writers single`) and whose
+replication does not say `failover automatic` keeps its data when the writer fails, but not its writes: they
+stop until a replica is promoted. With `failover manual` that is a problem (an operator must act first); with no
+failover stated it is a gap, since how and how soon the takeover happens is what the design leaves out. Stores
+that are replicas of another (`replica_of`), quorum replication and multiple writers are left alone.
+
+When the design states flows, the finding names the flows whose route needs the component; when every one of
+them says `criticality soft` (a feature the product can do without for a while, such as search), the finding is
+a note.
+
 **Why it matters.** One process, one disk, one machine: its loss, or merely its deployment, takes down every
 request that needs it. AWS Well-Architected REL10-BP01 asks for workloads deployed to multiple locations, and
 Azure's reliability checklist RE:05 for redundancy at every layer of a critical flow; Treynor et al., "The
@@ -27,7 +37,9 @@ critical dependencies.
 store replicas (`replication sync { replicas 3; spread zones; failover automatic }`) or use a managed store
 with a published SLA; or make the dependency soft with a fallback so the entrypoint survives its loss. A cache
 whose misses go to a store or service the caller also reaches is cache-aside: say so with `caches STORE`, and
-its reads are no hard dependency (losing it shifts load, it does not fail the request).
+its reads are no hard dependency (losing it shifts load, it does not fail the request). For a single writer,
+promote a replica without an operator (`failover automatic`, with what does it: Patroni, a managed Multi-AZ
+database).
 """
 
 from __future__ import annotations
@@ -35,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Cache, Component
+from ...model import Cache, Component, Replication, Store
 from ..graph import DATA_KINDS, Graph, replication_factor_of, replication_of
 from ..rule import Finding, Rule, rule
 
@@ -111,6 +123,7 @@ class SingleCopyOnCriticalPath(Rule):
     summary = "a single replica or an unreplicated store on an entrypoint's hard path"
     practices = ("REL10-BP01", "RE:03", "RE:05")
     subsumes = ("SPOF004",)
+    gap_phrase = "no failover stated for its single writer"
 
     def check(self, g: Graph) -> Iterator[Finding]:
         reach = g.needed_by
@@ -121,6 +134,9 @@ class SingleCopyOnCriticalPath(Rule):
             c = g.comps[name]
             single = _single_copy(c)
             if single is None:
+                writer = _single_writer(g, c)
+                if writer is not None:
+                    yield self._writer(g, name, bits, writer)
                 continue
             problem, why = single
             if problem == "data":
@@ -147,14 +163,89 @@ class SingleCopyOnCriticalPath(Rule):
                 for ep in g.entrypoint_names(bits, 3)
                 if ep != name
             ]
+            soft = soft_only(g, name)
             yield Finding(
-                message=f"{what}: a single point of failure for {g.dependents_phrase(name, bits)}",
+                message=f"{what}: a single point of failure for {g.dependents_phrase(name, bits)}"
+                + (SOFT_ONLY if soft else ""),
                 at=c.span,
                 path=g.comp_path(name),
                 label="single copy",
                 hints=hints,
                 notes=notes,
+                severity=Severity.INFO if soft else None,
             )
+
+    def _writer(self, g: Graph, name: str, bits: int, rep: Replication) -> Finding:
+        """A replicated store whose writes all go to one copy and whose failover is not automatic: the copies keep
+        the data, but when the writer fails the writes stop until someone promotes a replica. A gap when the
+        failover is not stated at all (how the takeover happens is what the design leaves out)."""
+        c = g.comps[name]
+        copies = rep.replicas or rep.n or 2
+        shape = f"`replication {rep.mode}` with {copies} copies, `writers single`"
+        who = g.dependents_phrase(name, bits) + (SOFT_ONLY if soft_only(g, name) else "")
+        notes = [
+            (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
+            for ep in g.entrypoint_names(bits, 3)
+            if ep != name
+        ]
+        auto = f"`failover automatic` in the `replication` block of `{name}`, with what promotes a replica"
+        if rep.failover == "manual":
+            return Finding(
+                message=f"store `{name}` has a single writer ({shape}) and `failover manual`: when the writer fails,"
+                f" writes stop until an operator promotes a replica; a single point of failure for the writes of {who}",
+                at=c.span,
+                path=g.comp_path(name),
+                label="one writer, manual failover",
+                hints=[f"promote a replica without an operator: {auto}", self._managed_hint],
+                notes=notes,
+                severity=Severity.INFO if soft_only(g, name) else None,
+            )
+        return Finding(
+            message=f"store `{name}` has a single writer ({shape}) and states no failover: when the writer fails,"
+            " writes stop until a replica is promoted, and the design does not say how or how soon; a single point"
+            f" of failure for the writes of {who}",
+            at=c.span,
+            path=g.comp_path(name),
+            label="one writer, failover unstated",
+            hints=[
+                f"state it: {auto}, or `failover manual` if an operator promotes one (writes stop until then)",
+                self._managed_hint,
+            ],
+            notes=notes,
+            gap="-",
+        )
+
+    _managed_hint = (
+        'or use a managed store with automatic failover and state its SLA: `availability 99.95% source "..."`'
+    )
+
+
+SOFT_ONLY = ", which the design marks `criticality soft` (a feature it can do without for a while)"
+
+
+def soft_only(g: Graph, name: str) -> bool:
+    """Whether the design states flows, and every flow whose hard route a component is on says `criticality
+    soft`: losing it degrades a feature, not the system, so its single point of failure is a note."""
+    needing = g.flows_needing(name)
+    if not needing:
+        return False
+    soft = {fl.flow.name for fl in g.flows if fl.flow.criticality == "soft"}
+    return all(f in soft for f in needing)
+
+
+def _single_writer(g: Graph, c: Component) -> Replication | None:
+    """The replication of a store that keeps several copies but takes its writes on one of them (`writers single`),
+    with no automatic failover, when something writes it; else None. Stores that are copies of another
+    (`replica_of`), quorum replication, and stores with a declared availability are left alone."""
+    if not isinstance(c, Store) or c.availability is not None or c.replica_of is not None:
+        return None
+    rep = c.replication
+    if rep is None or rep.mode not in ("sync", "async", "semi_sync") or rep.writers != "single":
+        return None
+    if rep.failover == "automatic" or (rep.replicas or 2) < 2:
+        return None
+    written = any(e.kind == "writes" for e in g.inc[c.name]) or any(c.name in fl.flow.writes for fl in g.flows)
+    return rep if written else None
 
 
 def _behind(g: Graph, cache: str) -> str | None:

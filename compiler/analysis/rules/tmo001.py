@@ -1,7 +1,8 @@
 """TMO001: a synchronous call has no timeout.
 
 **What it checks.** Every synchronous edge (`calls`, `reads`, `writes`, and any edge with `mode sync`) from a
-service or client that does not state a `timeout`.
+service that does not state a `timeout`. A connection held open for a session (`connection persistent`, or
+`protocol websocket` or `sse`) is not a request, and has no request timeout to state.
 
 **Why it matters.** Without a timeout, a caller waits as long as the callee hangs, holding a thread, a
 connection and its own caller's request; one slow dependency then exhausts every caller's resources (AWS
@@ -19,11 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ..graph import Graph, duration, us
+from ..graph import Graph, duration, persistent, us
 from ..rule import Finding, Rule, rule
-
-# connections that stay open by design (a WebSocket, a server-sent event stream): no request to time out
-LONG_LIVED = ("websocket", "ws", "wss", "sse")
 
 
 @rule
@@ -40,7 +38,7 @@ class MissingTimeout(Rule):
             if g.comps[name].kind == "client":
                 continue  # a client's own timeout is outside the design
             for e in edges:
-                if e.timeout is None and (e.protocol or "").lower() not in LONG_LIVED:
+                if e.timeout is None and not persistent(e):
                     yield Finding(
                         message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout",
                         at=e.span,
