@@ -110,6 +110,13 @@ def load_report(g: Graph) -> dict[str, Any]:
             "p99_unknown": b.unknown_latency,
             "bottleneck": b.bottleneck,
             "bottleneck_headroom": _figure(b.bottleneck_headroom),
+            # the system's load at which the bottleneck saturates, every flow growing together, as a multiple of
+            # today's peak, and this flow's rate then
+            "saturates_at_peak_times": None if b.bottleneck_headroom is None else _figure(1 + b.bottleneck_headroom),
+            "saturates_at_rate": None
+            if b.bottleneck_headroom is None
+            else _figure(b.rate * (1 + b.bottleneck_headroom)),
+            "unsized": [{"component": n, "demand": _figure(r)} for n, r in b.unsized],
             "assumptions": b.assumptions,
         }
         for b in flow_budgets(g)
@@ -124,6 +131,8 @@ def load_report(g: Graph) -> dict[str, Any]:
                 "component": name,
                 "demand": _figure(d.rate),
                 "demand_under_failure": _figure(d.retried),
+                # with the caches in front of it cold or lost: every read they took reaches it
+                "demand_cold_cache": _figure(d.cold) if d.caches else None,
                 "flows": {flow: _figure(r) for flow, r in d.parts.items()},
                 "capacity": _figure(cap[0]) if cap else None,
                 "capacity_from": cap[1] if cap else None,
@@ -174,10 +183,24 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
                 p = f"p99 {duration(f['p99'])}"
             lines.append(f"    {a}")
             lines.append(f"    {p}")
+            unsized = f.get("unsized") or []
+            busiest = ", ".join(f"{u['component']} {rate(u['demand'])}" for u in unsized[:4]) + (
+                f" and {len(unsized) - 4} more" if len(unsized) > 4 else ""
+            )
             if f["bottleneck"] is not None:
                 h = f["bottleneck_headroom"]
-                state = f"{h * 100:.0f}% headroom" if h >= 0 else f"OVER capacity by {-h * 100:.0f}%"
+                if h >= 0:
+                    state = (
+                        f"{h * 100:.0f}% headroom: it saturates at {f['saturates_at_peak_times']:.3g}x the peak, "
+                        f"this flow at {rate(f['saturates_at_rate'])}"
+                    )
+                else:
+                    state = f"OVER capacity by {-h * 100:.0f}% at the peak"
                 lines.append(f"    bottleneck: {f['bottleneck']} ({state})")
+                if unsized:
+                    lines.append(f"    not sized (no capacity stated), so it may break first: {busiest}")
+            elif unsized:
+                lines.append(f"    bottleneck unknown: nothing on its routes states a capacity; busiest: {busiest}")
             for note in f["assumptions"]:
                 lines.append(f"    assumed: {note}")
         lines.append("")
@@ -193,6 +216,9 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
                 if c["demand_under_failure"] > c["demand"] * 1.0001
                 else ""
             )
+            cold = c.get("demand_cold_cache")
+            if cold is not None and cold > c["demand"] * 1.0001:
+                failing += f" ({rate(cold)} with a cold cache)"
             lines.append(f"  {c['component']:<{width}}  {rate(c['demand']):>12}{failing}  {cap}{head}")
         lines.append("")
     if report.get("stores"):

@@ -197,7 +197,36 @@ def test_the_report_gives_each_flows_figures_and_each_components_demand(tmp_path
     assert growth["store"] == "pastes" and growth["writes_per_second"] == pytest.approx(500)
     human = run_designc("report", str(p)).stdout
     assert "p99 at least 20ms (no latency declared for" in human
-    assert "bottleneck: pastes (OVER capacity by 29%)" in human
+    assert "bottleneck: pastes (OVER capacity by 29% at the peak)" in human
+    assert "1400 rps (up to 3200 rps when callers retry) (5000 rps with a cold cache)  capacity 1000 rps" in human
+    assert comps["pastes"]["demand_cold_cache"] == pytest.approx(5000)
+
+
+def test_the_report_says_what_breaks_first_and_at_what_load(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(design(), "utf-8")
+    report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
+    read = next(f for f in report["flows"] if f["flow"] == "read")
+    # pastes: 2000 rps for 1400 rps of demand (43% headroom) is less than api's 8000 for 5000 (60%)
+    assert read["bottleneck"] == "pastes"
+    assert read["saturates_at_peak_times"] == pytest.approx(2000 / 1400, rel=1e-5)
+    assert read["saturates_at_rate"] == pytest.approx(4500 * 2000 / 1400, rel=1e-5)
+    write = next(f for f in report["flows"] if f["flow"] == "write")
+    assert write["unsized"] == [{"component": "stats", "demand": 1500}, {"component": "views", "demand": 500}]
+    human = run_designc("report", str(p)).stdout
+    assert "bottleneck: pastes (43% headroom: it saturates at 1.43x the peak, this flow at 6428.6 rps)" in human
+    assert "not sized (no capacity stated), so it may break first: stats 1500 rps, views 500 rps" in human
+    unsized = design().replace("capacity 800 rps per replica", "").replace("; capacity 2000 rps", "")
+    p.write_text(unsized, "utf-8")
+    human = run_designc("report", str(p)).stdout
+    assert (
+        "bottleneck unknown: nothing on its routes states a capacity; busiest: api 5000 rps, paste_cache 4500 rps, "
+        "pastes 1400 rps"
+    ) in human
 
 
 def test_a_single_point_of_failure_names_the_flows_that_need_it(check_design):

@@ -402,6 +402,9 @@ class FlowBudget:
     assumptions: list[str]
     entrypoint: str | None  # the first component of the system it reaches (its route's first, unless a client)
     waits: list[str] = field(default_factory=list)  # what its p99 adds up (`request_path`, no clients)
+    # the components on its routes that state no capacity, with their demand, the busiest first: what "what
+    # breaks first" cannot count on
+    unsized: list[tuple[str, float]] = field(default_factory=list)
     needed: Needs | None = field(default=None, repr=False)
     graph: Graph | None = field(default=None, repr=False, compare=False)
     # the availability as a power per availability figure, and a bound on its distance from `availability` (the
@@ -467,10 +470,14 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
             else:
                 latency += lat
         worst: tuple[float, str] | None = None
+        unsized: list[tuple[str, float]] = []
         for n in fl.flow.components():
             cap = capacity(g, n)
             d = g.demand.get(n)
-            if cap is None or d is None or d.rate <= 0:
+            if d is None or d.rate <= 0 or g.comps[n].kind in ("client", "external"):
+                continue
+            if cap is None:
+                unsized.append((n, d.rate))
                 continue
             headroom = cap[0] / d.rate - 1
             if worst is None or headroom < worst[0]:
@@ -488,6 +495,7 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
                 assumptions=list(dict.fromkeys(fl.assumptions)),
                 entrypoint=needed.first(g, skip=clients),
                 waits=waits,
+                unsized=sorted(unsized, key=lambda x: -x[1]),
                 needed=needed,
                 graph=g,
                 estimate=estimate,
