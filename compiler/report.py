@@ -149,7 +149,45 @@ def load_report(g: Graph) -> dict[str, Any]:
         for n, (w, m, k) in store_growth(g).items()
     ]
     links = [{"from": a, "to": b, "bytes_per_second": _bytes(v)} for (a, b), v in bandwidth(g).items()]
-    return {"flows": flows, "components": components, "stores": growth, "bandwidth": links}
+    return {
+        "flows": flows,
+        "components": components,
+        "stores": growth,
+        "bandwidth": links,
+        "capacity_without_flows": _capacity_without_flows(g),
+    }
+
+
+def _capacity_without_flows(g: Graph) -> list[dict[str, Any]]:
+    """Without flows: each component on an entrypoint's hard path that states a capacity, against the load the
+    rules take it to carry at peak (the whole peak, scaled by edge shares and bounded by rate limits), least
+    headroom first. Empty with flows (the flows' table says it per flow) or without a peak load."""
+    from .analysis.load import capacity
+
+    peak = g.requirements.peak_load if g.requirements is not None else None
+    if g.flows or not peak:
+        return []
+    rows = []
+    for name in g.needed_by:
+        cap = capacity(g, name)
+        if cap is None:
+            continue
+        load, why = g.load_at(name, peak)
+        if load <= 0:
+            continue
+        rows.append(
+            {
+                "component": name,
+                "load": _figure(load),
+                "load_from": why or f"the whole peak of {rate(peak)}",
+                "capacity": _figure(cap[0]),
+                "capacity_from": cap[1],
+                "headroom": _figure(cap[0] / load - 1),
+                "saturates_at_peak_times": _figure(cap[0] / load),
+                "saturates_at_rate": _figure(peak * cap[0] / load),  # the system's load then
+            }
+        )
+    return sorted(rows, key=lambda r: (r["headroom"], r["component"]))
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -220,6 +258,24 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
             if cold is not None and cold > c["demand"] * 1.0001:
                 failing += f" ({rate(cold)} with a cold cache)"
             lines.append(f"  {c['component']:<{width}}  {rate(c['demand']):>12}{failing}  {cap}{head}")
+        lines.append("")
+    if report.get("capacity_without_flows"):
+        rows = report["capacity_without_flows"]
+        lines.append("capacity at peak (no flows stated: each entrypoint is taken to carry the whole peak)")
+        width = max(len(r["component"]) for r in rows)
+        for r in rows:
+            lines.append(
+                f"  {r['component']:<{width}}  {rate(r['load']):>12}  capacity {rate(r['capacity'])} "
+                f"({r['capacity_from']}), headroom {r['headroom'] * 100:.0f}%"
+            )
+        first = rows[0]
+        if first["headroom"] >= 0:
+            lines.append(
+                f"  breaks first: {first['component']}, at {first['saturates_at_peak_times']:.3g}x the peak "
+                f"(the system at {rate(first['saturates_at_rate'])})"
+            )
+        else:
+            lines.append(f"  breaks first: {first['component']}, already OVER capacity at the peak")
         lines.append("")
     if report.get("stores"):
         lines.append("store growth")

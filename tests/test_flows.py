@@ -417,3 +417,22 @@ def test_the_report_gives_one_verdict_per_flow_where_flows_are_judged(tmp_path):
     report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
     (ep,) = report["entrypoints"]
     assert ep["availability"]["meets_objective"] is False and ep["latency"]["meets_objective"] is True
+
+
+def test_without_flows_the_report_says_what_breaks_first_at_the_whole_peak(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(design(""), "utf-8")
+    human = run_designc("report", str(p)).stdout
+    assert "capacity at peak (no flows stated: each entrypoint is taken to carry the whole peak)" in human
+    assert "breaks first: pastes, already OVER capacity at the peak" in human
+    p.write_text(design("").replace("capacity 2000 rps", "capacity 9000 rps"), "utf-8")
+    rows = json.loads(run_designc("report", "-f", "json", str(p)).stdout)["capacity_without_flows"]
+    assert [r["component"] for r in rows] == ["api", "pastes"]
+    assert rows[0]["saturates_at_peak_times"] == pytest.approx(1.6) and rows[0]["saturates_at_rate"] == 8000
+    assert "breaks first: api, at 1.6x the peak (the system at 8000 rps)" in run_designc("report", str(p)).stdout
+    p.write_text(design(), "utf-8")  # with flows, the flows' table says it
+    assert json.loads(run_designc("report", "-f", "json", str(p)).stdout)["capacity_without_flows"] == []
