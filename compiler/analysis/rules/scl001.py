@@ -158,20 +158,23 @@ class PeakAboveCapacity(Rule):
     def _behind_caches(self, g: Graph) -> Iterator[Finding]:
         """What a cache in front of a component passes on when it is cold or lost: every read (flows only)."""
         limit = g.options.get("unsized-rps", 10000)
-        for name, d in g.demand.items():
+        # per component behind a cache: flow -> what its caches pass on when cold, and what they pass on warm
+        behind: dict[str, tuple[dict[str, float], list[float]]] = {}
+        for fl in g.flows:
+            for st in fl.steps:
+                if st.cold is not None:
+                    fed, warm = behind.setdefault(st.target, ({}, [0.0]))
+                    fed[fl.flow.name] = fed.get(fl.flow.name, 0.0) + st.cold
+                    warm[0] += st.rate
+        for name, (fed, warm) in behind.items():
             c = g.comps[name]
-            if not d.caches or c.kind in ("external", "client"):
+            d = g.demand[name]
+            if c.kind in ("external", "client"):
                 continue
+            missed = warm[0]  # what the caches pass on warm
             caches = sorted(d.caches, key=lambda n: -d.caches[n])
             which = f"cache {listed(caches)}" if len(caches) == 1 else f"caches {listed(caches)}"
             they = "the cache is" if len(caches) == 1 else "the caches are"
-            fed: dict[str, float] = {}  # flow -> what its caches pass on to it when cold
-            missed = 0.0  # what they pass on warm
-            for fl in g.flows:
-                for st in fl.steps:
-                    if st.target == name and st.cold is not None:
-                        fed[fl.flow.name] = fed.get(fl.flow.name, 0.0) + st.cold
-                        missed += st.rate
             unknown = [n for n in caches if isinstance(x := g.comps[n], Cache) and x.hit_ratio is None]
             if unknown:
                 which += f", which state{'s' if len(unknown) == 1 else ''} no `hit_ratio`" if unknown == caches else ""

@@ -75,11 +75,14 @@ class QuotaBelowPeak(Rule):
                 )
 
     def _self_started(self, g: Graph) -> Iterator[Finding]:
-        for name, c in g.comps.items():
-            for e in g.out[name]:
-                ext = g.comps[e.target]
-                if ext.kind != "external" or e.mode != "sync" or e.kind not in ("calls", "reads", "writes"):
+        # the calls into externals, found from the externals (a design has few)
+        for ext_name, ext in g.comps.items():
+            if ext.kind != "external":
+                continue
+            for e in g.inc[ext_name]:
+                if e.mode != "sync" or e.kind not in ("calls", "reads", "writes"):
                     continue
+                c = g.comps[e.source]
                 own = e.rate_limit
                 theirs = {r.per: r.rate for r in rate_limits_of(ext) if r.per != "total"}
                 if own is not None and own.per in theirs and own.rate > theirs[own.per]:
