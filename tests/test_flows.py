@@ -436,3 +436,26 @@ def test_without_flows_the_report_says_what_breaks_first_at_the_whole_peak(tmp_p
     assert "breaks first: api, at 1.6x the peak (the system at 8000 rps)" in run_designc("report", str(p)).stdout
     p.write_text(design(), "utf-8")  # with flows, the flows' table says it
     assert json.loads(run_designc("report", "-f", "json", str(p)).stdout)["capacity_without_flows"] == []
+
+
+def test_a_read_through_cache_passes_on_only_its_misses(check_language):
+    text = """\
+system s {
+  requirements { peak_load 10000 rps }
+  region r { zones [a, b, c] }
+  client users { calls cdn { timeout 1s } }
+  cache cdn { exposure public; data [public]; caches origin; hit_ratio 95%; reads origin { timeout 1s } }
+  store origin { model object }
+  flow media { rate 10000 rps; route [users, cdn, origin] }
+}
+"""
+    g = _graph(check_language, text)
+    assert g.demand["origin"].rate == pytest.approx(500)
+    assert g.demand["origin"].cold == pytest.approx(10000) and g.demand["origin"].caches == {"cdn": 10000}
+    (fl,) = g.flows
+    assert fl.steps[-1].note == "5% misses (hit ratio 95%)"
+    # the flow still needs the origin for its misses, though the cache itself does not
+    from designc.analysis.load import flow_needs
+
+    assert flow_needs(g, fl) == ["users", "cdn", "origin"]
+    assert not any(g.is_hard(e) for e in g.out["cdn"])
