@@ -106,6 +106,8 @@ def load_report(g: Graph) -> dict[str, Any]:
             "routes": b.routes,
             "availability": _availability(b.availability),
             "availability_unknown": b.unknown_availability,
+            # False when nothing the flow needs declares a figure: `availability` is then no figure at all
+            "availability_known": len(b.unknown_availability) < len(b.needs),
             "p99": _seconds(b.p99),
             "p99_unknown": b.unknown_latency,
             "bottleneck": b.bottleneck,
@@ -208,7 +210,9 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"  {f['flow']}: {rate(f['rate'])}{source}")
             for r in f["routes"]:
                 lines.append(f"    route {' -> '.join(r)}")
-            if f["availability_unknown"]:
+            if not f.get("availability_known", True):
+                a = "availability unknown (no component it needs declares a figure)"
+            elif f["availability_unknown"]:
                 unknown = ", ".join(f["availability_unknown"])
                 a = f"availability at most {pct(f['availability'])} (no figure for {unknown})"
             else:

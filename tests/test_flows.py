@@ -459,3 +459,22 @@ system s {
 
     assert flow_needs(g, fl) == ["users", "cdn", "origin"]
     assert not any(g.is_hard(e) for e in g.out["cdn"])
+
+
+def test_a_flow_nothing_of_which_declares_an_availability_is_unknown_not_perfect(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(
+        "system s {\n  requirements { peak_load 100 rps }\n  region r { zones [a, b, c] }\n"
+        "  client u { calls api { timeout 1s } }\n  service api { exposure public }\n"
+        "  flow f { rate 10 rps; route [u, api] }\n}\n",
+        "utf-8",
+    )
+    (f,) = json.loads(run_designc("report", "-f", "json", str(p)).stdout)["flows"]
+    assert f["availability_known"] is False and f["availability_unknown"] == ["api"]
+    human = run_designc("report", str(p)).stdout
+    assert "availability unknown (no component it needs declares a figure)" in human
+    assert "100%" not in human.split("flows", 1)[1]
