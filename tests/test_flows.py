@@ -478,3 +478,24 @@ def test_a_flow_nothing_of_which_declares_an_availability_is_unknown_not_perfect
     human = run_designc("report", str(p)).stdout
     assert "availability unknown (no component it needs declares a figure)" in human
     assert "100%" not in human.split("flows", 1)[1]
+
+
+def test_a_miss_from_a_cache_the_flow_cannot_do_without_reaches_the_store(check_language):
+    """The caller reads only the cache (a read-through cache it fails without): the store behind it is needed too."""
+    text = """\
+system s {
+  requirements { peak_load 1000 rps }
+  region r { zones [a, b, c] }
+  client u { calls api { timeout 1s } }
+  service api { exposure public; reads hot { timeout 10ms } }
+  cache hot { caches db; hit_ratio 90% }
+  store db { engine postgres }
+  flow f { rate 1000 rps; route [u, api, hot, db] }
+}
+"""
+    from designc.analysis.load import flow_needs, hard_route
+
+    g = _graph(check_language, text)
+    (fl,) = g.flows
+    assert hard_route(g, fl) == ["u", "api", "hot", "db"] and flow_needs(g, fl) == ["u", "api", "hot", "db"]
+    assert g.demand["db"].rate == pytest.approx(100)

@@ -277,8 +277,8 @@ def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
     inside = {fl.entry}
     for s in fl.steps:
         e: Any = s.edge
-        hard = s.source in inside and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e)
-        needed = e is None or s.cold is not None or hard
+        miss = e is None or s.cold is not None  # a cache's miss: the data lives behind it
+        needed = miss or (s.source in inside and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e))
         if needed and s.target not in inside:
             out.append(s.target)
             inside.add(s.target)
