@@ -108,10 +108,19 @@ def load_report(g: Graph) -> dict[str, Any]:
             "routes": b.routes,
             "availability": _availability(b.availability),
             "availability_unknown": b.unknown_availability,
+            # False when nothing the flow needs declares a figure: `availability` is then no figure at all
+            "availability_known": len(b.unknown_availability) < len(b.needs),
             "p99": _seconds(b.p99),
             "p99_unknown": b.unknown_latency,
             "bottleneck": b.bottleneck,
             "bottleneck_headroom": _figure(b.bottleneck_headroom),
+            # the system's load at which the bottleneck saturates, every flow growing together, as a multiple of
+            # today's peak, and this flow's rate then
+            "saturates_at_peak_times": None if b.bottleneck_headroom is None else _figure(1 + b.bottleneck_headroom),
+            "saturates_at_rate": None
+            if b.bottleneck_headroom is None
+            else _figure(b.rate * (1 + b.bottleneck_headroom)),
+            "unsized": [{"component": n, "demand": _figure(r)} for n, r in b.unsized],
             "assumptions": b.assumptions,
         }
         for b in flow_budgets(g)
@@ -126,6 +135,8 @@ def load_report(g: Graph) -> dict[str, Any]:
                 "component": name,
                 "demand": _figure(d.rate),
                 "demand_under_failure": _figure(d.retried),
+                # with the caches in front of it cold or lost: every read they took reaches it
+                "demand_cold_cache": _figure(d.cold) if d.caches else None,
                 "flows": {flow: _figure(r) for flow, r in d.parts.items()},
                 "capacity": _figure(cap[0]) if cap else None,
                 "capacity_from": cap[1] if cap else None,
@@ -142,7 +153,45 @@ def load_report(g: Graph) -> dict[str, Any]:
         for n, (w, m, k) in store_growth(g).items()
     ]
     links = [{"from": a, "to": b, "bytes_per_second": _bytes(v)} for (a, b), v in bandwidth(g).items()]
-    return {"flows": flows, "components": components, "stores": growth, "bandwidth": links}
+    return {
+        "flows": flows,
+        "components": components,
+        "stores": growth,
+        "bandwidth": links,
+        "capacity_without_flows": _capacity_without_flows(g),
+    }
+
+
+def _capacity_without_flows(g: Graph) -> list[dict[str, Any]]:
+    """Without flows: each component on an entrypoint's hard path that states a capacity, against the load the
+    rules take it to carry at peak (the whole peak, scaled by edge shares and bounded by rate limits), least
+    headroom first. Empty with flows (the flows' table says it per flow) or without a peak load."""
+    from .analysis.load import capacity
+
+    peak = g.requirements.peak_load if g.requirements is not None else None
+    if g.flows or not peak:
+        return []
+    rows = []
+    for name in g.needed_by:
+        cap = capacity(g, name)
+        if cap is None:
+            continue
+        load, why = g.load_at(name, peak)
+        if load <= 0:
+            continue
+        rows.append(
+            {
+                "component": name,
+                "load": _figure(load),
+                "load_from": why or f"the whole peak of {rate(peak)}",
+                "capacity": _figure(cap[0]),
+                "capacity_from": cap[1],
+                "headroom": _figure(cap[0] / load - 1),
+                "saturates_at_peak_times": _figure(cap[0] / load),
+                "saturates_at_rate": _figure(peak * cap[0] / load),  # the system's load then
+            }
+        )
+    return sorted(rows, key=lambda r: (r["headroom"], r["component"]))
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -163,7 +212,9 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"  {f['flow']}: {rate(f['rate'])}{source}")
             for r in f["routes"]:
                 lines.append(f"    route {' -> '.join(r)}")
-            if f["availability_unknown"]:
+            if not f.get("availability_known", True):
+                a = "availability unknown (no component it needs declares a figure)"
+            elif f["availability_unknown"]:
                 unknown = ", ".join(f["availability_unknown"])
                 a = f"availability at most {pct(f['availability'])} (no figure for {unknown})"
             else:
@@ -176,10 +227,24 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
                 p = f"p99 {duration(f['p99'])}"
             lines.append(f"    {a}")
             lines.append(f"    {p}")
+            unsized = f.get("unsized") or []
+            busiest = ", ".join(f"{u['component']} {rate(u['demand'])}" for u in unsized[:4]) + (
+                f" and {len(unsized) - 4} more" if len(unsized) > 4 else ""
+            )
             if f["bottleneck"] is not None:
                 h = f["bottleneck_headroom"]
-                state = f"{h * 100:.0f}% headroom" if h >= 0 else f"OVER capacity by {-h * 100:.0f}%"
+                if h >= 0:
+                    state = (
+                        f"{h * 100:.0f}% headroom: it saturates at {f['saturates_at_peak_times']:.3g}x the peak, "
+                        f"this flow at {rate(f['saturates_at_rate'])}"
+                    )
+                else:
+                    state = f"OVER capacity by {-h * 100:.0f}% at the peak"
                 lines.append(f"    bottleneck: {f['bottleneck']} ({state})")
+                if unsized:
+                    lines.append(f"    not sized (no capacity stated), so it may break first: {busiest}")
+            elif unsized:
+                lines.append(f"    bottleneck unknown: nothing on its routes states a capacity; busiest: {busiest}")
             for note in f["assumptions"]:
                 lines.append(f"    assumed: {note}")
         lines.append("")
@@ -195,7 +260,28 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
                 if c["demand_under_failure"] > c["demand"] * 1.0001
                 else ""
             )
+            cold = c.get("demand_cold_cache")
+            if cold is not None and cold > c["demand"] * 1.0001:
+                failing += f" ({rate(cold)} with a cold cache)"
             lines.append(f"  {c['component']:<{width}}  {rate(c['demand']):>12}{failing}  {cap}{head}")
+        lines.append("")
+    if report.get("capacity_without_flows"):
+        rows = report["capacity_without_flows"]
+        lines.append("capacity at peak (no flows stated: each entrypoint is taken to carry the whole peak)")
+        width = max(len(r["component"]) for r in rows)
+        for r in rows:
+            lines.append(
+                f"  {r['component']:<{width}}  {rate(r['load']):>12}  capacity {rate(r['capacity'])} "
+                f"({r['capacity_from']}), headroom {r['headroom'] * 100:.0f}%"
+            )
+        first = rows[0]
+        if first["headroom"] >= 0:
+            lines.append(
+                f"  breaks first: {first['component']}, at {first['saturates_at_peak_times']:.3g}x the peak "
+                f"(the system at {rate(first['saturates_at_rate'])})"
+            )
+        else:
+            lines.append(f"  breaks first: {first['component']}, already OVER capacity at the peak")
         lines.append("")
     if report.get("stores"):
         lines.append("store growth")

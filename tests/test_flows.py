@@ -133,7 +133,13 @@ def test_a_cache_without_a_hit_ratio_is_counted_as_missing_and_said_so(check_lan
 
 def test_capacity_is_measured_against_the_demand_of_the_flows(check_design):
     with_flows = check_design(design())
-    assert not [d for d in findings(with_flows, "SCL001") if "`pastes`" in d.message]
+    (cold,) = [d for d in findings(with_flows, "SCL001") if "`pastes`" in d.message]
+    assert "less than" not in cold.message  # it carries the 1400 rps the flows bring; only a cold cache is too much
+    assert cold.message == (
+        "store `pastes` carries at most 2000 rps (its stated capacity): enough for the 1400 rps that reach it at "
+        "peak past cache `paste_cache`, not for the 5000 rps when the cache is cold or lost (flows `read` and `write`)"
+    )
+    assert not findings(check_design(design().replace("capacity 2000 rps", "capacity 5000 rps")), "SCL001")
     without = check_design(design(""))
     scl = [d for d in findings(without, "SCL001") if "`pastes`" in d.message]
     assert len(scl) == 1 and "the peak load of 5000 rps" in scl[0].message
@@ -191,7 +197,36 @@ def test_the_report_gives_each_flows_figures_and_each_components_demand(tmp_path
     assert growth["store"] == "pastes" and growth["writes_per_second"] == pytest.approx(500)
     human = run_designc("report", str(p)).stdout
     assert "p99 at least 20ms (no latency declared for" in human
-    assert "bottleneck: pastes (OVER capacity by 29%)" in human
+    assert "bottleneck: pastes (OVER capacity by 29% at the peak)" in human
+    assert "1400 rps (up to 3200 rps when callers retry) (5000 rps with a cold cache)  capacity 1000 rps" in human
+    assert comps["pastes"]["demand_cold_cache"] == pytest.approx(5000)
+
+
+def test_the_report_says_what_breaks_first_and_at_what_load(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(design(), "utf-8")
+    report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
+    read = next(f for f in report["flows"] if f["flow"] == "read")
+    # pastes: 2000 rps for 1400 rps of demand (43% headroom) is less than api's 8000 for 5000 (60%)
+    assert read["bottleneck"] == "pastes"
+    assert read["saturates_at_peak_times"] == pytest.approx(2000 / 1400, rel=1e-5)
+    assert read["saturates_at_rate"] == pytest.approx(4500 * 2000 / 1400, rel=1e-5)
+    write = next(f for f in report["flows"] if f["flow"] == "write")
+    assert write["unsized"] == [{"component": "stats", "demand": 1500}, {"component": "views", "demand": 500}]
+    human = run_designc("report", str(p)).stdout
+    assert "bottleneck: pastes (43% headroom: it saturates at 1.43x the peak, this flow at 6428.6 rps)" in human
+    assert "not sized (no capacity stated), so it may break first: stats 1500 rps, views 500 rps" in human
+    unsized = design().replace("capacity 800 rps per replica", "").replace("; capacity 2000 rps", "")
+    p.write_text(unsized, "utf-8")
+    human = run_designc("report", str(p)).stdout
+    assert (
+        "bottleneck unknown: nothing on its routes states a capacity; busiest: api 5000 rps, paste_cache 4500 rps, "
+        "pastes 1400 rps"
+    ) in human
 
 
 def test_a_single_point_of_failure_names_the_flows_that_need_it(check_design):
@@ -382,3 +417,85 @@ def test_the_report_gives_one_verdict_per_flow_where_flows_are_judged(tmp_path):
     report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
     (ep,) = report["entrypoints"]
     assert ep["availability"]["meets_objective"] is False and ep["latency"]["meets_objective"] is True
+
+
+def test_without_flows_the_report_says_what_breaks_first_at_the_whole_peak(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(design(""), "utf-8")
+    human = run_designc("report", str(p)).stdout
+    assert "capacity at peak (no flows stated: each entrypoint is taken to carry the whole peak)" in human
+    assert "breaks first: pastes, already OVER capacity at the peak" in human
+    p.write_text(design("").replace("capacity 2000 rps", "capacity 9000 rps"), "utf-8")
+    rows = json.loads(run_designc("report", "-f", "json", str(p)).stdout)["capacity_without_flows"]
+    assert [r["component"] for r in rows] == ["api", "pastes"]
+    assert rows[0]["saturates_at_peak_times"] == pytest.approx(1.6) and rows[0]["saturates_at_rate"] == 8000
+    assert "breaks first: api, at 1.6x the peak (the system at 8000 rps)" in run_designc("report", str(p)).stdout
+    p.write_text(design(), "utf-8")  # with flows, the flows' table says it
+    assert json.loads(run_designc("report", "-f", "json", str(p)).stdout)["capacity_without_flows"] == []
+
+
+def test_a_read_through_cache_passes_on_only_its_misses(check_language):
+    text = """\
+system s {
+  requirements { peak_load 10000 rps }
+  region r { zones [a, b, c] }
+  client users { calls cdn { timeout 1s } }
+  cache cdn { exposure public; data [public]; caches origin; hit_ratio 95%; reads origin { timeout 1s } }
+  store origin { model object }
+  flow media { rate 10000 rps; route [users, cdn, origin] }
+}
+"""
+    g = _graph(check_language, text)
+    assert g.demand["origin"].rate == pytest.approx(500)
+    assert g.demand["origin"].cold == pytest.approx(10000) and g.demand["origin"].caches == {"cdn": 10000}
+    (fl,) = g.flows
+    assert fl.steps[-1].note == "5% misses (hit ratio 95%)"
+    # the flow still needs the origin for its misses, though the cache itself does not
+    from designc.analysis.load import flow_needs
+
+    assert flow_needs(g, fl) == ["users", "cdn", "origin"]
+    assert not any(g.is_hard(e) for e in g.out["cdn"])
+
+
+def test_a_flow_nothing_of_which_declares_an_availability_is_unknown_not_perfect(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "d.design"
+    p.write_text(
+        "system s {\n  requirements { peak_load 100 rps }\n  region r { zones [a, b, c] }\n"
+        "  client u { calls api { timeout 1s } }\n  service api { exposure public }\n"
+        "  flow f { rate 10 rps; route [u, api] }\n}\n",
+        "utf-8",
+    )
+    (f,) = json.loads(run_designc("report", "-f", "json", str(p)).stdout)["flows"]
+    assert f["availability_known"] is False and f["availability_unknown"] == ["api"]
+    human = run_designc("report", str(p)).stdout
+    assert "availability unknown (no component it needs declares a figure)" in human
+    assert "100%" not in human.split("flows", 1)[1]
+
+
+def test_a_miss_from_a_cache_the_flow_cannot_do_without_reaches_the_store(check_language):
+    """The caller reads only the cache (a read-through cache it fails without): the store behind it is needed too."""
+    text = """\
+system s {
+  requirements { peak_load 1000 rps }
+  region r { zones [a, b, c] }
+  client u { calls api { timeout 1s } }
+  service api { exposure public; reads hot { timeout 10ms } }
+  cache hot { caches db; hit_ratio 90% }
+  store db { engine postgres }
+  flow f { rate 1000 rps; route [u, api, hot, db] }
+}
+"""
+    from designc.analysis.load import flow_needs, hard_route
+
+    g = _graph(check_language, text)
+    (fl,) = g.flows
+    assert hard_route(g, fl) == ["u", "api", "hot", "db"] and flow_needs(g, fl) == ["u", "api", "hot", "db"]
+    assert g.demand["db"].rate == pytest.approx(100)

@@ -51,6 +51,11 @@ OPTIONS: dict[str, tuple[float, str]] = {
         500,
         "SCL001: the writes per second above which a single writer that states no `capacity` is reported",
     ),
+    "unsized-rps": (
+        10000,
+        "SCL001: the load above which a component that states no `capacity` is reported when a cold cache or a "
+        "fan-out brings it that load",
+    ),
 }
 
 

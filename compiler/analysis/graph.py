@@ -365,8 +365,9 @@ class Graph:
 
     def is_hard(self, e: Edge) -> bool:
         """A synchronous dependency the caller fails without. Soft instead: an edge that says `criticality soft`,
-        one with a `fallback` (a breaker alone only fails faster), and a read or a fill of a cache-aside cache (one
-        that `caches` a store the caller also reaches). `criticality hard` wins over both."""
+        one with a `fallback` (a breaker alone only fails faster), a read or a fill of a cache-aside cache (one
+        that `caches` a store the caller also reaches), and a cache's own read of what it `caches` (read-through:
+        its hits do not need it). `criticality hard` wins over all of these."""
         if e.mode != "sync" or e.criticality == "soft":
             return False
         if e.criticality == "hard":
@@ -376,6 +377,9 @@ class Graph:
         # cache-aside: a read of a cache that `caches` a store the caller also reaches falls through to the store
         # when the cache misses or is down, and the write that fills it after a miss is best effort (the answer
         # is already in hand), so the cache is not what the caller fails without
+        source = self.comps.get(e.source)
+        if isinstance(source, Cache) and e.kind == "reads" and source.caches == e.target:
+            return False  # a read-through cache's fetch on a miss: it still answers its hits without the origin
         target = self.comps.get(e.target)
         behind = target.caches if isinstance(target, Cache) else None
         return not (behind and any(x.target == behind for x in self.out[e.source]))

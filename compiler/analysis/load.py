@@ -47,6 +47,7 @@ class Step:
     rate: float  # requests per second arriving at `target` from this flow, at peak
     retried: float  # the same under failure, with each synchronous step's retries
     note: str = ""  # how the rate was scaled: "x200 fan-out", "20% misses (hit ratio 80%)"
+    cold: float | None = None  # a cache's miss: what reaches `target` when the cache is cold or lost (every read)
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Demand:
     retried: float = 0.0
     parts: dict[str, float] = field(default_factory=dict)  # flow name -> rate
     writes: float = 0.0  # of `rate`, what arrives over `writes` edges (for a store's growth)
+    cold: float = 0.0  # `rate` with the caches in front of it cold or lost: every read they take reaches it
+    caches: dict[str, float] = field(default_factory=dict)  # cache name -> what it passes on when cold
 
 
 def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
@@ -116,18 +119,22 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
             for i, (a, b) in enumerate(pairwise(route)):
                 e = _step_edge(g, a, b, b in f.writes)
                 note = ""
-                if e is not None:
+                cold = None
+                src = g.comps[a]
+                # a read-through cache's own read of what it `caches` is a miss too
+                miss = isinstance(src, Cache) and src.caches == b and (e is None or e.kind == "reads")
+                if e is not None and not miss:
                     if e.fanout:
                         r, retried = r * e.fanout, retried * e.fanout
                         note = f"x{e.fanout:g} fan-out"
                     if e.mode == "sync" and e.kind != "consumes" and e.retries:
                         retried *= load_factor(e)
+                elif not miss:
+                    ok = False
+                    break
                 else:
-                    cache = g.comps[a]
-                    if not isinstance(cache, Cache) or cache.caches != b:
-                        ok = False
-                        break
-                    hit = cache.hit_ratio
+                    cold = r
+                    hit = src.hit_ratio if isinstance(src, Cache) else None
                     if hit is None:
                         fl.assumptions.append(f"`{a}` states no `hit_ratio`: every read counted as a miss")
                         note = "every read a miss (no hit ratio stated)"
@@ -138,7 +145,9 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
                     caller = _step_edge(g, route[i - 1], b, b in f.writes) if i > 0 else None
                     if caller is not None and caller.mode == "sync" and caller.retries:
                         retried *= load_factor(caller)
-                fl.steps.append(Step(a, b, e, r, retried, note))
+                    elif e is not None and e.mode == "sync" and e.retries:
+                        retried *= load_factor(e)
+                fl.steps.append(Step(a, b, e, r, retried, note, cold))
                 at.setdefault(b, (r, retried))
             if not ok:
                 break
@@ -155,6 +164,7 @@ def demand(g: Graph) -> dict[str, Demand]:
         entry.rate += fl.rate
         entry.retried += fl.rate
         entry.parts[fl.flow.name] = entry.parts.get(fl.flow.name, 0.0) + fl.rate
+        entry.cold += fl.rate
         for s in fl.steps:
             d = out.setdefault(s.target, Demand())
             d.rate += s.rate
@@ -162,6 +172,11 @@ def demand(g: Graph) -> dict[str, Demand]:
             d.parts[fl.flow.name] = d.parts.get(fl.flow.name, 0.0) + s.rate
             if s.target in fl.flow.writes or (s.edge is not None and s.edge.kind in ("writes", "publishes")):
                 d.writes += s.rate
+            if s.cold is None:
+                d.cold += s.rate
+            else:
+                d.cold += s.cold
+                d.caches[s.source] = d.caches.get(s.source, 0.0) + s.cold
     return out
 
 
@@ -262,7 +277,8 @@ def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
     inside = {fl.entry}
     for s in fl.steps:
         e: Any = s.edge
-        needed = e is None or (s.source in inside and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e))
+        miss = e is None or s.cold is not None  # a cache's miss: the data lives behind it
+        needed = miss or (s.source in inside and e.mode == "sync" and e.kind != "consumes" and g.is_hard(e))
         if needed and s.target not in inside:
             out.append(s.target)
             inside.add(s.target)
@@ -345,7 +361,8 @@ def request_path(g: Graph, fl: FlowLoad) -> list[str]:
     out = [fl.entry]
     for s in fl.steps:
         e: Any = s.edge
-        if s.source in out and s.target not in out and (e is None or (e.mode == "sync" and e.kind != "consumes")):
+        waited = e is None or s.cold is not None or (e.mode == "sync" and e.kind != "consumes")
+        if s.source in out and s.target not in out and waited:
             out.append(s.target)
     return out
 
@@ -385,6 +402,9 @@ class FlowBudget:
     assumptions: list[str]
     entrypoint: str | None  # the first component of the system it reaches (its route's first, unless a client)
     waits: list[str] = field(default_factory=list)  # what its p99 adds up (`request_path`, no clients)
+    # the components on its routes that state no capacity, with their demand, the busiest first: what "what
+    # breaks first" cannot count on
+    unsized: list[tuple[str, float]] = field(default_factory=list)
     needed: Needs | None = field(default=None, repr=False)
     graph: Graph | None = field(default=None, repr=False, compare=False)
     # the availability as a power per availability figure, and a bound on its distance from `availability` (the
@@ -450,10 +470,14 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
             else:
                 latency += lat
         worst: tuple[float, str] | None = None
+        unsized: list[tuple[str, float]] = []
         for n in fl.flow.components():
             cap = capacity(g, n)
             d = g.demand.get(n)
-            if cap is None or d is None or d.rate <= 0:
+            if d is None or d.rate <= 0 or g.comps[n].kind in ("client", "external"):
+                continue
+            if cap is None:
+                unsized.append((n, d.rate))
                 continue
             headroom = cap[0] / d.rate - 1
             if worst is None or headroom < worst[0]:
@@ -471,6 +495,7 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
                 assumptions=list(dict.fromkeys(fl.assumptions)),
                 entrypoint=needed.first(g, skip=clients),
                 waits=waits,
+                unsized=sorted(unsized, key=lambda x: -x[1]),
                 needed=needed,
                 graph=g,
                 estimate=estimate,

@@ -284,3 +284,27 @@ def test_a_deep_chain_is_summarised_not_listed(check_design):
     r = check_design(design(body))
     d = next(x for x in findings(r, "LAT001") if "`s0 ->" in x.message)
     assert "-> ... ->" in d.message and len(d.message) < 200
+
+
+def test_a_read_through_cache_answers_its_hits_without_its_origin(check_design):
+    """A CDN in front of an object store: the origin fails only the misses, so it is not a hard dependency of the
+    cache (AVL001, AVL002); with `criticality hard` on the fetch it is."""
+    text = """\
+system s {
+  requirements { availability 99.9% }
+  region r { zones [a, b, c] }
+  client users { calls cdn { protocol https } }
+  cache cdn {
+    exposure public
+    data [public]
+    availability 99.9%
+    caches origin
+    reads origin { timeout 1s }
+  }
+  store origin { availability 99.9% }
+}
+"""
+    assert findings(check_design(text), "AVL001") == [] and findings(check_design(text), "AVL002") == []
+    hard = text.replace("reads origin { timeout 1s }", "reads origin { timeout 1s; criticality hard }")
+    (d,) = findings(check_design(hard), "AVL001")
+    assert d.message.startswith("`cdn` can be at most 99.8001% available")

@@ -121,3 +121,109 @@ def test_with_flows_a_single_writer_is_measured_against_its_writes(check_design)
     assert (
         findings(check_design(text.replace("share 90%", "share 95%").replace("share 10%", "share 5%")), "SCL001") == []
     )
+
+
+# --- a store behind a cache: what reaches it when the cache is cold or lost ---------------------------------------
+
+BEHIND_A_CACHE = """\
+system s {
+  requirements { peak_load 50000 rps }
+  region r { zones [a, b, c] }
+  client web { calls api { timeout 1s } }
+  service api { replicas 3..30; capacity 5000 rps per replica; reads hot { timeout 5ms }; reads db { timeout 50ms } }
+  cache hot { engine redis; caches db; hit_ratio 95% }
+  store db { engine postgres; model document }
+  flow read { rate 40000 rps; route [web, api, hot, db] }
+}
+"""
+
+
+def test_an_unsized_store_behind_a_cache_is_asked_what_a_cold_cache_sends_it(check_design):
+    (d,) = findings(check_design(BEHIND_A_CACHE), "SCL001")
+    assert d.message == (
+        "store `db` is behind cache `hot`: it takes the misses, 2000 rps at peak, and all 40000 rps at peak when "
+        "the cache is cold or lost (flow `read`); it states no `capacity`, so nothing shows it carries that"
+    )
+    assert d.fingerprint == "SCL001:s/store:db" and d.span.line == 7
+    assert d.hints[0] == (
+        "state what it carries, measured: `capacity N rps` (at least 40000 rps to survive a cold cache)"
+    )
+    assert "`stampede_protection coalesce` on `hot`" in d.hints[1]
+
+
+def test_a_cache_without_a_hit_ratio_sends_every_read_and_says_so(check_design):
+    (d,) = findings(check_design(BEHIND_A_CACHE.replace(" hit_ratio 95%", "")), "SCL001")
+    assert d.message.startswith("store `db` is behind cache `hot`, which states no `hit_ratio`: it takes the misses")
+
+
+def test_a_sized_store_that_cannot_carry_a_cold_cache(check_design):
+    text = BEHIND_A_CACHE.replace("model document }", "model document; capacity 10000 rps }")
+    (d,) = findings(check_design(text), "SCL001")
+    assert d.message == (
+        "store `db` carries at most 10000 rps (its stated capacity): enough for the 2000 rps that reach it at peak "
+        "past cache `hot`, not for the 40000 rps when the cache is cold or lost (flow `read`)"
+    )
+    assert d.hints[0] == "scale `db` to carry a cold cache: `capacity 40000 rps`"
+
+
+def test_a_service_behind_a_cache_is_asked_for_replicas_and_capacity(check_design):
+    text = BEHIND_A_CACHE.replace("caches db;", "caches ranker;").replace(
+        "reads db { timeout 50ms }", "calls ranker { timeout 50ms }"
+    )
+    text = text.replace("  store db { engine postgres; model document }\n", "  service ranker { }\n")
+    text = text.replace("route [web, api, hot, db]", "route [web, api, hot, ranker]")
+    (d,) = findings(check_design(text), "SCL001")
+    assert d.message.startswith("service `ranker` is behind cache `hot`")
+    assert "it states no `replicas` and no `capacity`" in d.message
+
+
+@pytest.mark.parametrize(
+    "fixed",
+    [
+        BEHIND_A_CACHE.replace("model document }", "model document; capacity 45000 rps }"),  # carries a cold cache
+        BEHIND_A_CACHE.replace("rate 40000 rps", "rate 8000 rps"),  # below the `unsized-rps` option
+        BEHIND_A_CACHE.replace("  flow read { rate 40000 rps; route [web, api, hot, db] }\n", ""),  # no flows
+    ],
+)
+def test_a_store_that_carries_a_cold_cache_light_or_without_flows_is_not_reported(check_design, fixed):
+    assert findings(check_design(fixed), "SCL001") == []
+
+
+# --- fan-out a caller waits on -------------------------------------------------------------------------------------
+
+FAN_OUT = """\
+system s {
+  requirements { peak_load 20000 rps }
+  region r { zones [a, b, c] }
+  client app { calls posts { timeout 1s } }
+  service posts { replicas 3..10; capacity 4000 rps per replica; calls fanout { timeout 500ms } }
+  service fanout { writes timelines { timeout 50ms; fanout 10 } }
+  cache timelines { engine redis; capacity 500000 rps }
+  flow post { rate 6000 rps; route [app, posts, fanout, timelines] }
+}
+"""
+
+
+def test_an_unsized_fan_out_a_caller_waits_on(check_design):
+    (d,) = findings(check_design(FAN_OUT), "SCL001")
+    assert d.message == (
+        "service `fanout` turns each request into 10 writes to `timelines` (`fanout 10`): 6000 rps at peak become "
+        "60000 rps (flow `post`), and `posts` waits for it; it states no `replicas` and no `capacity`, so nothing "
+        "shows it keeps up"
+    )
+    assert d.fingerprint == "SCL001:s/service:fanout" and d.span.line == 6
+    assert d.hints[1].startswith("or take the fan-out off the callers' path: `posts` publishes to a queue")
+
+
+@pytest.mark.parametrize(
+    "fixed",
+    [
+        FAN_OUT.replace("service fanout {", "service fanout { replicas 2..8; capacity 2000 rps per replica;"),
+        FAN_OUT.replace("rate 6000 rps", "rate 600 rps"),  # 6000 rps of work: below the `unsized-rps` option
+        FAN_OUT.replace("calls fanout { timeout 500ms }", "publishes jobs { mode async }")
+        .replace("  service fanout {", "  queue jobs { }\n  service fanout { consumes jobs;")
+        .replace("route [app, posts, fanout, timelines]", "route [app, posts, jobs, fanout, timelines]"),
+    ],
+)
+def test_a_fan_out_that_is_sized_light_or_off_the_callers_path_is_not_reported(check_design, fixed):
+    assert findings(check_design(fixed), "SCL001") == []
