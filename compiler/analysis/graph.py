@@ -38,6 +38,20 @@ def replication_of(c: Component) -> Replication | None:
     return c.replication if isinstance(c, Store | Queue | Cache) else None
 
 
+def single_writer(c: Component) -> bool:
+    """A store whose writes all land on one node: `writers single`, or a relational store (one primary) that does
+    not say `writers multi`; never one sharded over several shards. SCL001 (will one node carry the writes) and
+    SPOF001 (what stops the writes when it fails) share this reading."""
+    if not isinstance(c, Store):
+        return False
+    if c.sharding is not None and (c.sharding.shards or 2) > 1:
+        return False
+    rep = c.replication
+    if rep is not None and rep.writers is not None:
+        return rep.writers == "single"
+    return c.model == "relational"
+
+
 def replication_factor_of(c: Component) -> int | None:
     return c.replication_factor if isinstance(c, Stream) else None
 

@@ -160,11 +160,21 @@ def test_automatic_failover_multiple_writers_quorum_and_unwritten_stores_are_lef
     for old, new in [
         ("writers single", "writers single; failover automatic"),
         ("writers single", "writers multi"),
-        ("writers single", ""),  # not said: not guessed
+        (
+            "engine postgres; replication async { replicas 2; writers single }",
+            "engine cassandra; replication async { replicas 2 }",
+        ),  # not relational, not said: not guessed
         ("async { replicas 2; writers single }", "quorum { n 3; r 2; w 2 }"),
         ("writes db", "reads db"),
     ]:
         assert findings(check_design(WRITER.replace(old, new)), "SPOF001") == [], (old, new)
+
+
+def test_a_relational_store_not_stated_multi_writer_has_one_primary(check_design):
+    # as SCL001 reads it: postgres and mysql take their writes on one primary unless the design says otherwise
+    (d,) = findings(check_design(WRITER.replace("; writers single", "")), "SPOF001")
+    assert "(`replication async` with 2 copies, one primary, as relational stores have)" in d.message
+    assert d.gap
 
 
 def test_a_read_replica_store_is_not_the_writer(check_design):

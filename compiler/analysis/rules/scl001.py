@@ -57,7 +57,7 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Cache, Component, Store
-from ..graph import Graph, capacity_of, listed, rate, replication_of
+from ..graph import Graph, capacity_of, listed, rate, replication_of, single_writer
 from ..load import capacity
 from ..rule import Finding, Rule, rule
 
@@ -116,7 +116,7 @@ class PeakAboveCapacity(Rule):
     def _single_writers(self, g: Graph, peak: float) -> Iterator[Finding]:
         limit = g.options.get("single-writer-rps", 500)
         for name, c in g.comps.items():
-            if not isinstance(c, Store) or c.capacity is not None or not _single_writer(c):
+            if not isinstance(c, Store) or c.capacity is not None or not single_writer(c):
                 continue
             writers = [e.source for e in g.inc[name] if e.kind == "writes"]
             if not writers:
@@ -294,14 +294,3 @@ def _flows_phrase(parts: dict[str, float]) -> str:
     names = sorted(parts, key=lambda n: -parts[n])
     more = f" and {len(names) - 4} more" if len(names) > 4 else ""
     return ("flow " if len(names) == 1 else "flows ") + listed(names[:4]) + more
-
-
-def _single_writer(c: Store) -> bool:
-    """A relational store whose writes all land on one node: `writers single`, or replicated (or not) without
-    `writers multi`, and not sharded over several shards."""
-    if c.sharding is not None and (c.sharding.shards or 2) > 1:
-        return False
-    rep = replication_of(c)
-    if rep is not None and rep.writers is not None:
-        return rep.writers == "single"
-    return c.model == "relational"

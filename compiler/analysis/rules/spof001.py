@@ -12,7 +12,8 @@ the availability rules too. A service that does not say how many replicas it run
 component every entrypoint needs, when there are two or more, is reported by SPOF003 instead (the whole system
 goes down with it), so one problem gives one finding.
 
-**A single writer.** A replicated store that takes every write on one copy (`writers single`) and whose
+**A single writer.** A replicated store that takes every write on one copy (`writers single`, or a relational
+store, one primary, that does not say `writers multi`; as SCL001 reads it) and whose
 replication does not say `failover automatic` keeps its data when the writer fails, but not its writes: they
 stop until a replica is promoted. With `failover manual` that is a problem (an operator must act first); with no
 failover stated it is a gap, since how and how soon the takeover happens is what the design leaves out. Stores
@@ -48,7 +49,7 @@ from collections.abc import Iterator
 
 from ...diagnostics import Severity
 from ...model import Cache, Component, Replication, Store
-from ..graph import DATA_KINDS, Graph, replication_factor_of, replication_of
+from ..graph import DATA_KINDS, Graph, replication_factor_of, replication_of, single_writer
 from ..rule import Finding, Rule, rule
 
 
@@ -181,7 +182,8 @@ class SingleCopyOnCriticalPath(Rule):
         failover is not stated at all (how the takeover happens is what the design leaves out)."""
         c = g.comps[name]
         copies = rep.replicas or rep.n or 2
-        shape = f"`replication {rep.mode}` with {copies} copies, `writers single`"
+        one = "`writers single`" if rep.writers == "single" else "one primary, as relational stores have"
+        shape = f"`replication {rep.mode}` with {copies} copies, {one}"
         who = g.dependents_phrase(name, bits) + (SOFT_ONLY if soft_only(g, name) else "")
         notes = [
             (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
@@ -240,7 +242,7 @@ def _single_writer(g: Graph, c: Component) -> Replication | None:
     if not isinstance(c, Store) or c.availability is not None or c.replica_of is not None:
         return None
     rep = c.replication
-    if rep is None or rep.mode not in ("sync", "async", "semi_sync") or rep.writers != "single":
+    if rep is None or rep.mode not in ("sync", "async", "semi_sync") or not single_writer(c):
         return None
     if rep.failover == "automatic" or (rep.replicas or 2) < 2:
         return None
