@@ -146,11 +146,13 @@ def load_report(g: Graph) -> dict[str, Any]:
     growth = [
         {
             "store": n,
-            "writes_per_second": _figure(w),
-            "bytes_per_month": _bytes(m),
-            "bytes_over_retention": _bytes(k),
+            "writes_per_second": _figure(gr.peak),
+            "average_writes_per_second": _figure(gr.average),
+            "average_from_sustained_load": gr.averaged,
+            "bytes_per_month": _bytes(gr.month),
+            "bytes_over_retention": _bytes(gr.kept),
         }
-        for n, (w, m, k) in store_growth(g).items()
+        for n, gr in store_growth(g).items()
     ]
     links = [{"from": a, "to": b, "bytes_per_second": _bytes(v)} for (a, b), v in bandwidth(g).items()]
     return {
@@ -288,7 +290,12 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
         for s in report["stores"]:
             kept = f", {size(s['bytes_over_retention'])} over its retention" if s["bytes_over_retention"] else ""
             writes, month = rate(s["writes_per_second"]), size(s["bytes_per_month"])
-            lines.append(f"  {s['store']}: {writes} of writes, {month} a month{kept}")
+            average = (
+                f"{rate(s['average_writes_per_second'])} on average"
+                if s["average_from_sustained_load"]
+                else "taken all day: no sustained_load to average by"
+            )
+            lines.append(f"  {s['store']}: {writes} of writes at peak ({average}), {month} a month{kept}")
         lines.append("")
     if report.get("bandwidth"):
         lines.append("bandwidth (flows with a payload)")

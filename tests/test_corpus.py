@@ -26,14 +26,11 @@ COMPONENT_KINDS = {"service", "store", "stream", "queue", "cache", "external", "
 # What designc does not do yet, per design (issue 9's remaining work). A design not listed meets the aim.
 TOO_LOUD: dict[str, str] = {}
 MISSES: dict[str, str] = {
-    "primer_sales_rank": "SPOF001 on the write master (replicas 2 hides its single writer)",
     "writeup_github_2018": "LAT001 on the application's serial queries against a primary 60 ms away: the"
     " failover check exists (each query pays the round trip, `fanout` times in sequence), but the post states"
     " no latency objective and no count of queries per request",
 }
 MISFIRES: dict[str, str] = {
-    "primer_sales_rank": "SCL006 on the write master: store growth multiplies the flow's peak rate (3x the"
-    " average) by every second of the retention, instead of the sustained rate",
     "writeup_aws_scaling": "AVL001 on flow `write`, entered at the ELB: every write is charged S3 (99.9%) and"
     " DynamoDB, which `app_write` reaches and no route names; the write-up says neither which writes upload a file"
     ' nor which touch DynamoDB ("to consider"), so no flow can leave them out without an invented share',

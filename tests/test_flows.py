@@ -163,10 +163,16 @@ def test_store_growth_and_bandwidth(check_language):
     from designc.analysis.load import MONTH, bandwidth, store_growth
 
     g = _graph(check_language, design())
-    writes, month, kept = store_growth(g)["pastes"]
-    assert writes == pytest.approx(500)
-    assert month == pytest.approx(500 * 10 * 1024 * MONTH)
-    assert kept == pytest.approx(500 * 10 * 1024 * 30 * 86400)
+    growth = store_growth(g)["pastes"]
+    assert growth.peak == pytest.approx(500) and growth.average == growth.peak and not growth.averaged
+    assert growth.month == pytest.approx(500 * 10 * 1024 * MONTH)
+    assert growth.kept == pytest.approx(500 * 10 * 1024 * 30 * 86400)
+    # with a sustained load stated, storage fills at the average: the peak scaled by sustained / peak
+    averaged = store_growth(
+        _graph(check_language, design().replace("peak_load 5000 rps", "peak_load 5000 rps; sustained_load 1000 rps"))
+    )["pastes"]
+    assert averaged.averaged and averaged.average == pytest.approx(100)
+    assert averaged.month == pytest.approx(100 * 10 * 1024 * MONTH)
     bw = bandwidth(g)
     assert bw[("api", "paste_cache")] == pytest.approx(4500 * 10 * 1024)
     assert ("api", "views") not in bw  # the write flow states no payload

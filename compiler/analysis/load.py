@@ -14,8 +14,8 @@ Under failure a synchronous step with retries carries up to `1 + retries` times 
 component must survive when its callee fails slowly, and it is reported beside the normal demand.
 
 The figures reviewers work out on a whiteboard come from here too: per store, the writes per second and the
-storage they add per month and over its retention (from the store's `record` size); per edge, the bandwidth
-(from a flow's `payload`).
+storage they add per month and over its retention (from the store's `record` size, at the average rate: the
+peak scaled by `sustained_load / peak_load`); per edge, the bandwidth (from a flow's `payload`).
 """
 
 from __future__ import annotations
@@ -239,18 +239,42 @@ def share_scale(g: Graph) -> dict[str, float]:
     return scale
 
 
-def store_growth(g: Graph) -> dict[str, tuple[float, float, float | None]]:
-    """Per store with flows writing to it and a `record` size: (writes per second, bytes added per month,
-    bytes kept over its retention, or None without one)."""
-    out: dict[str, tuple[float, float, float | None]] = {}
+@dataclass(frozen=True)
+class Growth:
+    """What a store's writes add: at peak, on average (what fills it, month after month), and the storage."""
+
+    peak: float  # writes per second at peak (the flows' rates)
+    average: float  # writes per second on average: the peak scaled by sustained_load / peak_load, else the peak
+    averaged: bool  # whether the requirements state both loads (else the average is the peak, an upper bound)
+    month: float  # bytes added per 30 days at the average
+    kept: float | None  # bytes kept over its retention, or None without one
+
+
+def store_growth(g: Graph) -> dict[str, Growth]:
+    """Per store with flows writing to it and a `record` size, its growth. Storage fills at the average rate,
+    not the peak: flows state their rate at peak, so with `sustained_load` and `peak_load` both stated the writes
+    are scaled by their ratio; without them the peak is taken all day, an upper bound that says so."""
+    req = g.requirements
+    ratio = (
+        req.sustained_load / req.peak_load
+        if req is not None and req.sustained_load and req.peak_load and req.sustained_load < req.peak_load
+        else None
+    )
+    out: dict[str, Growth] = {}
     for name, d in g.demand.items():
         c = g.comps[name]
         size = c.record_size if isinstance(c, Store) else None
         if c.kind != "store" or not d.writes or not size:
             continue
-        month = d.writes * size * MONTH
+        average = d.writes * ratio if ratio is not None else d.writes
         retention = retention_of(c)
-        out[name] = (d.writes, month, d.writes * size * retention if retention else None)
+        out[name] = Growth(
+            d.writes,
+            average,
+            ratio is not None,
+            average * size * MONTH,
+            average * size * retention if retention else None,
+        )
     return out
 
 

@@ -2,8 +2,11 @@
 
 **What it checks.** A store that states how big its data is (`size`, else its provisioned `storage` per copy,
 times its shards), a `record` size, and flows that write to it: the records those writes add over the store's
-`retention` (over a year when it states none), against that size. The writes per second are the flows' own
-(the same figures `designc report` shows under "store growth").
+`retention` (over a year when it states none), against that size. The writes per second are the flows' own at
+their average: flows state their rate at peak and a store fills at the average, so they are scaled by the
+requirements' `sustained_load / peak_load` (without both, the peak is taken all day and the message says so);
+the same figures `designc report` shows under "store growth". Growth within a tenth of the stated size is taken
+as the same back-of-envelope figure (a month of 2.5 million seconds, rounded record sizes), not reported.
 
 **Why it matters.** Storage is the capacity that runs out silently: a disk or a table that fills stops taking
 writes, and resizing a large relational store takes hours or a migration. The back-of-envelope a reviewer does
@@ -43,6 +46,11 @@ def _writable(n: float) -> str:
     return f"{math.ceil(n / 2**10)}KiB"
 
 
+# within a tenth of the stated size is the same back-of-envelope figure (a month of 2.5 million seconds, a year of
+# 360 days, a record size rounded): not a contradiction between two of the design's figures
+MARGIN = 1.1
+
+
 @rule
 class GrowthAboveSize(Rule):
     code = "SCL006"
@@ -54,7 +62,8 @@ class GrowthAboveSize(Rule):
     def check(self, g: Graph) -> Iterator[Finding]:
         if not g.demand:
             return
-        for name, (writes, month, _) in store_growth(g).items():
+        for name, growth in store_growth(g).items():
+            writes, month = growth.average, growth.month
             c = g.comps[name]
             assert isinstance(c, Store)
             if c.size:
@@ -68,7 +77,7 @@ class GrowthAboveSize(Rule):
             kept = c.retention or YEAR
             over = f"its retention of {duration(c.retention)}" if c.retention else "a year (no `retention` stated)"
             grown = writes * (c.record_size or 0) * kept
-            if grown <= stated:
+            if grown <= stated * MARGIN:
                 continue
             writers = [
                 fl.flow.name
@@ -93,8 +102,11 @@ class GrowthAboveSize(Rule):
                 shown = ", ".join(f"`{w}`" for w in writers[:4]) + (" and more" if len(writers) > 4 else "")
                 hints.append(f"the writes come from flow{'s' if len(writers) > 1 else ''} {shown}")
             yield Finding(
-                message=f"store `{name}` grows by {size(month)} a month ({rate(writes)} of writes x "
-                f"{size(c.record_size or 0)} records), {size(grown)} over {over}: more than {what}",
+                message=f"store `{name}` grows by {size(month)} a month ({rate(writes)} of writes"
+                + (" on average" if growth.averaged else "")
+                + f" x {size(c.record_size or 0)} records"
+                + ("" if growth.averaged else ", the peak rate all day: no `sustained_load` stated")
+                + f"), {size(grown)} over {over}: more than {what}",
                 at=c.span,
                 path=g.comp_path(name),
                 label=f"{size(grown)} > {size(stated)}",
