@@ -93,7 +93,7 @@ system @NAME@ "@TITLE@" {
   # Stores: how their data is replicated and backed up.
   store orders_db "Orders" {
     engine postgres
-    replication sync { replicas 3; spread zones }
+    replication sync { replicas 3; spread zones; failover automatic }
     backup { pitr on; rpo 5m; retention 35d; encrypted on }
     encryption_at_rest on
   }
