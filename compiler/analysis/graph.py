@@ -330,6 +330,15 @@ class Graph:
         shown = ", ".join(f"`{f}`" for f in flows[:4]) + (f" and {len(flows) - 4} more" if len(flows) > 4 else "")
         return f"flow{'s' if len(flows) > 1 else ''} {shown}"
 
+    def needed_notes(self, name: str, bits: int) -> list[tuple[Any, str]]:
+        """Notes for a finding on a component many depend on: up to three entrypoints that need it, each at its
+        declaration (the single-point-of-failure rules share them)."""
+        return [
+            (self.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
+            for ep in self.entrypoint_names(bits, 3)
+            if ep != name
+        ]
+
     def load_phrase(self, name: str, bits: int | None) -> str:
         """Why a component carries the peak, for a message: the entrypoints whose hard path it is on; empty when
         flows reach it (the load's own description names them)."""

@@ -159,11 +159,7 @@ class SingleCopyOnCriticalPath(Rule):
             hints.append(
                 "or make the dependency soft (`criticality soft` with a `fallback`) so callers survive its loss"
             )
-            notes = [
-                (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                for ep in g.entrypoint_names(bits, 3)
-                if ep != name
-            ]
+            notes = g.needed_notes(name, bits)
             soft = soft_only(g, name)
             yield Finding(
                 message=f"{what}: a single point of failure for {g.dependents_phrase(name, bits)}"
@@ -185,11 +181,7 @@ class SingleCopyOnCriticalPath(Rule):
         one = "`writers single`" if rep.writers == "single" else "one primary, as relational stores have"
         shape = f"`replication {rep.mode}` with {copies} copies, {one}"
         who = g.dependents_phrase(name, bits) + (SOFT_ONLY if soft_only(g, name) else "")
-        notes = [
-            (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-            for ep in g.entrypoint_names(bits, 3)
-            if ep != name
-        ]
+        notes = g.needed_notes(name, bits)
         auto = f"`failover automatic` in the `replication` block of `{name}`, with what promotes a replica"
         if rep.failover == "manual":
             return Finding(

@@ -94,11 +94,7 @@ class SingleFailureDomain(Rule):
             if shared & g.bit[name] or _single_copy(g.comps[name]) is not None:
                 continue  # SPOF003's or SPOF001's
             c = g.comps[name]
-            notes = [
-                (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                for ep in g.entrypoint_names(bits, 3)
-                if ep != name
-            ]
+            notes = g.needed_notes(name, bits)
             zone = _single_zone(g, name)
             if zone is not None:
                 yield Finding(
@@ -124,11 +120,7 @@ class SingleFailureDomain(Rule):
         for region, members in unplaced.items():
             if len(members) == 1:
                 name, bits = members[0]
-                notes = [
-                    (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                    for ep in g.entrypoint_names(bits, 3)
-                    if ep != name
-                ]
+                notes = g.needed_notes(name, bits)
                 yield self._one_region(g, name, bits, region, why_region, notes)
             else:
                 yield self._unplaced(g, region, members, why_region)

@@ -87,9 +87,5 @@ class SharedSinglePointOfFailure(Rule):
                     "or let the entrypoints survive without it: a soft dependency with a fallback "
                     "(`criticality soft; fallback ...`), or one instance per cell",
                 ],
-                notes=[
-                    (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                    for ep in g.entrypoint_names(bits, 3)
-                    if ep != name
-                ],
+                notes=g.needed_notes(name, bits),
             )

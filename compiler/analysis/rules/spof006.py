@@ -55,11 +55,7 @@ class OneOwnerPerKey(Rule):
                 if a.takeover is not None
                 else "until another takes it over, and the design does not say how soon"
             )
-            notes = [
-                (g.comps[ep].span, f"entrypoint `{ep}` needs `{name}` to answer")
-                for ep in g.entrypoint_names(bits, 3)
-                if ep != name
-            ]
+            notes = g.needed_notes(name, bits)
             yield Finding(
                 message=f"each `{a.key}` lives on one replica of `{name}` (`affinity {a.key}`, `state stateful`):"
                 f" losing that replica stops the requests for its keys {wait} and loses the state it held for them;"
