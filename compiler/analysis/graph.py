@@ -625,7 +625,9 @@ class Graph:
 
     @cached_property
     def bit(self) -> dict[str, int]:
-        return {name: 1 << i for i, name in enumerate(self.comps)}
+        """Each component's bit (``1 << its index``), worked out when asked: kept, they took 10 MiB at 10,000
+        components."""
+        return _Bits({name: i for i, name in enumerate(self.comps)})
 
     @cached_property
     def closure(self) -> dict[str, int]:
@@ -866,6 +868,22 @@ class Graph:
 
     def rtt_between(self, a: str, b: str) -> float | None:
         return self.rtt.get(tuple(sorted((a, b))))
+
+
+class _Bits(dict[str, int]):
+    """A component's name to its bit, from its index: ``bits[name]`` is ``1 << index[name]``."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: dict[str, int]) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, name: str) -> int:
+        return 1 << self.index[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.index
 
 
 def tarjan(nodes: Any, succ: dict[str, list[str]]) -> tuple[dict[str, int], list[list[str]]]:
