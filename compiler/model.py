@@ -638,13 +638,12 @@ def _apply(plan: Any, value: Any) -> Any:
 
 
 class _Plan:
-    __slots__ = ("defaults", "factories", "nested", "size")
+    __slots__ = ("defaults", "factories", "nested")
 
     def __init__(self, cls: type[BaseModel]) -> None:
         self.nested: dict[str, Any] = {}
         self.factories: dict[str, Any] = {}
         self.defaults: dict[str, Any] = {}
-        self.size = len(cls.model_fields)
         for name, info in cls.model_fields.items():
             p = _plan_for(info.annotation)
             if p is not None:
@@ -706,13 +705,13 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
 
 
 def _full(obj: BaseModel) -> dict[str, Any]:
-    """Every field of ``obj``, in the order a fully stored object has them (plain defaults first, in declaration
-    order; then the other fields as stated; then those made by a factory)."""
+    """Every field of ``obj``, in the order `construct` stored them before it left plain defaults out (plain
+    defaults first, in declaration order, stated or not; then the other stated fields, as stated; then those made
+    by a factory), which is the order pydantic dumps them in. An object pydantic validated stores every field."""
     d = obj.__dict__
-    plan = _plan(type(obj))
-    if len(d) >= plan.size:
+    if type(obj.__pydantic_fields_set__) is not frozenset:  # not built by `construct`
         return d
-    full = plan.defaults.copy()
+    full: dict[str, Any] = _plan(type(obj)).defaults.copy()
     full.update(d)
     return full
 
@@ -721,9 +720,7 @@ def complete(value: Any) -> None:
     """Store every field of every model object in ``value`` (nested ones included), as pydantic's serializer
     reads ``__dict__`` directly."""
     if isinstance(value, BaseModel):
-        d = value.__dict__
-        if len(d) < _plan(type(value)).size:
-            object.__setattr__(value, "__dict__", _full(value))
+        object.__setattr__(value, "__dict__", _full(value))
         for v in value.__dict__.values():
             if isinstance(v, (BaseModel, list, dict)):
                 complete(v)
