@@ -667,7 +667,7 @@ _EMPTY_DICT = _EmptyDict()
 
 
 class _Plan:
-    __slots__ = ("defaults", "factories", "nested", "shared")
+    __slots__ = ("defaults", "factories", "nested", "shareable", "shared")
 
     def __init__(self, cls: type[BaseModel]) -> None:
         self.nested: dict[str, Any] = {}
@@ -687,6 +687,8 @@ class _Plan:
                     self.shared[name] = _EMPTY_DICT
             elif not info.is_required():
                 self.defaults[name] = info.default
+        # a value object with no location of its own (a replica range, a health check, a latency): see `construct`
+        self.shareable = "span" not in cls.model_fields
         # A field left at a plain default, or at an empty list or dict, is read from the class, not stored in each
         # object (see `construct`)
         for name, value in [*self.defaults.items(), *self.shared.items()]:
@@ -709,6 +711,18 @@ def _plan(cls: type[BaseModel]) -> _Plan:
 _FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
+# Value objects built from the same plain values (every service's `replicas 3..12`, health check and autoscale in a
+# large design made from templates) are one object while a design is resolved; `forget_shared` ends that.
+_SHARED: dict[tuple[Any, ...], Any] = {}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def forget_shared() -> None:
+    """Stop sharing value objects with those built so far (the resolver calls it when a design's model is
+    built)."""
+    _SHARED.clear()
+
+
 def construct(cls: type[M], data: dict[str, Any]) -> M:
     """Build ``cls`` from already-checked plain data, nested models included, without validation.
 
@@ -725,6 +739,19 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
     plan = _PLANS.get(cls)
     if plan is None:
         plan = _plan(cls)
+    key: tuple[Any, ...] | None = None
+    if plan.shareable:
+        key = (cls,)
+        for k, v in data.items():
+            t = type(v)
+            if t not in _PLAIN or (t is float and v == 0.0):  # a list or model inside; 0.0 and -0.0 are equal
+                key = None
+                break
+            key += (k, t, v)  # the type too: True == 1 == 1.0
+        if key is not None:
+            same = _SHARED.get(key)
+            if same is not None:
+                return same  # type: ignore[no-any-return]
     values = data.copy()
     for k, p in plan.nested.items():
         if k in data:
@@ -739,6 +766,8 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
     object.__setattr__(obj, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(keys, keys))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
+    if key is not None:
+        _SHARED[key] = obj
     return obj
 
 

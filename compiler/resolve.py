@@ -459,6 +459,10 @@ def resolve(
             )
         )
         model = None
+    finally:
+        from .model import forget_shared
+
+        forget_shared()  # value objects are shared within one design's model only
     return model, _dedupe(r.diags)
 
 

@@ -67,3 +67,23 @@ def test_every_example_model_round_trips():
         again = Design.model_validate(m.model_dump())
         assert again == m, path
         assert again.model_dump() == m.model_dump(), path
+
+
+def test_value_objects_of_the_same_plain_values_are_one_object_within_a_design():
+    from designc.model import Autoscale, Replicas, forget_shared
+
+    forget_shared()
+    a = construct(Replicas, {"min": 3, "max": 12})
+    assert construct(Replicas, {"min": 3, "max": 12}) is a
+    assert construct(Replicas, {"min": 3, "max": 13}) is not a
+    # equal numbers of another type are other values: True == 1 == 1.0
+    assert construct(Autoscale, {"signal": "rps", "target": 1.0}).target.__class__ is float
+    assert construct(Autoscale, {"signal": "rps", "target": 1}).target.__class__ is int
+    assert str(construct(Autoscale, {"signal": "cpu", "target": -0.0}).target) == "-0.0"
+    assert str(construct(Autoscale, {"signal": "cpu", "target": 0.0}).target) == "0.0"
+    with pytest.raises(AttributeError):  # a shared object cannot be changed quietly: the fields-set is frozen
+        a.min = 4
+    forget_shared()
+    assert construct(Replicas, {"min": 3, "max": 12}) is not a  # not across designs
+    # an object with a location of its own is never shared
+    assert _edge() is not _edge()

@@ -635,7 +635,6 @@ class Graph:
         excluded unless it is in a cycle)."""
         comp_of, sccs = self._scc
         bit, succ = self.bit, self.hard_targets
-        below = [0] * len(sccs)  # each component's closure with the component itself
         scc_closure = [0] * len(sccs)
         for i, members in enumerate(sccs):  # dependencies first
             own = 0
@@ -649,9 +648,13 @@ class Graph:
                     if j in done:
                         continue  # an edge to the same component again: nothing new
                     done.add(j)
-                    acc |= below[j] if j != i else own
+                    if j == i:
+                        acc |= own
+                    else:  # its closure with itself (a cycle's closure holds its members already)
+                        acc |= scc_closure[j]
+                        if len(sccs[j]) == 1:
+                            acc |= bit[t]
             scc_closure[i] = acc
-            below[i] = acc | own
         return {name: scc_closure[comp_of[name]] for name in self.comps}
 
     def members(self, bits: int, limit: int | None = None) -> list[str]:
