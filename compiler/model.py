@@ -688,7 +688,7 @@ class _Plan:
             elif not info.is_required():
                 self.defaults[name] = info.default
         # a value object with no location of its own (a replica range, a health check, a latency): see `construct`
-        self.shareable = "span" not in cls.model_fields
+        self.shareable = "span" not in cls.model_fields and cls is not Location  # a location is its own
         # A field left at a plain default, or at an empty list or dict, is read from the class, not stored in each
         # object (see `construct`)
         for name, value in [*self.defaults.items(), *self.shared.items()]:
