@@ -73,6 +73,8 @@ class Source:
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
+        if self.text.find("\n", start, end) < 0:  # on one line (most are): the end needs no second search
+            return Span(self.path, line, column, line, column + end - start)
         end_line, end_column = self.position(end)
         return Span(self.path, line, column, end_line, end_column)
 

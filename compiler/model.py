@@ -667,7 +667,7 @@ _EMPTY_DICT = _EmptyDict()
 
 
 class _Plan:
-    __slots__ = ("defaults", "factories", "nested", "shareable", "shared")
+    __slots__ = ("defaults", "factories", "made", "nested", "shareable", "shared")
 
     def __init__(self, cls: type[BaseModel]) -> None:
         self.nested: dict[str, Any] = {}
@@ -687,6 +687,8 @@ class _Plan:
                     self.shared[name] = _EMPTY_DICT
             elif not info.is_required():
                 self.defaults[name] = info.default
+        # the factories `construct` calls for a field not stated: those whose value is not shared
+        self.made = [(k, f) for k, f in self.factories.items() if k not in self.shared]
         # a value object with no location of its own (a replica range, a health check, a latency): see `construct`
         self.shareable = "span" not in cls.model_fields and cls is not Location  # a location is its own
         # A field left at a plain default, or at an empty list or dict, is read from the class, not stored in each
@@ -756,9 +758,8 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
     for k, p in plan.nested.items():
         if k in data:
             values[k] = _apply(p, values[k])
-    shared = plan.shared
-    for k, f in plan.factories.items():
-        if k not in data and k not in shared:
+    for k, f in plan.made:
+        if k not in data:
             values[k] = f()
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
