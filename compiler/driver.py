@@ -169,6 +169,9 @@ def _analyse(
 ) -> list[Diagnostic]:
     """Run the rules over one design, then honour its inline suppressions (``found``, by `_suppressions`),
     collecting what they silenced, with their reasons, into ``suppressed``."""
+    import re
+    from array import array
+
     from .analysis import analyze, apply_profile, profile_of
     from .analysis.suppress import unused
     from .ast import Span
@@ -176,17 +179,25 @@ def _analyse(
     sources = [*loaded.files, *loaded.stdlib]
     display = {loaded.model_path(f.path): f.path for f in sources}
     texts = {f.path: f.text for f in sources}
-    split: dict[str, list[str]] = {}
+    starts: dict[str, array[int]] = {}
 
     def to_span(loc: Any) -> Span:
         """A finding points at its element's first line: a block's header, not the whole block."""
         path = display.get(loc.file, loc.file)
         if loc.end_line == loc.line:
             return Span(path, loc.line, loc.column, loc.end_line, loc.end_column)
-        lines = split.get(path)
-        if lines is None:
-            lines = split[path] = texts.get(path, "").split("\n")
-        line = lines[loc.line - 1].rstrip() if loc.line <= len(lines) else ""
+        text = texts.get(path, "")
+        # where each line starts (an array of offsets: the file split into lines took 13 MiB at 10,000 services)
+        at = starts.get(path)
+        if at is None:
+            at = starts[path] = array("q", [0])
+            at.extend(m.end() for m in re.finditer("\n", text))
+        if loc.line <= len(at):
+            begin = at[loc.line - 1]
+            end = text.find("\n", begin)
+            line = text[begin : end if end >= 0 else len(text)].rstrip()
+        else:
+            line = ""
         return Span(path, loc.line, loc.column, loc.line, max(loc.column + 1, len(line) + 1))
 
     sups, problems = found

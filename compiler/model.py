@@ -24,6 +24,35 @@ Bytes = Annotated[int, Field(ge=0, description="a size in bytes")]
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
+    # An object built by `construct` stores only its stated fields (the others are read from the class): what
+    # reads ``__dict__`` itself sees every field through these.
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        complete(self)
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        complete(self)
+        return super().model_dump_json(*args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        if type(self) is not type(other):
+            return False
+        if self.__dict__ == other.__dict__:
+            return True
+        return _full(self) == _full(other)
+
+    def __iter__(self) -> Any:
+        yield from _full(self).items()
+
+    def __repr_args__(self) -> Any:
+        fields = type(self).model_fields
+        for k, v in _full(self).items():
+            if k in fields and fields[k].repr:
+                yield k, v
+
 
 class Location(_Model):
     """Where something was written: a file relative to the design's root, 1-based line and column."""
@@ -632,12 +661,42 @@ def _apply(plan: Any, value: Any) -> Any:
     return construct(plan, value) if isinstance(value, dict) else value
 
 
+class _EmptyList(list[Any]):
+    """The value of a list field an object built by `construct` does not state: one shared empty list, which no
+    one may add to (the model is not changed once built; this says so loudly if some code tries)."""
+
+    __slots__ = ()
+
+    def _shared(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a model's unstated list is shared and stays empty: build a new list instead")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _shared
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _shared
+
+
+class _EmptyDict(dict[Any, Any]):
+    """As `_EmptyList`, for a dict field."""
+
+    __slots__ = ()
+
+    def _shared(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a model's unstated dict is shared and stays empty: build a new dict instead")
+
+    update = setdefault = pop = popitem = clear = _shared
+    __setitem__ = __delitem__ = __ior__ = _shared
+
+
+_EMPTY_LIST = _EmptyList()
+_EMPTY_DICT = _EmptyDict()
+
+
 class _Plan:
-    __slots__ = ("defaults", "factories", "nested")
+    __slots__ = ("defaults", "factories", "made", "nested", "shareable", "shared")
 
     def __init__(self, cls: type[BaseModel]) -> None:
         self.nested: dict[str, Any] = {}
-        self.factories: dict[str, Any] = {}
+        self.factories: dict[str, Any] = {}  # every field with a default factory, in declaration order
+        self.shared: dict[str, Any] = {}  # those of them whose unstated value is the shared empty list or dict
         self.defaults: dict[str, Any] = {}
         for name, info in cls.model_fields.items():
             p = _plan_for(info.annotation)
@@ -645,8 +704,30 @@ class _Plan:
                 self.nested[name] = p
             if info.default_factory is not None:
                 self.factories[name] = info.default_factory
+                made = info.default_factory()  # type: ignore[call-arg]
+                if type(made) is list and not made:
+                    self.shared[name] = _EMPTY_LIST
+                elif type(made) is dict and not made:
+                    self.shared[name] = _EMPTY_DICT
             elif not info.is_required():
                 self.defaults[name] = info.default
+        # the factories `construct` calls for a field not stated: those whose value is not shared
+        self.made = [(k, f) for k, f in self.factories.items() if k not in self.shared]
+        # a value object with no location of its own (a replica range, a health check, a latency): see `construct`
+        self.shareable = "span" not in cls.model_fields and cls is not Location  # a location is its own
+        # A field left at a plain default, or at an empty list or dict, is read from the class, not stored in each
+        # object (see `construct`)
+        for name, value in [*self.defaults.items(), *self.shared.items()]:
+            if hasattr(BaseModel, name):  # pragma: no cover - no field shadows pydantic's own names today
+                raise TypeError(f"{cls.__name__}.{name} shadows a pydantic attribute")
+            type.__setattr__(cls, name, value)
+
+
+def _plan(cls: type[BaseModel]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+    return plan
 
 
 # Objects built from the same set of stated fields share one fields-set (pydantic's record of which fields were
@@ -656,21 +737,52 @@ class _Plan:
 _FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
+# Value objects built from the same plain values (every service's `replicas 3..12`, health check and autoscale in a
+# large design made from templates) are one object while a design is resolved; `forget_shared` ends that.
+_SHARED: dict[tuple[Any, ...], Any] = {}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def forget_shared() -> None:
+    """Stop sharing value objects with those built so far (the resolver calls it when a design's model is
+    built)."""
+    _SHARED.clear()
+
+
 def construct(cls: type[M], data: dict[str, Any]) -> M:
     """Build ``cls`` from already-checked plain data, nested models included, without validation.
 
     This does what ``BaseModel.model_construct`` does (set ``__dict__`` and the fields-set), four times faster:
     that method inspects every default factory's signature on every call.
+
+    Only the stated fields (and those made by a default factory other than an empty list or dict) are kept in the
+    object's ``__dict__``; a field left at its plain default (``None``, ``"internal"``, ...), or at an empty list
+    or dict (one shared value that refuses changes), is read from the class, where `_Plan` puts it. An edge
+    states 6 of its 36 fields, so its dict is a third of the size (60 MiB less at 10,000 services). Reads are the
+    same typed attribute reads; `_Model` fills the defaults in (`complete`) before pydantic itself reads
+    ``__dict__`` (dumping), and compares and prints objects field by field.
     """
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = _PLANS[cls] = _Plan(cls)
-    values = plan.defaults.copy()
-    values.update(data)
+        plan = _plan(cls)
+    key: tuple[Any, ...] | None = None
+    if plan.shareable:
+        key = (cls,)
+        for k, v in data.items():
+            t = type(v)
+            if t not in _PLAIN or (t is float and v == 0.0):  # a list or model inside; 0.0 and -0.0 are equal
+                key = None
+                break
+            key += (k, t, v)  # the type too: True == 1 == 1.0
+        if key is not None:
+            same = _SHARED.get(key)
+            if same is not None:
+                return same  # type: ignore[no-any-return]
+    values = data.copy()
     for k, p in plan.nested.items():
         if k in data:
             values[k] = _apply(p, values[k])
-    for k, f in plan.factories.items():
+    for k, f in plan.made:
         if k not in data:
             values[k] = f()
     obj = cls.__new__(cls)
@@ -679,4 +791,45 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
     object.__setattr__(obj, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(keys, keys))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
+    if key is not None:
+        _SHARED[key] = obj
     return obj
+
+
+def _full(obj: BaseModel) -> dict[str, Any]:
+    """Every field of ``obj``, in the order `construct` stored them before it left defaults out (plain defaults
+    first, in declaration order, stated or not; then the other stated fields, as stated; then the unstated fields
+    made by a factory, in declaration order), which is the order pydantic dumps them in. An object pydantic
+    validated stores every field."""
+    d = obj.__dict__
+    stated = obj.__pydantic_fields_set__
+    if type(stated) is not frozenset:  # not built by `construct`
+        return d
+    plan = _plan(type(obj))
+    factories = plan.factories
+    full: dict[str, Any] = plan.defaults.copy()
+    for k, v in d.items():
+        if k in stated or k not in factories:
+            full[k] = v
+    for k, f in factories.items():
+        if k not in full:
+            full[k] = d[k] if k in d else f()
+    return full
+
+
+def complete(value: Any) -> None:
+    """Store every field of every model object in ``value`` (nested ones included), as pydantic's serializer
+    reads ``__dict__`` directly."""
+    if isinstance(value, BaseModel):
+        object.__setattr__(value, "__dict__", _full(value))
+        for v in value.__dict__.values():
+            if isinstance(v, (BaseModel, list, dict)):
+                complete(v)
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, (BaseModel, list, dict)):
+                complete(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            if isinstance(v, (BaseModel, list, dict)):
+                complete(v)

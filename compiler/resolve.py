@@ -459,6 +459,10 @@ def resolve(
             )
         )
         model = None
+    finally:
+        from .model import forget_shared
+
+        forget_shared()  # value objects are shared within one design's model only
     return model, _dedupe(r.diags)
 
 
@@ -482,11 +486,12 @@ class _DesignResolver(Resolver):
         self.release = False
 
     def loc(self, span: Span) -> dict[str, Any]:
+        line = span.line
         return {
             "file": self.model_path(span.file),
-            "line": span.line,
+            "line": line,
             "column": span.column,
-            "end_line": span.end_line,
+            "end_line": line if span.end_line == line else span.end_line,  # one number object, not two
             "end_column": span.end_column,
         }
 
