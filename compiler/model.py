@@ -44,6 +44,13 @@ class _Model(BaseModel):
             return True
         return _full(self) == _full(other)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # a built model is not changed: objects `construct` made may be shared (value objects of the same plain
+        # values, the empty lists and dicts, the fields-set), so a change would reach every holder
+        if type(self.__pydantic_fields_set__) is frozenset:
+            raise TypeError(f"{type(self).__name__} objects are not changed once built: build a new one instead")
+        super().__setattr__(name, value)
+
     def __iter__(self) -> Any:
         yield from _full(self).items()
 
