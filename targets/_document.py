@@ -774,6 +774,80 @@ class _Doc:
         )
         return f"judged per flow: {each}"
 
+    def request_flows(self) -> Section:
+        """The design's flows as `designc report` works them out: each flow's rate, route, budgets and what breaks
+        first at what load; each component's demand against its capacity; what the stores grow by."""
+        from designc.analysis.graph import rate, size
+        from designc.report import load_report
+
+        load = load_report(self.g)
+        sub = self.section("Request flows and load", 3)
+        sub.blocks.append(
+            Para(
+                "Each flow's rate is at peak; its availability is what the components it needs allow (at most, where "
+                "some state no figure) and its p99 the sum along its route. The first to break is the component with "
+                "the least headroom, at the multiple of today's peak where it saturates, every flow growing together."
+            )
+        )
+        rows = []
+        for f in load["flows"]:
+            routes = "; ".join(" → ".join(self.link(n) for n in r) for r in f["routes"])
+            if not f["availability_known"]:
+                avail = "unknown"
+            else:
+                avail = ("at most " if f["availability_unknown"] else "") + self.pct(f["availability"], computed=True)
+            # no figure, or none declared on its route: unknown; some missing: a lower bound
+            p99 = ("at least " if f["p99_unknown"] else "") + self.dur(f["p99"]) if f["p99"] else "unknown"
+            if f["bottleneck"] is None:
+                breaks = "nothing on it states a capacity"
+            elif f["saturates_at_peak_times"] is not None and f["saturates_at_peak_times"] <= 1:
+                breaks = f"{self.link(f['bottleneck'])}, already over its capacity at the peak"
+            else:
+                breaks = (
+                    f"{self.link(f['bottleneck'])}, at {f['saturates_at_peak_times']:.3g}x the peak "
+                    f"(this flow at {rate(f['saturates_at_rate'])})"
+                )
+            if f["unsized"]:
+                breaks += "; not sized: " + few([self.link(u["component"]) for u in f["unsized"]])
+            rows.append([code(f["flow"]), rate(f["rate"]), routes, avail, p99, breaks])
+        sub.blocks.append(Table(["Flow", "Rate at peak", "Route", "Availability", "p99", "Breaks first"], rows))
+        demand = []
+        for c in load["components"]:
+            cold = rate(c["demand_cold_cache"]) if c["demand_cold_cache"] else ""
+            cap = NOT_STATED if c["capacity"] is None else f"{rate(c['capacity'])} ({cell(c['capacity_from'])})"
+            head = "" if c["headroom"] is None else f"{c['headroom'] * 100:.0f}%"
+            demand.append(
+                [self.link(c["component"]), rate(c["demand"]), rate(c["demand_under_failure"]), cold, cap, head]
+            )
+        if demand:
+            sub.blocks.append(
+                Table(
+                    ["Component", "Demand at peak", "When callers retry", "With a cold cache", "Capacity", "Headroom"],
+                    demand,
+                )
+            )
+        if load["stores"]:
+            sub.blocks.append(
+                Bullets(
+                    [
+                        f"{self.link(st['store'])}: {rate(st['writes_per_second'])} of writes at peak"
+                        + (
+                            f" ({rate(st['average_writes_per_second'])} on average)"
+                            if st["average_from_sustained_load"]
+                            else " (taken all day: no sustained load to average by)"
+                        )
+                        + f", {size(st['bytes_per_month'])} a month"
+                        + (
+                            f", {size(st['bytes_over_retention'])} over its retention"
+                            if st["bytes_over_retention"]
+                            else ""
+                        )
+                        for st in load["stores"]
+                    ]
+                )
+            )
+        return sub
+
     def flows(self) -> Section:
         from designc.analysis.graph import minutes as fmt_minutes
         from designc.analysis.graph import minutes_per_30_days
@@ -785,6 +859,8 @@ class _Doc:
             sec.blocks.append(
                 Para(f"Entrypoints: {NOT_STATED} (no component is public and no client calls one), so no request path.")
             )
+        if g.flows:
+            sec.blocks.append(self.request_flows())
         for ep in g.entrypoints:
             sub = self.section(f"Entrypoint {ep}", 3)
             allowed, unknown_bits = g.composite(ep)
