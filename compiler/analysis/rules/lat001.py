@@ -171,6 +171,11 @@ class LatencyChain(Rule):
 
     def _after_failover(self, g: Graph) -> Iterator[Finding]:
         moves = [(store, t) for store in g.comps if (found := promotes_across_regions(g, store)) for t in found[1]]
+        # A crossing into a region no round trip is stated for has no figure, and a chain with such a crossing is
+        # not judged (`Moved.unknown`): a move into a region with no `network { rtt ... }` to any other region can
+        # find nothing, and its chains (a pass over every component and edge per store) are not worked out.
+        timed = {r for pair in g.rtt if pair[0] != pair[1] for r in pair}
+        moves = [(store, t) for store, t in moves if t in timed]
         if not moves:
             return
         # a chain that misses its objective on a normal day is LAT001's own finding, which comes first
