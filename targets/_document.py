@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from designc.analysis.graph import replica_feed
+
 
 @dataclass
 class Para:
@@ -613,7 +615,7 @@ class _Doc:
             if c.kind == "store" and c.replica_of:
                 facts.append(
                     f"**Read replicas of**: {self.link(c.replica_of)} (its writes arrive here "
-                    + ("synchronously)" if c.replication is not None and c.replication.mode == "sync" else "late)")
+                    + ("synchronously)" if replica_feed(c) == "sync" else "late)")
                 )
             if c.kind == "store":
                 sh = c.sharding
@@ -680,18 +682,11 @@ class _Doc:
             sec.blocks.append(sub)
         return sec
 
-    @staticmethod
-    def _async_replica(c: Any) -> bool:
-        """Read replicas of another store (`replica_of`) fed asynchronously: not stated `sync` of their own."""
-        return (
-            c.kind == "store" and c.replica_of is not None and (c.replication is None or c.replication.mode != "sync")
-        )
-
     def consistency(self, c: Any) -> str:
         """What a reader gets: as stated, except that asynchronous read replicas never offer their engine's
         default (a single primary's linearizable): they are behind it."""
         value = getattr(c, "consistency", None)
-        if self._async_replica(c) and (value is None or "consistency" in c.inherited):
+        if replica_feed(c) == "async" and (value is None or "consistency" in c.inherited):
             return f"eventual (asynchronous read replicas of {c.replica_of})"
         return words(value)
 
@@ -699,7 +694,7 @@ class _Doc:
         if c.kind == "stream":
             return f"replication factor {c.replication_factor}" if c.replication_factor else NOT_STATED
         r = getattr(c, "replication", None)
-        if r is None and self._async_replica(c):
+        if r is None and replica_feed(c) == "async":
             return f"async from {c.replica_of}" + (f", {c.replicas.min} copies" if c.replicas else "")
         if r is None:
             return NOT_STATED + (f" ({c.replicas.min} copies)" if getattr(c, "replicas", None) else "")

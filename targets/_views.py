@@ -543,15 +543,15 @@ class _Builder:
     def replication_edges(self, ids: dict[str, str], faded: set[str]) -> list[Edge]:
         """Read replicas stated as another store's (`replica_of`), drawn from the primary to them as the data
         flows: no call joins them, so without this the replicas would float apart from what feeds them."""
-        from designc.model import Store
+        from designc.analysis.graph import replica_feed
 
         out = []
         for c in self.model.components:
-            if not isinstance(c, Store) or c.replica_of is None or c.replica_of not in ids or c.name not in ids:
+            mode = replica_feed(c)
+            if mode is None or c.replica_of not in ids or c.name not in ids:
                 continue
             if c.name in faded and c.replica_of in faded:
                 continue
-            mode = "sync" if c.replication is not None and c.replication.mode == "sync" else "async"
             out.append(
                 Edge(
                     source=ids[c.replica_of],

@@ -38,6 +38,15 @@ def replication_of(c: Component) -> Replication | None:
     return c.replication if isinstance(c, Store | Queue | Cache) else None
 
 
+def replica_feed(c: Component) -> str | None:
+    """How a store stated as another's read replicas (`replica_of`) gets its writes: "sync" when its own
+    `replication` says so, else "async" (the language's default: readers see the writes late); None for a
+    component that is no store's replicas. CAP001, the document and the diagrams read it from here."""
+    if not isinstance(c, Store) or c.replica_of is None:
+        return None
+    return "sync" if c.replication is not None and c.replication.mode == "sync" else "async"
+
+
 def single_writer(c: Component) -> bool:
     """A store whose writes all land on one node: `writers single`, or a relational store (one primary) that does
     not say `writers multi`; never one sharded over several shards. SCL001 (will one node carry the writes) and

@@ -34,8 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...diagnostics import Severity
-from ...model import Store
-from ..graph import STRONG, Graph, consistency_of, joined, replication_of
+from ..graph import STRONG, Graph, consistency_of, joined, replica_feed, replication_of
 from ..rule import Finding, Rule, rule
 
 # what a read that accepts replicas' lag states
@@ -80,11 +79,8 @@ class StrongConsistencyAsyncReplication(Rule):
 
     def _replicas(self, g: Graph) -> Iterator[Finding]:
         for name, c in g.comps.items():
-            if not isinstance(c, Store) or c.replica_of is None or c.replica_of not in g.comps:
-                continue
-            rep = replication_of(c)
-            if rep is not None and not isinstance(rep, int) and rep.mode == "sync":
-                continue  # synchronous replicas have every acknowledged write
+            if replica_feed(c) != "async" or c.replica_of not in g.comps:
+                continue  # not replicas; or synchronous ones, which have every acknowledged write
             primary = c.replica_of
             writers = list(dict.fromkeys(e.source for e in g.inc[primary] if e.kind == "writes"))
             if not writers:
