@@ -93,3 +93,13 @@ def test_a_timeout_caps_each_crossing_call(check_design):
     assert _lat(check_design, text.replace("SLO", "106ms")) == []
     (d,) = _lat(check_design, text.replace("SLO", "105ms"))
     assert "its p99 becomes 106ms" in d.message
+
+
+def test_a_call_made_on_connect_is_no_part_of_the_chain_after_a_failover_either(check_design):
+    """As on a normal day (`Graph.chains`), no request waits for a call made when a client connects: its round
+    trips to the moved writer are not counted."""
+    on_connect = DESIGN.replace(
+        "calls proxy { timeout 1s; fanout 5 }", "calls proxy { timeout 1s; fanout 5; on connect }"
+    )
+    assert _lat(check_design, on_connect.replace("SLO", "350ms")) == []
+    assert _lat(check_design, DESIGN.replace("SLO", "350ms")) != []

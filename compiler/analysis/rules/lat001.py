@@ -96,8 +96,8 @@ def moved_chains(g: Graph, store: str, target: str) -> dict[tuple[str, str], Mov
                 best: Moved | None = None
                 for e in g.sync_out[m]:
                     t = e.target
-                    if comp_of[t] == comp_of[m]:
-                        continue
+                    if comp_of[t] == comp_of[m] or e.when == "connect":
+                        continue  # a cycle closing; or a call made when a client connects, which no request waits on
                     cost = 0.0
                     crossing = t == store and e.kind in WRITER_KINDS and p != target
                     q = target if t == store and e.kind in WRITER_KINDS else p if p in placement[t] else home[t]
