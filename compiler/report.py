@@ -164,6 +164,18 @@ def load_report(g: Graph) -> dict[str, Any]:
     }
 
 
+def growth_text(s: dict[str, Any]) -> str:
+    """A store's growth from `load_report`'s "stores", in words (the report and the design document say it
+    alike): its writes at peak and on average, and what they add."""
+    average = (
+        f"{rate(s['average_writes_per_second'])} on average"
+        if s["average_from_sustained_load"]
+        else "taken all day: no sustained_load to average by"
+    )
+    kept = f", {size(s['bytes_over_retention'])} over its retention" if s["bytes_over_retention"] else ""
+    return f"{rate(s['writes_per_second'])} of writes at peak ({average}), {size(s['bytes_per_month'])} a month{kept}"
+
+
 def _capacity_without_flows(g: Graph) -> list[dict[str, Any]]:
     """Without flows: each component on an entrypoint's hard path that states a capacity, against the load the
     rules take it to carry at peak (the whole peak, scaled by edge shares and bounded by rate limits), least
@@ -288,14 +300,7 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
     if report.get("stores"):
         lines.append("store growth")
         for s in report["stores"]:
-            kept = f", {size(s['bytes_over_retention'])} over its retention" if s["bytes_over_retention"] else ""
-            writes, month = rate(s["writes_per_second"]), size(s["bytes_per_month"])
-            average = (
-                f"{rate(s['average_writes_per_second'])} on average"
-                if s["average_from_sustained_load"]
-                else "taken all day: no sustained_load to average by"
-            )
-            lines.append(f"  {s['store']}: {writes} of writes at peak ({average}), {month} a month{kept}")
+            lines.append(f"  {s['store']}: {growth_text(s)}")
         lines.append("")
     if report.get("bandwidth"):
         lines.append("bandwidth (flows with a payload)")

@@ -772,8 +772,8 @@ class _Doc:
     def request_flows(self) -> Section:
         """The design's flows as `designc report` works them out: each flow's rate, route, budgets and what breaks
         first at what load; each component's demand against its capacity; what the stores grow by."""
-        from designc.analysis.graph import rate, size
-        from designc.report import load_report
+        from designc.analysis.graph import rate
+        from designc.report import growth_text, load_report
 
         load = load_report(self.g)
         sub = self.section("Request flows and load", 3)
@@ -822,25 +822,7 @@ class _Doc:
                 )
             )
         if load["stores"]:
-            sub.blocks.append(
-                Bullets(
-                    [
-                        f"{self.link(st['store'])}: {rate(st['writes_per_second'])} of writes at peak"
-                        + (
-                            f" ({rate(st['average_writes_per_second'])} on average)"
-                            if st["average_from_sustained_load"]
-                            else " (taken all day: no sustained load to average by)"
-                        )
-                        + f", {size(st['bytes_per_month'])} a month"
-                        + (
-                            f", {size(st['bytes_over_retention'])} over its retention"
-                            if st["bytes_over_retention"]
-                            else ""
-                        )
-                        for st in load["stores"]
-                    ]
-                )
-            )
+            sub.blocks.append(Bullets([f"{self.link(st['store'])}: {growth_text(st)}" for st in load["stores"]]))
         return sub
 
     def flows(self) -> Section:
