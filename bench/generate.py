@@ -4,7 +4,7 @@
     python bench/generate.py --layers 30 --width 30 > dense.design
     python bench/generate.py --services 10000 --files 100 --out split/   # one file per team, and the system
 
-A design of N services has two active regions, N/10 stores, N/20 caches and N/50 streams; each service calls
+A design of N services has two active regions 70 ms apart, N/10 stores, N/20 caches and N/50 streams; each service calls
 about five others (always "downstream", so the call graph has no cycles), each call with a timeout that leaves
 room for the callee's own, one store with a retry, reads a cache with a fallback, publishes or consumes a
 stream, and carries an SLO; every entrypoint starts a flow down its first calls to a store. ``--layers L
@@ -37,6 +37,8 @@ def _header(name: str, peak: int) -> Iterator[str]:
     yield "  }"
     for r, role in REGIONS:
         yield f"  region {r} {{ zones [a, b, c]; role {role} }}"
+    # a stated round trip between the regions, so that what needs one (LAT001 after a failover) is timed too
+    yield f"  network {{ rtt {REGIONS[0][0]} {REGIONS[1][0]} 70ms }}"
 
 
 def _timeout(j: int, n: int) -> int:

@@ -103,3 +103,29 @@ def test_a_call_made_on_connect_is_no_part_of_the_chain_after_a_failover_either(
     )
     assert _lat(check_design, on_connect.replace("SLO", "350ms")) == []
     assert _lat(check_design, DESIGN.replace("SLO", "350ms")) != []
+
+
+def test_the_one_pass_bound_is_never_below_a_moved_chain(check_design):
+    """The rule skips a move for every component whose bound (`bound_chains`) meets its objective: that is sound
+    only if no move can make a chain slower than the bound, on this design and on every example that fails over."""
+    from pathlib import Path
+
+    from designc.analysis.graph import Graph
+    from designc.analysis.rules.dr004 import promotes_across_regions
+    from designc.analysis.rules.lat001 import bound_chains, moved_chains
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    texts = [DESIGN.replace("SLO", "350ms"), *(p.read_text() for p in sorted(root.rglob("*.design")))]
+    moves_seen = 0
+    for text in texts:
+        g = Graph(check_design(text, analysis=False).model)
+        moves = [(s, t) for s in g.comps if (found := promotes_across_regions(g, s)) for t in found[1]]
+        if not moves or not g.rtt:
+            continue
+        longest = max(g.rtt.values())
+        bound = bound_chains(g, {s for s, _ in moves}, longest)
+        for store, t in moves:
+            moves_seen += 1
+            for (name, _region), m in moved_chains(g, store, t).items():
+                assert m.latency <= bound[name] + 1e-9, (store, t, name)
+    assert moves_seen >= 1
