@@ -23,6 +23,7 @@ from pathlib import Path
 from .ast import Source, Stmt
 
 FORMAT = 1
+KINDS = ("parsed", "resolved")  # the cache's namespaces: syntax trees, and files' resolved components (resolve.py)
 MAX_AGE = 30 * 86400
 _key_prefix: bytes | None = None
 
@@ -75,8 +76,19 @@ class ParseCache:
 
         return hashlib.sha256(_prefix() + text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.root / "parsed" / key[:2] / key[2:]
+    def _path(self, key: str, kind: str = "parsed") -> Path:
+        return self.root / kind / key[:2] / key[2:]
+
+    def get_bytes(self, key: str, kind: str) -> bytes | None:
+        """An entry's bytes, its use recorded (for pruning); None when there is none or it cannot be read."""
+        path = self._path(key, kind)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return data
 
     def get(self, key: str, text: str, path: str) -> list[Stmt] | None:
         """The cached statements of ``text``, bound to ``path``; None when not cached or unreadable."""
@@ -98,12 +110,12 @@ class ParseCache:
                 return
             self.put_bytes(key, data)
 
-    def put_bytes(self, key: str, data: bytes) -> None:
+    def put_bytes(self, key: str, data: bytes, kind: str = "parsed") -> None:
         if self._broken:
             return
         import tempfile
 
-        target = self._path(key)
+        target = self._path(key, kind)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -132,16 +144,19 @@ class ParseCache:
         try:
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.touch()
-            for sub in (self.root / "parsed").iterdir():
-                if not sub.is_dir():
+            for kind in KINDS:
+                if not (self.root / kind).is_dir():
                     continue
-                for entry in sub.iterdir():
-                    try:
-                        if now - entry.stat().st_mtime > MAX_AGE:
-                            entry.unlink()
-                            removed += 1
-                    except OSError:
+                for sub in (self.root / kind).iterdir():
+                    if not sub.is_dir():
                         continue
+                    for entry in sub.iterdir():
+                        try:
+                            if now - entry.stat().st_mtime > MAX_AGE:
+                                entry.unlink()
+                                removed += 1
+                        except OSError:
+                            continue
         except OSError:
             return removed
         return removed

@@ -27,6 +27,7 @@ class Result:
     texts: dict[str, str] = field(default_factory=dict)
     config: Any = None  # designc.analysis.config.Config, when analysis ran
     baselined: int = 0  # findings left out because the baseline has them
+    resolved_from_cache: int = 0  # files whose components came from the cache of resolved files
 
     @property
     def file_count(self) -> int:
@@ -56,7 +57,11 @@ def check(
     import os
     import time
 
+    from . import resolved_cache
     from .resolve import resolve
+    from .resolved_cache import ResolvedCache
+
+    writer: int | None = None  # the process writing resolved files to the cache
 
     timing = bool(os.environ.get("DESIGNC_TIMING"))
     t0 = time.perf_counter()
@@ -105,7 +110,16 @@ def check(
                 stage(f"resolving {_files(len(loaded.files))}")
                 # the only design of the run lets its syntax tree go as the model is built (a fifth of the peak
                 # memory at 10,000 services); a file shared by several designs is needed again
-                model, diags = resolve(loaded.files, loaded.stdlib, loaded.model_path, release=len(units) == 1)
+                rcache = ResolvedCache(parse_cache) if parse_cache is not None else None
+                model, diags = resolve(
+                    loaded.files, loaded.stdlib, loaded.model_path, release=len(units) == 1, cache=rcache
+                )
+                if rcache is not None:
+                    result.resolved_from_cache += rcache.hits
+                if rcache is not None and rcache.pending:
+                    # written by a forked process while this one analyses (the next design waits for it)
+                    resolved_cache.wait(writer)
+                    writer = resolved_cache.write_in_background(rcache)
         finally:
             # The syntax trees and the model live until the process ends: move them out of the collector's
             # reach, so that neither later collections nor the interpreter's exit walk millions of objects
@@ -142,7 +156,8 @@ def check(
         result.diagnostics.append(d)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     result.texts = loader.texts
-    if parse_cache is not None and parse_cache.writes:
+    resolved_cache.wait(writer)
+    if parse_cache is not None and (parse_cache.writes or writer is not None):
         parse_cache.prune()
     return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .ast import List, Name, Node, SourceFile, Span, Stmt, Str
@@ -39,6 +39,9 @@ from .schema import (
     where_accepted,
 )
 from .values import Bad, Choice, Ctx, Form, Kw, Opt, Pending, Scalar, Ty, one_of, suggest
+
+if TYPE_CHECKING:
+    from .resolved_cache import ResolvedCache
 
 _SCALAR = Scalar()
 DEFINABLE = (*COMPONENT_KINDS, "engine")
@@ -439,13 +442,16 @@ def resolve(
     stdlib: list[SourceFile],
     model_path: Callable[[str], str] = lambda p: p,
     release: bool = False,
+    cache: ResolvedCache | None = None,
 ) -> tuple[Any, list[Diagnostic]]:
     """Build the model of one design. Returns ``(Design model or None, diagnostics)``. With ``release``, each
     component's statements are let go once its part of the model is built, so that the syntax tree and the model
     never both hold the whole design (for a caller that needs neither the tree afterwards nor ``files`` for
-    another design)."""
+    another design). With ``cache``, files unchanged since an earlier run take their components from it, and the
+    files resolved here are queued in it to be stored (`resolved_cache.py`)."""
     r = _DesignResolver(model_path)
     r.release = release
+    r.rcache = cache
     try:
         model = r.run(files, stdlib)
     except Exception as e:  # an internal error is reported as one, with the input's location
@@ -484,6 +490,7 @@ class _DesignResolver(Resolver):
         self.d = Design()
         self.flow_stmts: list[tuple[dict[str, Any], Stmt]] = []  # each flow's fields, and where it is written
         self.release = False
+        self.rcache: ResolvedCache | None = None
 
     def loc(self, span: Span) -> dict[str, Any]:
         line = span.line
@@ -797,7 +804,18 @@ class _DesignResolver(Resolver):
         regions = [self._region(d) for d in self.d.regions.values()]
         comps: list[Any] = []
         edges: list[Any] = []
+        hits, fresh = self._cached(files, stdlib) if self.rcache is not None else ({}, {})
         for d in self.d.components.values():
+            hit = hits.get(d.file)
+            if hit is not None:  # the file is unchanged since it was resolved, and so is all it depends on
+                comp, comp_edges, refs = hit[d.name]
+                comps.append(comp)
+                edges.extend(comp_edges)
+                self.ctx.refs.extend(refs)
+                if self.release:
+                    d.stmts.clear()
+                continue
+            n_refs, n_edges = len(self.ctx.refs), len(edges)
             spec = COMPONENTS[d.kind]
             stmts, based_on, engine = self._layers(d, spec)
             origins: dict[str, list[Stmt]] = {}
@@ -816,6 +834,9 @@ class _DesignResolver(Resolver):
                 fields["inherited"] = inherited
             # built now, not at the end, so the plain dicts and the model never both hold the whole design
             comps.append(m.construct(m.COMPONENT_CLASSES[d.kind], fields))
+            record = fresh.get(d.file)
+            if record is not None:
+                record.append((d.name, comps[-1], edges[n_edges:], self.ctx.refs[n_refs:]))
             if self.release:
                 del stmts, origins, comp_edges, fields
                 d.stmts.clear()  # the component's block (its statements are the block's own list)
@@ -843,6 +864,8 @@ class _DesignResolver(Resolver):
         self._check_flows(system, comps, edges)
         self._default_protocols(comps, edges)
         self._check_regions(regions)
+        if fresh:
+            self._to_store(fresh)
 
         return m.construct(
             m.Design,
@@ -1037,6 +1060,82 @@ class _DesignResolver(Resolver):
         e["span"] = self.loc(stmt.span)
         return e
 
+    # --- the cache of resolved files (resolved_cache.py) --------------------------------------------------------
+
+    def _cached(
+        self, files: list[SourceFile], stdlib: list[SourceFile]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, list[Any]]]:
+        """The design's files found in the cache (path -> component name -> (component, edges, references)), and
+        the others, to be stored once resolved (path -> what their components gave, filled in as they are)."""
+        from .resolved_cache import MIN_COMPONENTS
+
+        rc = self.rcache
+        assert rc is not None
+        if len(self.d.components) < MIN_COMPONENTS or len(files) < 2:
+            return {}, {}
+        declared: dict[str, list[str]] = {}
+        for d in self.d.components.values():
+            declared.setdefault(d.file, []).append(d.name)
+        # everything besides a file's own text that resolving its components reads: the definitions (statements
+        # taken from them, and where they are written) and the regions (the zones a placement may name)
+        import hashlib
+
+        h = hashlib.sha256()
+        for d in [*self.d.definitions.values(), *self.d.regions.values()]:
+            st = d.stmt
+            line = st.src.position(st.start)[0]
+            h.update(f"{d.kind}\0{d.name}\0{d.file}\0{self.model_path(d.file)}\0{line}\0".encode())
+            h.update(st.src.text[st.start : st.end].encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        context = h.digest()
+        sources = {f.path: f.source for f in [*files, *stdlib]}
+        hits: dict[str, dict[str, Any]] = {}
+        fresh: dict[str, list[Any]] = {}
+        self._keys: dict[str, str] = {}
+        for f in files:
+            names = declared.get(f.path)
+            if not names:
+                continue
+            key = rc.key(context, f, self.model_path(f.path))
+            entry = rc.get(key)
+            found = self._entry(entry, names, sources) if entry is not None else None
+            if found is not None:
+                hits[f.path] = found
+            else:
+                fresh[f.path] = []
+                self._keys[f.path] = key
+        rc.hits = len(hits)
+        return hits, fresh
+
+    @staticmethod
+    def _entry(entry: dict[str, Any], names: list[str], sources: dict[str, Any]) -> dict[str, Any] | None:
+        """A stored entry with its references bound to this run's files; None if it does not fit (a miss)."""
+        if list(entry) != names:
+            return None
+        out: dict[str, Any] = {}
+        try:
+            for name, (comp, comp_edges, refs) in entry.items():
+                bound = [Pending(n, Name(n, sources[path], start), kinds, role) for n, path, start, kinds, role in refs]
+                out[name] = (comp, comp_edges, bound)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return out
+
+    def _to_store(self, fresh: dict[str, list[Any]]) -> None:
+        """Queue each file resolved in this run for the cache, unless a diagnostic points into it."""
+        rc = self.rcache
+        assert rc is not None
+        marked = {d.span.file for d in self.diags if d.span is not None}
+        marked |= {n.span.file for d in self.diags for n in d.notes if n.span is not None}
+        for path, records in fresh.items():
+            if path in marked or not records:
+                continue
+            payload = {
+                name: (comp, comp_edges, [(p.name, p.node.src.path, p.node.start, p.kinds, p.role) for p in refs])
+                for name, comp, comp_edges, refs in records
+            }
+            rc.pending.append((self._keys[path], payload))
+
     # --- references ---------------------------------------------------------------------------------------------
 
     def _check_refs(self) -> None:
@@ -1203,9 +1302,12 @@ class _DesignResolver(Resolver):
     def _default_protocols(self, comps: list[Any], edges: list[Any]) -> None:
         """An edge without a protocol takes its target's (stated, or its engine's)."""
         protocol = {c.name: c.protocol for c in comps if c.protocol}
+        defaulted = self.rcache.defaulted if self.rcache is not None else None
         for e in edges:
             if e.protocol is None and e.target in protocol:
                 e.__dict__["protocol"] = protocol[e.target]
+                if defaulted is not None:
+                    defaulted.append(e)
 
     def _check_regions(self, regions: list[dict[str, Any] | None]) -> None:
         for d in self.d.regions.values():
