@@ -351,18 +351,22 @@ class Resolver:
 class _Decl:
     """A declared name: a component, a region, a definition, or the system."""
 
-    __slots__ = ("base", "base_span", "file", "kind", "name", "span", "stmt", "stmts", "title")
+    __slots__ = ("_declared", "base", "base_span", "file", "kind", "name", "stmt", "stmts", "title")
 
     def __init__(self, kind: str, name: str, stmt: Stmt, file: str) -> None:
         self.kind = kind
         self.name = name
         self.stmt = stmt
-        self.span = stmt.span
+        self._declared = stmt  # the statement as declared (a definition's `stmt` becomes its `define` statement)
         self.stmts: list[Stmt] = stmt.block.stmts if stmt.block is not None else []
         self.base: str | None = None
         self.base_span: Span | None = None
         self.title: str | None = None
         self.file = file
+
+    @property
+    def span(self) -> Span:  # worked out when asked: a component taken from the cache never is
+        return self._declared.span
 
 
 def _header(stmt: Stmt, kind: str, allow_base: bool, allow_title: bool, diags: list[Diagnostic]) -> _Decl | None:
@@ -387,7 +391,7 @@ def _header(stmt: Stmt, kind: str, allow_base: bool, allow_title: bool, diags: l
             )
         )
         return None
-    d = _Decl(kind, vals[0].text, stmt, stmt.span.file)
+    d = _Decl(kind, vals[0].text, stmt, stmt.src.path)
     i = 1
     while i < len(vals):
         v = vals[i]
@@ -491,6 +495,7 @@ class _DesignResolver(Resolver):
         self.flow_stmts: list[tuple[dict[str, Any], Stmt]] = []  # each flow's fields, and where it is written
         self.release = False
         self.rcache: ResolvedCache | None = None
+        self._sources: dict[str, Any] = {}  # each file's Source by path, for references taken from the cache
 
     def loc(self, span: Span) -> dict[str, Any]:
         line = span.line
@@ -1088,7 +1093,7 @@ class _DesignResolver(Resolver):
             h.update(st.src.text[st.start : st.end].encode("utf-8", "surrogatepass"))
             h.update(b"\0")
         context = h.digest()
-        sources = {f.path: f.source for f in [*files, *stdlib]}
+        sources = self._sources = {f.path: f.source for f in [*files, *stdlib]}
         hits: dict[str, dict[str, Any]] = {}
         fresh: dict[str, list[Any]] = {}
         self._keys: dict[str, str] = {}
@@ -1109,17 +1114,15 @@ class _DesignResolver(Resolver):
 
     @staticmethod
     def _entry(entry: dict[str, Any], names: list[str], sources: dict[str, Any]) -> dict[str, Any] | None:
-        """A stored entry with its references bound to this run's files; None if it does not fit (a miss)."""
-        if list(entry) != names:
+        """A stored entry's components (name -> (component, edges, references)) if it fits this run's files, else
+        None (a miss). The references stay as stored, `(name, file, offset, kinds, role)`: `_check_refs` binds one
+        to its file only to report it."""
+        if entry.get("names") != names:
             return None
-        out: dict[str, Any] = {}
-        try:
-            for name, (comp, comp_edges, refs) in entry.items():
-                bound = [Pending(n, Name(n, sources[path], start), kinds, role) for n, path, start, kinds, role in refs]
-                out[name] = (comp, comp_edges, bound)
-        except (KeyError, TypeError, ValueError):
-            return None
-        return out
+        for refs in entry["files"]:
+            if refs not in sources:
+                return None  # (cannot happen: the key holds the path of every file its definitions come from)
+        return entry["components"]  # type: ignore[no-any-return]
 
     def _to_store(self, fresh: dict[str, list[Any]]) -> None:
         """Queue each file resolved in this run for the cache, unless a diagnostic points into it."""
@@ -1130,10 +1133,12 @@ class _DesignResolver(Resolver):
         for path, records in fresh.items():
             if path in marked or not records:
                 continue
-            payload = {
+            components = {
                 name: (comp, comp_edges, [(p.name, p.node.src.path, p.node.start, p.kinds, p.role) for p in refs])
                 for name, comp, comp_edges, refs in records
             }
+            files = sorted({ref[1] for _, _, refs in components.values() for ref in refs})
+            payload = {"names": [r[0] for r in records], "files": files, "components": components}
             rc.pending.append((self._keys[path], payload))
 
     # --- references ---------------------------------------------------------------------------------------------
@@ -1141,6 +1146,18 @@ class _DesignResolver(Resolver):
     def _check_refs(self) -> None:
         comps = self.d.components
         for p in self.ctx.refs:
+            if type(p) is tuple:  # as the cache of resolved files stores it: bound to its file only if reported
+                name, path, start, kinds, role = p
+                if kinds == ("region",):
+                    if name in self.d.regions:
+                        continue
+                elif kinds == ("engine",):
+                    eng = self.d.definitions.get(name)
+                    if eng is not None and eng.kind == "engine":
+                        continue
+                elif (c := comps.get(name)) is not None and c.kind in kinds:
+                    continue
+                p = Pending(name, Name(name, self._sources[path], start), kinds, role)
             if p.kinds == ("region",):
                 if p.name not in self.d.regions:
                     self._unknown_ref(p.name, p.span, "region", list(self.d.regions))
