@@ -12,7 +12,10 @@ This is most of the speed of `designc check` on a large design (see BENCHMARKS.m
 from __future__ import annotations
 
 import gc
+import io
+import os
 import re
+from bisect import bisect_left
 from sys import intern
 from typing import Any
 
@@ -467,18 +470,30 @@ def _describe_char(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def _parse(text: str, src: Source) -> list[Stmt]:
+def _parse(text: str, src: Source, parts: tuple[tuple[int, int], ...] = (), depth: int = 0) -> list[Stmt]:
     """Tokenize ``text`` and feed the tokens to Lark's LALR parser state machine. Raises `_BadCharacter` at a
-    character no terminal matches, and Lark's `UnexpectedToken` at a token the grammar does not allow."""
+    character no terminal matches, and Lark's `UnexpectedToken` at a token the grammar does not allow. With
+    ``parts``, only those ranges of the text are read, one after another (`_parse_split`), the first starting
+    ``depth`` brackets deep."""
     from lark.parsers.lalr_parser_state import ParserState
 
     fast, blanks = _get_fast_tokenizer()
     feed = ParserState(_get_parse_conf(), None).feed_token  # type: ignore[arg-type]
-    pos = 0
-    depth = 0  # brackets open: a file nested past MAX_DEPTH is refused at the bracket that goes too deep
-    for m in fast.finditer(text):
+    # brackets open (`depth`): a file nested past MAX_DEPTH is refused at the bracket that goes too deep
+    end = 0
+    for lo, hi in parts or ((0, len(text)),):
+        end, depth = _feed(text, src, lo, hi, feed, fast, blanks, depth)
+    return feed(Tok("$END", end, end), True)  # type: ignore[no-any-return]
+
+
+def _feed(
+    text: str, src: Source, pos: int, stop: int, feed: Any, fast: re.Pattern[str], blanks: re.Pattern[str], depth: int
+) -> tuple[int, int]:
+    """Feed the tokens of ``text[pos:stop]`` to the parser; returns where they end (``stop``) and how many
+    brackets are open there."""
+    for m in fast.finditer(text, pos, stop):
         if m.start() != pos:
-            raise _BadCharacter(blanks.match(text, pos).end())  # type: ignore[union-attr]
+            raise _BadCharacter(blanks.match(text, pos, stop).end())  # type: ignore[union-attr]
         pos = m.end()
         kind = m.lastgroup
         if kind == "NAME":
@@ -506,10 +521,10 @@ def _parse(text: str, src: Source) -> list[Stmt]:
             elif kind in _CLOSING and depth:
                 depth -= 1
             feed(Tok(kind, start, pos))  # type: ignore[arg-type]
-    end = blanks.match(text, pos).end()  # type: ignore[union-attr]
-    if end != len(text):
+    end = blanks.match(text, pos, stop).end()  # type: ignore[union-attr]
+    if end != stop:
         raise _BadCharacter(end)
-    return feed(Tok("$END", end, end), True)  # type: ignore[no-any-return]
+    return end, depth
 
 
 def parse(text: str, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
@@ -521,7 +536,7 @@ def parse(text: str, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        stmts = _parse(text, src)
+        stmts = (_parse_split(text, src) if len(text) >= SPLIT_BYTES else None) or _parse(text, src)
     except _BadCharacter as e:
         return None, [_char_error(src, e.pos)]
     except UnexpectedToken as e:
@@ -541,6 +556,121 @@ def parse(text: str, path: str) -> tuple[SourceFile | None, list[Diagnostic]]:
         if enabled:
             gc.enable()
     return SourceFile(path, text, stmts, src), []
+
+
+# A file this large is parsed on two cores when the machine has them: a forked process parses a run of whole
+# statements from its middle while this one parses the rest (10,000 services in one 5 MB file: 2.3 -> 1.5 s)
+SPLIT_BYTES = 1_000_000
+_SHARE = 0.42  # of the text, for the forked process: it also pickles what it parsed, which costs about a third more
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _cut(text: str) -> tuple[int, int, int] | None:
+    """Where to cut ``text`` for `_parse_split`: ``(a, b, depth)``, such that ``text[a:b]`` is a run of whole
+    statements of one block (or of the file's top level), ``depth`` brackets deep, starting right after one
+    statement's closing `}` and ending with another's. Found by following brackets outside strings and comments
+    (the grammar's own STRING and COMMENT terminals); None when no such run holds a fair share of the text."""
+    by_name = {t.name: t for t in _get_parser().terminals}
+    scan = re.compile(
+        rf"{by_name['STRING'].pattern.to_regexp()}|{by_name['COMMENT'].pattern.to_regexp()}|([{{}}\[\]()])"
+    )
+    closers = {"}": "{", "]": "[", ")": "("}
+    stack: list[tuple[str, int]] = []  # the open brackets: (bracket, offset)
+    runs: dict[int, list[int]] = {}  # the offset of a block's `{` (-1: the top level) -> where its statements end
+    for m in scan.finditer(text):
+        ch = m.group(1)
+        if ch is None:
+            continue  # a string or a comment
+        if ch in "{[(":
+            stack.append((ch, m.start()))
+        elif not stack or stack[-1][0] != closers[ch]:
+            return None  # unbalanced: the serial parse says where
+        else:
+            stack.pop()
+            if ch == "}" and len(stack) <= 1 and (not stack or stack[-1][0] == "{"):
+                runs.setdefault(stack[-1][1] if stack else -1, []).append(m.end())
+    if stack or not runs:
+        return None
+    opener, ends = max(runs.items(), key=lambda kv: kv[1][-1] - kv[1][0])
+    b = ends[-1]
+    want = b - int(len(text) * _SHARE)
+    a = min(ends, key=lambda e: abs(e - want))
+    if b - a < len(text) // 5:
+        return None
+    return a, b, 0 if opener == -1 else 1
+
+
+def _parse_split(text: str, src: Source) -> list[Stmt] | None:
+    """Parse ``text`` on two cores: a forked process parses the run of statements `_cut` finds and sends it back
+    pickled, while this process parses the rest; the run is then put back into its block. None when that cannot
+    be done (one core, no fork, no place to cut) or when either part does not parse: the caller parses the whole
+    text, which also gives the first error exactly where a serial parse finds it."""
+    if _cores() < 2 or not hasattr(os, "fork"):
+        return None
+    cut = _cut(text)
+    if cut is None:
+        return None
+    import pickle
+
+    from lark.parsers.lalr_parser_state import ParserState  # noqa: F401  (imported before forking)
+
+    a, b, depth = cut
+    _get_fast_tokenizer()
+    _get_parse_conf()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: parse the run, send it, and leave without the parent's exit handlers
+        os.close(read_end)
+        code = 1
+        try:
+            stmts = _parse(text, src, ((a, b),), depth)
+            buf = io.BytesIO()
+            pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.persistent_id = lambda obj: 0 if obj is src else None  # type: ignore[method-assign]
+            pickler.dump(stmts)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(buf.getbuffer())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        try:
+            rest: list[Stmt] | None = _parse(text, src, ((0, a), (b, len(text))))
+        except Exception:
+            rest = None
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if rest is None or status != 0 or not data:
+        return None
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda pid: src  # type: ignore[method-assign,assignment]
+    try:
+        run: list[Stmt] = unpickler.load()
+    except Exception:
+        return None
+    body = rest
+    if depth == 1:
+        holder = next((st for st in rest if st.start < a < st.end and st.block is not None), None)
+        if holder is None or holder.block is None:
+            return None
+        body = holder.block.stmts
+    i = bisect_left([st.start for st in body], a)
+    body[i:i] = run
+    return rest
 
 
 def _char_error(src: Source, pos: int) -> Diagnostic:
