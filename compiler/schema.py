@@ -750,7 +750,7 @@ SERVICE = BlockSpec(
         ),
         P(
             "affinity",
-            Word(),
+            Word(what="the routing key's name"),
             doc="requests are routed by a key to the replica that owns it (consistent hashing on `channel_id`): one"
             " key's load is bounded by its owners' capacity, not the fleet's; and when the service is `stateful`,"
             " losing an owner stops its keys until another takes over",

@@ -261,6 +261,10 @@ class Text(Ty):
 class Word(Ty):
     what = "a name"
 
+    def __init__(self, what: str | None = None) -> None:
+        if what is not None:
+            self.what = what
+
     def conv(self, node: Node, ctx: Ctx) -> str:
         if isinstance(node, Name):
             return node.text

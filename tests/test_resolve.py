@@ -150,6 +150,7 @@ system s { service front is web { replicas 5 } }
         ("service a { health_check http 5 }", "VAL001", "expected a string", None),
         ("service a { affinity channel_id { owners 0 } }", "VAL002", "at least 1", None),
         ("service a { affinity channel_id { takeover 20 } }", "VAL001", "expected a duration", None),
+        ("service a { affinity { owners 2 } }", "VAL003", "`affinity` needs the routing key's name", "channel_id"),
         ("service a { calls b { on reconnect } }\nservice b {}", "VAL001", "expected one of", None),
         ("service a { calls b { connection open } }\nservice b {}", "VAL001", "expected one of", None),
     ],
