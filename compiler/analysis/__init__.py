@@ -38,6 +38,16 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
 
 def _analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
     g = Graph(model, config.options)
+    try:
+        return _run(g, model, config, to_span)
+    finally:
+        # The graph's indexes refer back to it (a flow's budget keeps the graph it was worked out on): let them go
+        # now, so that reference counting frees them, rather than leave the cycle for the collector, whose next
+        # pass would walk every object the analysis made (0.25 s at 10,000 services)
+        g.release()
+
+
+def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
     out: list[Diagnostic] = [
         diag(
             INTERNAL,

@@ -242,13 +242,21 @@ class Graph:
         self.kind: dict[str, str] = {name: c.kind for name, c in self.comps.items()}  # read in every edge loop
         # indexes a rule's helpers build once per design (by name), kept here so every rule shares them
         self.memo: dict[str, Any] = {}
-        self.out: dict[str, list[Edge]] = {n: [] for n in self.comps}
-        self.inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
+        out: dict[str, list[Edge]] = {n: [] for n in self.comps}
+        inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
         for e in design.edges:
-            if e.source in self.out and e.target in self.comps:
-                self.out[e.source].append(e)
-                self.inc[e.target].append(e)
+            s, t = e.source, e.target
+            if s in out and t in inc:
+                out[s].append(e)
+                inc[t].append(e)
+        self.out, self.inc = out, inc
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
+
+    def release(self) -> None:
+        """Drop every index worked out (`cached_property` values and `memo`): some refer back to the graph."""
+        memo = self.memo
+        self.__dict__.clear()
+        memo.clear()
 
     @cached_property
     def survive(self) -> tuple[str | None, str]:
