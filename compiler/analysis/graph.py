@@ -164,8 +164,14 @@ def load_factor(e: Edge) -> float:
     return 1 + retries
 
 
+_AT_LEAST_P99 = ("p99", "p999", "max")
+
+
 def p99(items: list[Any]) -> float | None:
     """The p99 (or the next higher percentile stated) of a list of Latency."""
+    if len(items) == 1:  # the usual case (one `latency p99`), read without building the index below
+        x = items[0]
+        return x.value if x.percentile in _AT_LEAST_P99 else None
     order = ["p99", "p999", "max"]
     by = {x.percentile: x.value for x in items}
     for p in order:
@@ -629,8 +635,7 @@ class Graph:
             judged = [f.met for f in flows if f.met is not None]
             met = None if target is None or not judged else all(judged)
             return Verdict(target, whose, chain.latency, met, flows)
-        known = len(self.chain_unknown(name)) < len(self.chain_path(name))
-        met = None if target is None or not known else us(chain.latency) <= us(target)
+        met = None if target is None or not self._chain_known[name] else us(chain.latency) <= us(target)
         return Verdict(target, whose, chain.latency, met)
 
     # --- availability -------------------------------------------------------------------------------------------
@@ -942,6 +947,15 @@ class Graph:
             calls = e.fanout or 1.0
         left = left / calls - backoff_wait(e)
         return max(left, 0.0) / attempts(e), target, whose
+
+    @cached_property
+    def _chain_known(self) -> dict[str, bool]:
+        """Whether some component on each worst chain (`chain_path`) declares a latency: that chain is judged. One
+        pass, callees first (a chain's next hop comes before it), rather than a walk of the chain per component."""
+        known: dict[str, bool] = {}
+        for name, chain in self.chains.items():
+            known[name] = not chain.own_unknown or (chain.next is not None and known[chain.next])
+        return known
 
     def chain_unknown(self, name: str) -> list[str]:
         """The components on that chain that declare no latency (counted as 0)."""
