@@ -459,16 +459,31 @@ class Graph:
         hard_out: dict[str, list[Edge]] = {}
         sync_succ: dict[str, list[str]] = {}
         hard_succ: dict[str, list[str]] = {}
-        is_hard = self.is_hard
+        comps = self.comps
+        # `is_hard`, read here with what it asks of the two ends worked out once: what each cache `caches`
+        caches = {name: c.caches for name, c in comps.items() if isinstance(c, Cache) and c.caches}
         for n, es in self.out.items():
             sync, hard, sync_t, hard_t = [], [], [], []
+            own = caches.get(n) if isinstance(comps[n], Cache) else None
             for e in es:
-                if e.mode == "sync":
-                    sync.append(e)
-                    sync_t.append(e.target)
-                    if is_hard(e):
-                        hard.append(e)
-                        hard_t.append(e.target)
+                if e.mode != "sync":
+                    continue
+                t = e.target
+                sync.append(e)
+                sync_t.append(t)
+                crit = e.criticality
+                if crit == "soft":
+                    continue
+                if crit != "hard":
+                    if e.fallback is not None:
+                        continue
+                    if own is not None and own == t and e.kind == "reads":
+                        continue
+                    behind = caches.get(t)
+                    if behind and any(x.target == behind for x in es):
+                        continue
+                hard.append(e)
+                hard_t.append(t)
             sync_out[n], hard_out[n], sync_succ[n], hard_succ[n] = sync, hard, sync_t, hard_t
         return sync_out, hard_out, sync_succ, hard_succ
 
