@@ -855,7 +855,10 @@ class Graph:
                     if comp_of[t] == here:
                         continue
                     child = result[t]
-                    factor = load_factor(e) * child.amplification
+                    # `load_factor` and `worst_wait`, read inline (the same arithmetic): a call per edge adds up
+                    retries = e.retries or 0
+                    budget = e.retry_budget
+                    factor = (1 + (retries if budget is None else min(retries, budget))) * child.amplification
                     if factor > amp:
                         amp = factor
                     if e.when == "connect":
@@ -863,7 +866,13 @@ class Graph:
                     calls += 1
                     if lower is None and child.assumed_parallel is not None:
                         lower = child.assumed_parallel
-                    cap = worst_wait(e) if e.timeout is not None else None
+                    timeout = e.timeout
+                    if timeout is None:
+                        cap = None
+                    else:
+                        cap = timeout * (1 + retries)
+                        if e.backoff_base is not None:
+                            cap = cap + backoff_wait(e)
                     if cap is None and untimed is None:
                         untimed = f"{m} -> {t}"
                     child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
