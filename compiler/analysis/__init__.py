@@ -57,6 +57,7 @@ def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -
         )
         for module, error in BROKEN
     ]
+    owner_at: dict[str, Span] = {}  # a gap's component's span, once per component (many gaps share one)
     for code, cls in all_rules().items():
         if not config.enabled(code):
             continue
@@ -79,12 +80,16 @@ def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -
             if f.gap:
                 owner = f.path.split("/", 1)[0].split(":", 1)[-1]
                 c = g.comps.get(owner)
+                if c is None:
+                    at = to_span(f.at)
+                elif (at := owner_at.get(owner)) is None:
+                    at = owner_at[owner] = to_span(c.span)
                 gap = Gap(
                     owner=owner,
                     kind=c.kind if c is not None else "component",
                     item=f.gap,
                     phrase=cls.gap_phrase or cls.summary,
-                    at=to_span(c.span if c is not None else f.at),
+                    at=at,
                 )
             out.append(
                 Diagnostic(
