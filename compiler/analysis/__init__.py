@@ -38,6 +38,16 @@ def analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[
 
 def _analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
     g = Graph(model, config.options)
+    try:
+        return _run(g, model, config, to_span)
+    finally:
+        # The graph's indexes refer back to it (a flow's budget keeps the graph it was worked out on): let them go
+        # now, so that reference counting frees them, rather than leave the cycle for the collector, whose next
+        # pass would walk every object the analysis made (0.25 s at 10,000 services)
+        g.release()
+
+
+def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -> list[Diagnostic]:
     out: list[Diagnostic] = [
         diag(
             INTERNAL,
@@ -47,6 +57,7 @@ def _analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list
         )
         for module, error in BROKEN
     ]
+    owner_at: dict[str, Span] = {}  # a gap's component's span, once per component (many gaps share one)
     for code, cls in all_rules().items():
         if not config.enabled(code):
             continue
@@ -69,12 +80,16 @@ def _analyze(model: Any, config: Config, to_span: Callable[[Any], Span]) -> list
             if f.gap:
                 owner = f.path.split("/", 1)[0].split(":", 1)[-1]
                 c = g.comps.get(owner)
+                if c is None:
+                    at = to_span(f.at)
+                elif (at := owner_at.get(owner)) is None:
+                    at = owner_at[owner] = to_span(c.span)
                 gap = Gap(
                     owner=owner,
                     kind=c.kind if c is not None else "component",
                     item=f.gap,
                     phrase=cls.gap_phrase or cls.summary,
-                    at=to_span(c.span if c is not None else f.at),
+                    at=at,
                 )
             out.append(
                 Diagnostic(

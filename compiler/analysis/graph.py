@@ -164,8 +164,14 @@ def load_factor(e: Edge) -> float:
     return 1 + retries
 
 
+_AT_LEAST_P99 = ("p99", "p999", "max")
+
+
 def p99(items: list[Any]) -> float | None:
     """The p99 (or the next higher percentile stated) of a list of Latency."""
+    if len(items) == 1:  # the usual case (one `latency p99`), read without building the index below
+        x = items[0]
+        return x.value if x.percentile in _AT_LEAST_P99 else None
     order = ["p99", "p999", "max"]
     by = {x.percentile: x.value for x in items}
     for p in order:
@@ -242,13 +248,21 @@ class Graph:
         self.kind: dict[str, str] = {name: c.kind for name, c in self.comps.items()}  # read in every edge loop
         # indexes a rule's helpers build once per design (by name), kept here so every rule shares them
         self.memo: dict[str, Any] = {}
-        self.out: dict[str, list[Edge]] = {n: [] for n in self.comps}
-        self.inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
+        out: dict[str, list[Edge]] = {n: [] for n in self.comps}
+        inc: dict[str, list[Edge]] = {n: [] for n in self.comps}
         for e in design.edges:
-            if e.source in self.out and e.target in self.comps:
-                self.out[e.source].append(e)
-                self.inc[e.target].append(e)
+            s, t = e.source, e.target
+            if s in out and t in inc:
+                out[s].append(e)
+                inc[t].append(e)
+        self.out, self.inc = out, inc
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
+
+    def release(self) -> None:
+        """Drop every index worked out (`cached_property` values and `memo`): some refer back to the graph."""
+        memo = self.memo
+        self.__dict__.clear()
+        memo.clear()
 
     @cached_property
     def survive(self) -> tuple[str | None, str]:
@@ -445,16 +459,31 @@ class Graph:
         hard_out: dict[str, list[Edge]] = {}
         sync_succ: dict[str, list[str]] = {}
         hard_succ: dict[str, list[str]] = {}
-        is_hard = self.is_hard
+        comps = self.comps
+        # `is_hard`, read here with what it asks of the two ends worked out once: what each cache `caches`
+        caches = {name: c.caches for name, c in comps.items() if isinstance(c, Cache) and c.caches}
         for n, es in self.out.items():
             sync, hard, sync_t, hard_t = [], [], [], []
+            own = caches.get(n) if isinstance(comps[n], Cache) else None
             for e in es:
-                if e.mode == "sync":
-                    sync.append(e)
-                    sync_t.append(e.target)
-                    if is_hard(e):
-                        hard.append(e)
-                        hard_t.append(e.target)
+                if e.mode != "sync":
+                    continue
+                t = e.target
+                sync.append(e)
+                sync_t.append(t)
+                crit = e.criticality
+                if crit == "soft":
+                    continue
+                if crit != "hard":
+                    if e.fallback is not None:
+                        continue
+                    if own is not None and own == t and e.kind == "reads":
+                        continue
+                    behind = caches.get(t)
+                    if behind and any(x.target == behind for x in es):
+                        continue
+                hard.append(e)
+                hard_t.append(t)
             sync_out[n], hard_out[n], sync_succ[n], hard_succ[n] = sync, hard, sync_t, hard_t
         return sync_out, hard_out, sync_succ, hard_succ
 
@@ -621,8 +650,7 @@ class Graph:
             judged = [f.met for f in flows if f.met is not None]
             met = None if target is None or not judged else all(judged)
             return Verdict(target, whose, chain.latency, met, flows)
-        known = len(self.chain_unknown(name)) < len(self.chain_path(name))
-        met = None if target is None or not known else us(chain.latency) <= us(target)
+        met = None if target is None or not self._chain_known[name] else us(chain.latency) <= us(target)
         return Verdict(target, whose, chain.latency, met)
 
     # --- availability -------------------------------------------------------------------------------------------
@@ -827,7 +855,10 @@ class Graph:
                     if comp_of[t] == here:
                         continue
                     child = result[t]
-                    factor = load_factor(e) * child.amplification
+                    # `load_factor` and `worst_wait`, read inline (the same arithmetic): a call per edge adds up
+                    retries = e.retries or 0
+                    budget = e.retry_budget
+                    factor = (1 + (retries if budget is None else min(retries, budget))) * child.amplification
                     if factor > amp:
                         amp = factor
                     if e.when == "connect":
@@ -835,7 +866,13 @@ class Graph:
                     calls += 1
                     if lower is None and child.assumed_parallel is not None:
                         lower = child.assumed_parallel
-                    cap = worst_wait(e) if e.timeout is not None else None
+                    timeout = e.timeout
+                    if timeout is None:
+                        cap = None
+                    else:
+                        cap = timeout * (1 + retries)
+                        if e.backoff_base is not None:
+                            cap = cap + backoff_wait(e)
                     if cap is None and untimed is None:
                         untimed = f"{m} -> {t}"
                     child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
@@ -934,6 +971,15 @@ class Graph:
             calls = e.fanout or 1.0
         left = left / calls - backoff_wait(e)
         return max(left, 0.0) / attempts(e), target, whose
+
+    @cached_property
+    def _chain_known(self) -> dict[str, bool]:
+        """Whether some component on each worst chain (`chain_path`) declares a latency: that chain is judged. One
+        pass, callees first (a chain's next hop comes before it), rather than a walk of the chain per component."""
+        known: dict[str, bool] = {}
+        for name, chain in self.chains.items():
+            known[name] = not chain.own_unknown or (chain.next is not None and known[chain.next])
+        return known
 
     def chain_unknown(self, name: str) -> list[str]:
         """The components on that chain that declare no latency (counted as 0)."""

@@ -220,10 +220,26 @@ def share_scale(g: Graph) -> dict[str, float]:
         scale[n] = 1.0
     # each edge as the direction load travels it, read from the model once for all the passes
     steps = []
+    comps = g.comps
+    plain = True  # no edge scales: every share reached is 1.0
     for e in g.design.edges:
         src, dst = (e.target, e.source) if e.kind == "consumes" else (e.source, e.target)
-        if dst in g.comps:
-            steps.append((src, dst, e.share if e.share is not None else 1.0, e.fanout or 1.0))
+        if dst in comps:
+            share, fanout = e.share if e.share is not None else 1.0, e.fanout or 1.0
+            if share != 1.0 or fanout != 1.0:
+                plain = False
+            steps.append((src, dst, share, fanout))
+    if plain:
+        # the passes below with every factor 1.0: a component is set (to 1.0) the first time a pass reaches it
+        for _ in range(3):
+            changed = False
+            for src, dst, _share, _fanout in steps:
+                if src in scale and dst not in scale:
+                    scale[dst] = 1.0
+                    changed = True
+            if not changed:
+                break
+        return scale
     # relax along edges, largest share wins; a cycle cannot raise a share above what its entry had unless a
     # fan-out multiplies it, so bound the passes
     for _ in range(3):

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 from ...diagnostics import Severity
 from ...model import Edge
-from ..graph import Graph, duration, p99, us, worst_wait
+from ..graph import Graph, backoff_wait, duration, p99, us, worst_wait
 from ..rule import Finding, Rule, rule
 from .dr004 import promotes_across_regions
 
@@ -135,21 +135,27 @@ def bound_chains(g: Graph, stores: set[str], rtt: float) -> dict[str, float]:
     call still capped by its worst wait. No move can make a chain slower than this, so a component whose bound
     meets its objective needs no move worked out (one pass instead of one per move)."""
     comp_of, sccs = g._sync_scc
-    chains, sync_out = g.chains, g.sync_out
+    chains, sync_out, comps = g.chains, g.sync_out, g.comps
     out: dict[str, float] = {}
     for members in sccs:
         for m in members:
-            c = g.comps[m]
+            c = comps[m]
             own = (p99(c.latency) if c.latency else None) or 0.0
             seq = chains[m].sequential
             total = 0.0
+            here = comp_of[m]
             for e in sync_out[m]:
                 t = e.target
-                if comp_of[t] == comp_of[m] or e.when == "connect":
+                if comp_of[t] == here or e.when == "connect":
                     continue
                 v = out[t] + (rtt if t in stores and e.kind in WRITER_KINDS else 0.0)
-                if e.timeout is not None and v > (cap := worst_wait(e)):
-                    v = cap
+                if (timeout := e.timeout) is not None:
+                    # `worst_wait`, inline (the same arithmetic)
+                    cap = timeout * (1 + (e.retries or 0))
+                    if e.backoff_base is not None:
+                        cap = cap + backoff_wait(e)
+                    if v > cap:
+                        v = cap
                 if seq:
                     total += v * (e.fanout or 1)
                 elif v > total:

@@ -32,6 +32,7 @@ from ...diagnostics import Severity
 from ..graph import Graph, joined, listed
 from ..rule import Finding, Rule, rule
 from ._security import carried, is_encrypted
+from ._security import held as held_data
 
 
 def _crossing(g: Graph, source: str, target: str) -> list[str]:
@@ -54,8 +55,11 @@ class UnencryptedClassifiedEdge(Rule):
     practices = ("SEC09-BP02", "SE:07", "threagile:unencrypted-communication", "pytm:DE01", "pytm:DE03")
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        holds = held_data(g)
         for edges in g.out.values():
             for e in edges:
+                if not e.data and not holds[e.target]:
+                    continue  # it carries nothing classified (`carried` would say so, a call per edge later)
                 stated, inferred = carried(g, e)
                 classes = stated + inferred
                 if not classes or is_encrypted(e):

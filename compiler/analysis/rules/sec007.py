@@ -72,6 +72,14 @@ class UnauthenticatedBoundaryCrossing(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         boundary = {name: _boundary(g, name) for name in g.comps}
+        described: dict[str, str] = {}  # `_describe`, once per component (a finding asks up to four times)
+
+        def describe(name: str) -> str:
+            text = described.get(name)
+            if text is None:
+                text = described[name] = _describe(g, name)
+            return text
+
         kind = g.kind
         for edges in g.out.values():
             for e in edges:
@@ -100,10 +108,10 @@ class UnauthenticatedBoundaryCrossing(Rule):
                     continue
                 if boundary[e.source] == boundary[e.target] and s.exposure == "public" and t.exposure != "public":
                     where = f"from public `{e.source}` to {t.exposure} `{e.target}`"
-                elif _describe(g, e.source) != _describe(g, e.target):
-                    where = f"from {_describe(g, e.source)} to {_describe(g, e.target)}"
+                elif describe(e.source) != describe(e.target):
+                    where = f"from {describe(e.source)} to {describe(e.target)}"
                 else:
-                    where = f"from {_describe(g, e.source)} into the system"
+                    where = f"from {describe(e.source)} into the system"
                 stated = "says `auth none`" if e.auth == "none" else "states no authentication"
                 yield Finding(
                     message=f"`{e.source}` {e.kind} `{e.target}` across a trust boundary ({where}) and the edge "

@@ -38,14 +38,18 @@ class TimeoutBelowCalleeP99(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         chains = g.chains
+        # each callee's p99 in whole microseconds, once per component rather than once per call into it; None when
+        # nothing is declared below it: nothing to compare with
+        p99_us = {n: None if c.own_unknown and c.latency == 0 else us(c.latency) for n, c in chains.items()}
         for name, edges in g.sync_out.items():
             for e in edges:
-                if e.timeout is None:
+                if (timeout := e.timeout) is None:
                     continue
-                callee = chains[e.target]
-                if callee.own_unknown and callee.latency == 0:
-                    continue  # nothing declared below: nothing to compare with
-                if us(e.timeout) < us(callee.latency):
+                limit = p99_us[e.target]
+                if limit is None:
+                    continue
+                if round(timeout * 1_000_000) < limit:  # `us(timeout)`, inline
+                    callee = chains[e.target]
                     room = g.timeout_room(e)
                     if room is None or us(callee.latency) <= us(room[0]):
                         hint = f"raise the timeout above {duration(callee.latency)} (from the callee's p99.9)" + (
