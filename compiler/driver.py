@@ -134,6 +134,7 @@ def check(
         if model is not None and cfg is not None:
             stage(f"analysing {len(model.components):,} components")
             diags = diags + _analyse(loaded, model, cfg, suppressed, sups, profile)
+            gc.freeze()  # the findings live to the end too: no later collection walks them again (0.05 s at 10,000)
         if timing:
             t3 = time.perf_counter()
             print(
