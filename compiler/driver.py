@@ -57,9 +57,7 @@ def check(
     import os
     import time
 
-    from . import resolved_cache
     from .resolve import resolve
-    from .resolved_cache import ResolvedCache
 
     writer: int | None = None  # the process writing resolved files to the cache
 
@@ -110,7 +108,11 @@ def check(
                 stage(f"resolving {_files(len(loaded.files))}")
                 # the only design of the run lets its syntax tree go as the model is built (a fifth of the peak
                 # memory at 10,000 services); a file shared by several designs is needed again
-                rcache = ResolvedCache(parse_cache) if parse_cache is not None else None
+                rcache = None
+                if parse_cache is not None:
+                    from .resolved_cache import ResolvedCache
+
+                    rcache = ResolvedCache(parse_cache)
                 model, diags = resolve(
                     loaded.files, loaded.stdlib, loaded.model_path, release=len(units) == 1, cache=rcache
                 )
@@ -118,8 +120,10 @@ def check(
                     result.resolved_from_cache += rcache.hits
                 if rcache is not None and rcache.pending:
                     # written by a forked process while this one analyses (the next design waits for it)
-                    resolved_cache.wait(writer)
-                    writer = resolved_cache.write_in_background(rcache)
+                    from .resolved_cache import wait, write_in_background
+
+                    wait(writer)
+                    writer = write_in_background(rcache)
         finally:
             # The syntax trees and the model live until the process ends: move them out of the collector's
             # reach, so that neither later collections nor the interpreter's exit walk millions of objects
@@ -157,7 +161,10 @@ def check(
         result.diagnostics.append(d)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     result.texts = loader.texts
-    resolved_cache.wait(writer)
+    if writer is not None:
+        from .resolved_cache import wait
+
+        wait(writer)
     if parse_cache is not None and (parse_cache.writes or writer is not None):
         parse_cache.prune()
     return result

@@ -18,9 +18,7 @@ them costs about what resolving does. They are written by a forked process while
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import pickle
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +38,8 @@ def _code_prefix() -> bytes:
     """What every key starts with: the format, designc's and Python's versions, and the resolving code itself."""
     global _prefix
     if _prefix is None:
+        import hashlib
+
         from . import __version__
 
         h = hashlib.sha256(f"designc-resolved {FORMAT} {__version__} {sys.version}".encode())
@@ -60,6 +60,8 @@ class ResolvedCache:
         self.defaulted: list[Any] = []  # edges whose protocol the resolver filled in from their target's
 
     def key(self, context: bytes, f: SourceFile, model_path: str) -> str:
+        import hashlib
+
         h = hashlib.sha256(_code_prefix())
         h.update(context)
         h.update(f"{f.path}\0{model_path}\0".encode("utf-8", "surrogatepass"))
@@ -71,6 +73,8 @@ class ResolvedCache:
         data = self.cache.get_bytes(key, KIND)
         if data is None:
             return None
+        import pickle
+
         try:
             entry = pickle.loads(data)
         except Exception:
@@ -80,6 +84,8 @@ class ResolvedCache:
     def write(self) -> None:
         """Store the pending entries. Each edge is stored as resolved, before its protocol was filled in from its
         target's (the target may be in another file, which may change); the protocols are put back after."""
+        import pickle
+
         filled = [(e, e.__dict__.pop("protocol")) for e in self.defaulted if "protocol" in e.__dict__]
         try:
             for key, payload in self.pending:
