@@ -33,7 +33,7 @@ from .diagnostics import (
     Diagnostic,
     diag,
 )
-from .parser import parse
+from .parser import cores, parse
 from .values import suggest
 
 MAX_BYTES = 64 * 2**20
@@ -198,7 +198,7 @@ class Loader:
                     continue
             todo.append((key, shown, data, text, ckey))
             size += len(data)
-        workers = min(_cores(), len(todo))
+        workers = min(cores(), len(todo))
         if workers < 2 or size < PARALLEL_BYTES:
             return
         import multiprocessing
@@ -474,13 +474,6 @@ class Loader:
             return None
         tsf = self.read(resolved)
         return (tsf.path if tsf is not None else display_path(resolved)), tsf
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _parse_worker(job: tuple[str, str, str | None, str]) -> tuple[bytes | None, list[Diagnostic]]:

@@ -808,14 +808,20 @@ def construct(cls: type[M], data: dict[str, Any]) -> M:
     for k, f in plan.made:
         if k not in data:
             values[k] = f()
-    obj = cls.__new__(cls)
-    _set_dict(obj, values)
-    keys = frozenset(data)
-    _set_fields_set(obj, _FIELDS_SETS.setdefault(keys, keys))
-    _set_extra(obj, None)
-    _set_private(obj, None)
+    obj = _build(cls, values, frozenset(data))
     if key is not None:
         _SHARED[key] = obj
+    return obj
+
+
+def _build(cls: type[M], values: dict[str, Any], stated: frozenset[str]) -> M:
+    """An object of ``cls`` holding ``values`` (its stated fields, and those a factory made), without validation;
+    the fields-set shared by every object with the same stated fields."""
+    obj = cls.__new__(cls)
+    _set_dict(obj, values)
+    _set_fields_set(obj, _FIELDS_SETS.setdefault(stated, stated))
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
@@ -823,12 +829,7 @@ def _restore(cls: type[M], values: dict[str, Any], stated: frozenset[str]) -> M:
     """An object of the model as `_Model.__reduce__` pickled it."""
     if cls not in _PLANS:
         _plan(cls)  # puts the defaults of the fields it did not store on the class
-    obj = cls.__new__(cls)
-    _set_dict(obj, values)
-    _set_fields_set(obj, _FIELDS_SETS.setdefault(stated, stated))
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
+    return _build(cls, values, stated)
 
 
 def _full(obj: BaseModel) -> dict[str, Any]:

@@ -564,7 +564,8 @@ SPLIT_BYTES = 1_000_000
 _SHARE = 0.42  # of the text, for the forked process: it also pickles what it parsed, which costs about a third more
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The processors this process may run on (the loader parses many files on as many)."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -611,7 +612,7 @@ def _parse_split(text: str, src: Source) -> list[Stmt] | None:
     pickled, while this process parses the rest; the run is then put back into its block. None when that cannot
     be done (one core, no fork, no place to cut) or when either part does not parse: the caller parses the whole
     text, which also gives the first error exactly where a serial parse finds it."""
-    if _cores() < 2 or not hasattr(os, "fork"):
+    if cores() < 2 or not hasattr(os, "fork"):
         return None
     cut = _cut(text)
     if cut is None:

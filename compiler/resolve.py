@@ -496,6 +496,7 @@ class _DesignResolver(Resolver):
         self.release = False
         self.rcache: ResolvedCache | None = None
         self._sources: dict[str, Any] = {}  # each file's Source by path, for references taken from the cache
+        self._keys: dict[str, str] = {}  # each file resolved in this run: its key in the cache
 
     def loc(self, span: Span) -> dict[str, Any]:
         line = span.line
@@ -1096,7 +1097,6 @@ class _DesignResolver(Resolver):
         sources = self._sources = {f.path: f.source for f in [*files, *stdlib]}
         hits: dict[str, dict[str, Any]] = {}
         fresh: dict[str, list[Any]] = {}
-        self._keys: dict[str, str] = {}
         for f in files:
             names = declared.get(f.path)
             if not names:
@@ -1117,12 +1117,14 @@ class _DesignResolver(Resolver):
         """A stored entry's components (name -> (component, edges, references)) if it fits this run's files, else
         None (a miss). The references stay as stored, `(name, file, offset, kinds, role)`: `_check_refs` binds one
         to its file only to report it."""
-        if entry.get("names") != names:
+        components = entry.get("components")
+        if entry.get("names") != names or not isinstance(components, dict) or list(components) != names:
+            return None  # not this file's components (an entry of another format, or a foreign one)
+        if not all(type(v) is tuple and len(v) == 3 and type(v[1]) is list for v in components.values()):
             return None
-        for refs in entry["files"]:
-            if refs not in sources:
-                return None  # (cannot happen: the key holds the path of every file its definitions come from)
-        return entry["components"]  # type: ignore[no-any-return]
+        if not all(path in sources for path in entry.get("files", ())):
+            return None  # a reference into a file this run does not have
+        return components
 
     def _to_store(self, fresh: dict[str, list[Any]]) -> None:
         """Queue each file resolved in this run for the cache, unless a diagnostic points into it."""

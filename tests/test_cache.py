@@ -125,7 +125,7 @@ def test_parsing_on_every_core_reports_exactly_what_one_process_does(tmp_path: P
     monkeypatch.setattr(loader_module, "PARALLEL_BYTES", 10**12)
     serial = _report(check([folder]))
     monkeypatch.setattr(loader_module, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(loader_module, "_cores", lambda: 2)
+    monkeypatch.setattr(loader_module, "cores", lambda: 2)
     parallel = check([folder])
     assert _report(parallel) == serial
     assert parallel.designs[0].model is not None and len(parallel.designs[0].loaded.files) == 12

@@ -174,6 +174,23 @@ def test_a_damaged_entry_is_a_miss_and_no_cache_writes_nothing(cache_dir: Path, 
     assert r.resolved_from_cache == 0 and damaged == list(_cold(folder))
 
 
+def test_an_entry_of_another_shape_is_a_miss_not_an_error(cache_dir: Path, tmp_path: Path):
+    """A readable entry that is not this version's (or is not designc's) must not reach the resolver."""
+    import pickle
+
+    folder = _design(tmp_path)
+    _seen(folder)
+    entries = [e for e in (cache_dir / "resolved").rglob("*") if e.is_file()]
+    assert len(entries) == 2
+    for i, entry in enumerate(entries):
+        names = pickle.loads(entry.read_bytes())["names"]
+        # the right names, but no components at all, or components that are not pairs of objects
+        foreign = {"names": names} if i == 0 else {"names": names, "components": dict.fromkeys(names, "x")}
+        entry.write_bytes(pickle.dumps(foreign))
+    *seen, r = _seen(folder)
+    assert r.resolved_from_cache == 0 and seen == list(_cold(folder))
+
+
 def test_a_small_design_does_not_use_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DESIGNC_CACHE_DIR", str(tmp_path / "cache"))
     folder = _design(tmp_path)

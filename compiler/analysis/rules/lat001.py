@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 from ...diagnostics import Severity
 from ...model import Edge
-from ..graph import Graph, backoff_wait, duration, p99, us, worst_wait
+from ..graph import Graph, duration, p99, us, worst_wait
 from ..rule import Finding, Rule, rule
 from .dr004 import promotes_across_regions
 
@@ -149,13 +149,8 @@ def bound_chains(g: Graph, stores: set[str], rtt: float) -> dict[str, float]:
                 if comp_of[t] == here or e.when == "connect":
                     continue
                 v = out[t] + (rtt if t in stores and e.kind in WRITER_KINDS else 0.0)
-                if (timeout := e.timeout) is not None:
-                    # `worst_wait`, inline (the same arithmetic)
-                    cap = timeout * (1 + (e.retries or 0))
-                    if e.backoff_base is not None:
-                        cap = cap + backoff_wait(e)
-                    if v > cap:
-                        v = cap
+                if e.timeout is not None and v > (cap := worst_wait(e)):
+                    v = cap  # the bound must follow `worst_wait` exactly: it is called, not copied
                 if seq:
                     total += v * (e.fanout or 1)
                 elif v > total:
