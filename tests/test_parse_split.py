@@ -30,9 +30,9 @@ def shape(x: Any) -> Any:
 
 @pytest.fixture
 def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Split every file, however small, as if on two cores."""
+    """Split every file, however small, as if a second core were idle."""
     monkeypatch.setattr(parser_module, "SPLIT_BYTES", 0)
-    monkeypatch.setattr(parser_module, "cores", lambda: 2)
+    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
 
 
 def _serial(text: str) -> tuple[Any, list[Any]]:
@@ -85,7 +85,7 @@ def test_every_design_in_the_repository_parses_the_same_split(path, monkeypatch:
     text = path.read_text(encoding="utf-8")
     serial = _serial(text)
     monkeypatch.setattr(parser_module, "SPLIT_BYTES", 0)
-    monkeypatch.setattr(parser_module, "cores", lambda: 2)
+    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
     assert _serial(text) == serial
 
 
@@ -97,7 +97,7 @@ def test_an_error_in_either_part_is_reported_where_one_process_finds_it(monkeypa
     serial = [_serial(t) for t in (broken_run, broken_rest)]
     assert all(s[0] is None and len(s[1]) == 1 for s in serial)
     monkeypatch.setattr(parser_module, "SPLIT_BYTES", 0)
-    monkeypatch.setattr(parser_module, "cores", lambda: 2)
+    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
     assert [_serial(t) for t in (broken_run, broken_rest)] == serial
 
 
@@ -107,5 +107,5 @@ def test_mutated_examples_parse_the_same_split(text: str):
     serial = _serial(text)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(parser_module, "SPLIT_BYTES", 0)
-        mp.setattr(parser_module, "cores", lambda: 2)
+        mp.setattr(parser_module, "core_to_spare", lambda: True)
         assert _serial(text) == serial

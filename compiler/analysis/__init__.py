@@ -8,9 +8,10 @@ from typing import Any
 
 from ..ast import Span
 from ..diagnostics import GAPS, INTERNAL, Diagnostic, Gap, Note, Severity, diag
+from . import parallel
 from .config import Config
 from .graph import Graph
-from .rule import BROKEN, all_rules
+from .rule import BROKEN, Rule, all_rules
 
 
 def profile_of(model: Any, config: Config, override: str | None = None) -> str:
@@ -58,53 +59,69 @@ def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -
         for module, error in BROKEN
     ]
     owner_at: dict[str, Span] = {}  # a gap's component's span, once per component (many gaps share one)
-    for code, cls in all_rules().items():
-        if not config.enabled(code):
-            continue
-        r = cls()
-        configured = config.severity.get(code)
-        try:
-            findings = list(r.check(g))
-        except Exception as e:  # a bug in a rule must not hide the others' findings
-            out.append(
-                diag(
-                    INTERNAL,
-                    f"rule {code} failed: {type(e).__name__}: {e}",
-                    to_span(model.system.span),
-                    hints=["this is a bug in designc; please report it with the design that triggers it"],
-                )
-            )
-            continue
-        for f in findings:
-            gap = None
-            if f.gap:
-                owner = f.path.split("/", 1)[0].split(":", 1)[-1]
-                c = g.comps.get(owner)
-                if c is None:
-                    at = to_span(f.at)
-                elif (at := owner_at.get(owner)) is None:
-                    at = owner_at[owner] = to_span(c.span)
-                gap = Gap(
-                    owner=owner,
-                    kind=c.kind if c is not None else "component",
-                    item=f.gap,
-                    phrase=cls.gap_phrase or cls.summary,
-                    at=at,
-                )
-            out.append(
-                Diagnostic(
-                    code=code,
-                    severity=configured or f.severity or cls.severity,
-                    message=f.message,
-                    span=to_span(f.at),
-                    label=f.label,
-                    hints=list(f.hints),
-                    notes=[Note(to_span(loc), msg) for loc, msg in f.notes],
-                    fingerprint=f"{code}:{model.system.name}/{f.path}",
-                    gap=gap,
-                )
-            )
+    rules = all_rules()
+    codes = [code for code in rules if config.enabled(code)]
+    by_rule = parallel.run(
+        codes, lambda code: _diagnostics(code, rules[code], g, model, config, to_span, owner_at), len(g.comps)
+    )
+    for code in codes:
+        out.extend(by_rule[code])
     return merge_root_causes(out)
+
+
+def _diagnostics(
+    code: str,
+    cls: type[Rule],
+    g: Graph,
+    model: Any,
+    config: Config,
+    to_span: Callable[[Any], Span],
+    owner_at: dict[str, Span],
+) -> list[Diagnostic]:
+    """One rule's findings as diagnostics (an internal error if the rule fails: the others still run)."""
+    out: list[Diagnostic] = []
+    configured = config.severity.get(code)
+    try:
+        findings = list(cls().check(g))
+    except Exception as e:  # a bug in a rule must not hide the others' findings
+        return [
+            diag(
+                INTERNAL,
+                f"rule {code} failed: {type(e).__name__}: {e}",
+                to_span(model.system.span),
+                hints=["this is a bug in designc; please report it with the design that triggers it"],
+            )
+        ]
+    for f in findings:
+        gap = None
+        if f.gap:
+            owner = f.path.split("/", 1)[0].split(":", 1)[-1]
+            c = g.comps.get(owner)
+            if c is None:
+                at = to_span(f.at)
+            elif (at := owner_at.get(owner)) is None:
+                at = owner_at[owner] = to_span(c.span)
+            gap = Gap(
+                owner=owner,
+                kind=c.kind if c is not None else "component",
+                item=f.gap,
+                phrase=cls.gap_phrase or cls.summary,
+                at=at,
+            )
+        out.append(
+            Diagnostic(
+                code=code,
+                severity=configured or f.severity or cls.severity,
+                message=f.message,
+                span=to_span(f.at),
+                label=f.label,
+                hints=list(f.hints),
+                notes=[Note(to_span(loc), msg) for loc, msg in f.notes],
+                fingerprint=f"{code}:{model.system.name}/{f.path}",
+                gap=gap,
+            )
+        )
+    return out
 
 
 def merge_root_causes(diags: list[Diagnostic]) -> list[Diagnostic]:
