@@ -5,6 +5,16 @@
     python bench/run.py --quick      # smaller sizes, for a smoke run
     python bench/run.py --no-write   # print the table only
     python bench/run.py --only split # the cases whose name holds the text, printed only
+    python bench/run.py --python ENV/bin/python   # designc as that interpreter has it installed
+
+The figures in BENCHMARKS.md are those of designc as the README installs it (`pip install .` into a fresh
+virtual environment), not of a development install: an editable install's import hook costs every start
+about 10 ms, and whatever the base interpreter's site-packages runs at start-up (a `.pth` file) is counted too:
+
+    python -m venv /tmp/designc-bench && /tmp/designc-bench/bin/pip install -q . \
+        && python bench/run.py --python /tmp/designc-bench/bin/python
+
+The installed copy must be this checkout's code: the run refuses one whose files differ (install it again).
 
 Each case is run several times in fresh processes; the table gives the median wall time and the peak resident
 memory of the process. *Cold* runs use no parse cache (`DESIGNC_NO_CACHE=1`), as on a machine's first run; the
@@ -31,6 +41,37 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
+PYTHON = sys.executable  # the interpreter whose designc is timed (`--python`)
+
+# the installed package's folders and the checkout's folders they are installed from (pyproject.toml)
+_PACKAGE_DIRS = {"": "compiler", "targets": "targets", "grammar": "grammar", "stdlib": "stdlib"}
+
+
+def stale_files(python: str) -> list[str]:
+    """The files of ``python``'s installed designc that differ from this checkout's (none for an editable
+    install of this checkout)."""
+    out = subprocess.run(
+        [python, "-c", "import designc, os; print(os.path.dirname(designc.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    installed = Path(out.stdout.strip())
+    if installed.resolve() == (ROOT / "compiler").resolve():
+        return []
+    differ = []
+    for sub, source in _PACKAGE_DIRS.items():
+        for f in sorted((ROOT / source).rglob("*")):
+            if f.is_dir() or "__pycache__" in f.parts or f.suffix not in (".py", ".lark", ".design", ".j2", ".html"):
+                continue
+            rel = f.relative_to(ROOT / source)
+            if source == "compiler" and rel.parts[0] in _PACKAGE_DIRS.values():
+                continue
+            twin = installed / sub / rel
+            if not twin.exists() or twin.read_bytes() != f.read_bytes():
+                differ.append(str(Path(source) / rel))
+    return differ
+
 
 def run_once(args: list[str], cache: Path | None = None) -> tuple[float, int, int]:
     """Wall seconds, peak RSS in KiB, and exit code of one fresh `designc` process; with no parse cache unless
@@ -44,7 +85,7 @@ def run_once(args: list[str], cache: Path | None = None) -> tuple[float, int, in
         env["DESIGNC_CACHE_DIR"] = str(cache)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "designc", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        [PYTHON, "-m", "designc", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -95,18 +136,17 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    from designc import __version__
-
-    try:
-        import lark
-        import pydantic
-
-        libs = f"lark {lark.__version__}, pydantic {pydantic.VERSION}"
-    except ImportError:  # pragma: no cover
-        libs = ""
+    probe = (
+        "import platform, os, designc, lark, pydantic; "
+        "print(platform.python_version(), lark.__version__, pydantic.VERSION, designc.__version__, "
+        "os.path.dirname(designc.__file__))"
+    )
+    out = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    python, lark, pydantic, version, where = out
+    how = "a development install" if Path(where).resolve() == (ROOT / "compiler").resolve() else "installed by pip"
     return (
-        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {libs}; designc {__version__}; "
-        f"{datetime.date.today().isoformat()}"
+        f"{cpu}, {os.cpu_count()} cores; Python {python}; lark {lark}, pydantic {pydantic}; designc {version} "
+        f"({how}); {datetime.date.today().isoformat()}"
     )
 
 
@@ -128,7 +168,16 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--only", help="run only the cases whose name holds this text (printed, not written)")
+    ap.add_argument("--python", default=sys.executable, help="the interpreter whose installed designc is timed")
     a = ap.parse_args()
+    global PYTHON
+    PYTHON = a.python
+    stale = stale_files(PYTHON)
+    if stale:
+        sys.exit(
+            f"{PYTHON}'s designc is not this checkout's code ({len(stale)} files differ, such as {stale[0]}): "
+            "install it again (`pip install .`)"
+        )
     sizes = [100, 1000] if a.quick else [100, 1000, 10000]
     split_size = 1000 if a.quick else 10000
     rows = []
