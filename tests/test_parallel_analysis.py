@@ -127,3 +127,11 @@ def test_core_to_spare_reads_how_many_are_running(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(parser_module, "cores", lambda: 1)
     monkeypatch.setattr(builtins, "open", loadavg("0.10 0.20 0.30 1/200 4242\n"))
     assert parser_module.core_to_spare() is False
+
+
+def test_the_order_names_only_rules_that_exist():
+    """`ORDER` is only an order, but a renamed or removed rule left in it would quietly stop counting."""
+    from designc.analysis.rule import all_rules
+
+    assert set(parallel.ORDER) <= set(all_rules())
+    assert len(set(parallel.ORDER)) == len(parallel.ORDER)
