@@ -709,7 +709,28 @@ class Graph:
 
     @cached_property
     def _scc(self) -> tuple[dict[str, int], list[list[str]]]:
-        return tarjan(self.comps, self.hard_targets)
+        """The strongly connected components of the hard edges, callees first, from those of the synchronous
+        edges (`_sync_scc`) rather than a second search over the whole graph: hard edges are synchronous ones, so
+        a hard component lies within one synchronous component, and the synchronous components' order (callees
+        first) is an order of the hard ones too. A lone component stays one; only a synchronous cycle is searched
+        again over its own hard edges. Its readers (the closure, `needed_by`) depend on no other property of the
+        order."""
+        _, sync_sccs = self._sync_scc
+        succ = self.hard_targets
+        comp_of: dict[str, int] = {}
+        sccs: list[list[str]] = []
+        for members in sync_sccs:
+            if len(members) == 1:
+                comp_of[members[0]] = len(sccs)
+                sccs.append(members)
+                continue
+            inside = set(members)
+            sub_of, subs = tarjan(members, {m: [t for t in succ[m] if t in inside] for m in members})
+            base = len(sccs)
+            for m, i in sub_of.items():
+                comp_of[m] = base + i
+            sccs.extend(subs)
+        return comp_of, sccs
 
     @cached_property
     def bit(self) -> dict[str, int]:
