@@ -573,17 +573,21 @@ class Graph:
 
     @cached_property
     def _availability_objectives(self) -> dict[str, tuple[float, str] | None]:
-        return {name: self._availability_objective(name) for name in self.comps}
-
-    def _availability_objective(self, name: str) -> tuple[float, str] | None:
-        goals = []
-        c = self.comps[name]
-        if c.slo is not None and c.slo.availability is not None:
-            goals.append((c.slo.availability, "its SLO"))
+        """`availability_objective` of every component, in one pass (the requirement's goal read once)."""
         req = self.requirements
-        if name in self.entrypoint_set and req is not None and req.availability is not None:
-            goals.append((req.availability, "the system's requirement"))
-        return max(goals) if goals else None
+        required = None
+        if req is not None and req.availability is not None:
+            required = (req.availability, "the system's requirement")
+        eps = self.entrypoint_set
+        out: dict[str, tuple[float, str] | None] = {}
+        for name, c in self.comps.items():
+            slo = c.slo
+            own = (slo.availability, "its SLO") if slo is not None and slo.availability is not None else None
+            if required is not None and name in eps:
+                out[name] = required if own is None else max(own, required)
+            else:
+                out[name] = own
+        return out
 
     def latency_objective(self, name: str) -> tuple[float, str] | None:
         """The strictest p99 latency a component is held to, and whose it is (as for availability)."""
@@ -591,17 +595,23 @@ class Graph:
 
     @cached_property
     def _latency_objectives(self) -> dict[str, tuple[float, str] | None]:
-        return {name: self._latency_objective(name) for name in self.comps}
-
-    def _latency_objective(self, name: str) -> tuple[float, str] | None:
-        goals = []
-        c = self.comps[name]
-        if c.slo is not None and c.slo.latency and (v := p99(c.slo.latency)) is not None:
-            goals.append((v, "its SLO"))
+        """`latency_objective` of every component, in one pass (the requirement's p99 read once)."""
         req = self.requirements
-        if name in self.entrypoint_set and req is not None and req.latency and (v := p99(req.latency)) is not None:
-            goals.append((v, "the system's requirement"))
-        return min(goals) if goals else None
+        required = None
+        if req is not None and req.latency and (v := p99(req.latency)) is not None:
+            required = (v, "the system's requirement")
+        eps = self.entrypoint_set
+        out: dict[str, tuple[float, str] | None] = {}
+        for name, c in self.comps.items():
+            slo = c.slo
+            own = None
+            if slo is not None and slo.latency and (v := p99(slo.latency)) is not None:
+                own = (v, "its SLO")
+            if required is not None and name in eps:
+                out[name] = required if own is None else min(own, required)
+            else:
+                out[name] = own
+        return out
 
     # --- verdicts -----------------------------------------------------------------------------------------------
 
