@@ -262,8 +262,11 @@ class Graph:
         # it reach the store behind?), so its caller is classified again once all of its edges are known
         caches = self._caches
         aside: set[str] = set()
+        scaled = False
         for e in design.edges:
             s, t = e.source, e.target
+            if e.share is not None or e.fanout:
+                scaled = True
             if s in out and t in inc:
                 out[s].append(e)
                 inc[t].append(e)
@@ -288,6 +291,8 @@ class Graph:
             sync_out[s], hard_out[s], sync_succ[s], hard_succ[s] = self._classify(s, out[s])
         self.out, self.inc = out, inc
         self._sync_and_hard = sync_out, hard_out, sync_succ, hard_succ
+        # whether some edge states a `share` or a `fanout`: without one, `share_scale` has nothing but 1.0 to say
+        self.scaled = scaled
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
 
     def release(self) -> None:

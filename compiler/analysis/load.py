@@ -196,7 +196,7 @@ def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[f
         return d.rate, f"the flows through it: {shown}{more}"
     c = g.comps[name]
     load, why = peak, ""
-    scale = g.share_scale.get(name)
+    scale = g.share_scale.get(name) if g.scaled else None  # without a `share` or `fanout`, every share is 1.0
     if scale is not None and scale != 1.0:
         load, why = peak * scale, f"{scale * 100:.3g}% of the peak, from the `share` and `fanout` of the edges to it"
     own = [r.rate for r in rate_limits_of(c) if r.per == "total"] if own_limit else []
