@@ -399,8 +399,10 @@ def needs(g: Graph, fl: FlowLoad) -> Needs:
         if g.comps[n].kind == "client":
             continue  # a client's other calls (DNS, a CDN) are other requests
         for target in succ[n]:
+            if target in on_routes:
+                continue
             own = bit[target]
-            if target in on_routes or seen & own:
+            if seen & own:
                 continue
             targets.append(target)
             seen |= closure[target] | own
