@@ -354,3 +354,32 @@ system s {
     assert unzoned.own_availability("apart").detail == (
         "2 instances, no zones declared (they may share one): counted as one at 99.5%"
     )
+
+
+def test_the_marked_edges_are_those_a_loop_over_out_would_keep(check_design):
+    """`Graph.edges_marked` gives, for each mark, the edges a loop over `out` would keep, callers and edges in the
+    same order (the rules that read only those rely on it), on every example and on a design that states each."""
+    from designc.analysis.graph import MARKS, Graph
+
+    def keeps(g: Graph, mark: str, e: object) -> bool:
+        return {
+            "untimed": e.mode == "sync" and e.timeout is None,
+            "fallback_via": e.fallback_via is not None,
+            "delivery": e.delivery is not None,
+            "connect": e.when == "connect",
+            "data": bool(e.data),
+            "consumes": e.kind == "consumes",
+            "writes": e.kind == "writes",
+        }[mark]
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    texts = [p.read_text() for p in sorted(root.rglob("*.design"))]
+    seen = set()
+    for text in texts:
+        g = Graph(check_design(text, analysis=False).model)
+        for mark in MARKS:
+            expected = [(n, kept) for n, es in g.out.items() if (kept := [e for e in es if keeps(g, mark, e)])]
+            assert g.edges_marked(mark) == expected, mark
+            if expected:
+                seen.add(mark)
+    assert seen == set(MARKS)

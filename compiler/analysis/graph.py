@@ -26,6 +26,9 @@ from ..model import Backup, Cache, Component, Design, Edge, External, Queue, Rep
 SYNC_KINDS = ("calls", "reads", "writes")
 DATA_KINDS = ("store", "stream", "queue", "cache")  # components that hold data rather than serve requests
 STRONG = ("linearizable", "strong", "sequential")  # consistency models that promise one order for everyone
+# what `Graph.edges_marked` finds: synchronous edges with no timeout, edges with a `fallback_via`, a `delivery`,
+# made `on connect`, with `data`, and the `consumes` and `writes` edges
+MARKS = ("untimed", "fallback_via", "delivery", "connect", "data", "consumes", "writes")
 WRITER_KINDS = ("writes", "calls")  # what goes to a store's primary; a `reads` is served by a local copy
 _DIGITS = bytes.maketrans(b"01", b"\x00\x01")  # binary digits to the 0/1 bytes `itertools.compress` reads
 
@@ -263,6 +266,10 @@ class Graph:
         caches = self._caches
         aside: set[str] = set()
         scaled = False
+        # the edges that state what few edges state, by caller, read in the same pass (`edges_marked`): a rule that
+        # looks only at those need not reach every edge again (each pass over 76,000 edges cost 0.03 s)
+        marked: dict[str, dict[str, list[Edge]]] = {mark: {} for mark in MARKS}
+        untimed, via, delivery, connect, data, consumes, writes = (marked[mark] for mark in MARKS)
         for e in design.edges:
             s, t = e.source, e.target
             if e.share is not None or e.fanout:
@@ -270,10 +277,25 @@ class Graph:
             if s in out and t in inc:
                 out[s].append(e)
                 inc[t].append(e)
+                kind = e.kind
+                if kind == "consumes":
+                    consumes.setdefault(s, []).append(e)
+                elif kind == "writes":
+                    writes.setdefault(s, []).append(e)
+                if e.fallback_via is not None:
+                    via.setdefault(s, []).append(e)
+                if e.delivery is not None:
+                    delivery.setdefault(s, []).append(e)
+                if e.when == "connect":
+                    connect.setdefault(s, []).append(e)
+                if e.data:
+                    data.setdefault(s, []).append(e)
                 if e.mode != "sync":
                     continue
                 sync_out[s].append(e)
                 sync_succ[s].append(t)
+                if e.timeout is None:
+                    untimed.setdefault(s, []).append(e)
                 crit = e.criticality
                 if crit == "soft":
                     continue
@@ -293,7 +315,15 @@ class Graph:
         self._sync_and_hard = sync_out, hard_out, sync_succ, hard_succ
         # whether some edge states a `share` or a `fanout`: without one, `share_scale` has nothing but 1.0 to say
         self.scaled = scaled
+        self._marked = marked
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
+
+    def edges_marked(self, mark: str) -> list[tuple[str, list[Edge]]]:
+        """The edges of `out` with a mark (`MARKS`): each caller that has some, in the order of `comps`, with those
+        of its edges, in the order of `out`. A loop over `out` that skips every other edge reads the same edges in
+        the same order."""
+        by = self._marked[mark]
+        return [(n, by[n]) for n in self.comps if n in by] if by else []
 
     def release(self) -> None:
         """Drop every index worked out (`cached_property` values and `memo`): some refer back to the graph."""
