@@ -255,6 +255,9 @@ class Graph:
         comps = self.comps
         out: dict[str, list[Edge]] = {n: [] for n in comps}
         inc: dict[str, list[Edge]] = {n: [] for n in comps}
+        # the targets of `out`, by name (`out_targets`): a rule that judges an edge by its target first reads the
+        # names, and reaches only the edges whose target it must look at (each edge reached costs a cache miss)
+        out_succ: dict[str, list[str]] = {n: [] for n in comps}
         # `sync_out`, `hard_out` and their targets (`_sync_and_hard`) in the same pass: on a large design, reaching
         # each edge again costs more than what is read from it (about 0.02 s over 76,000 edges)
         sync_out: dict[str, list[Edge]] = {n: [] for n in comps}
@@ -277,6 +280,7 @@ class Graph:
             if s in out and t in inc:
                 out[s].append(e)
                 inc[t].append(e)
+                out_succ[s].append(t)
                 kind = e.kind
                 if kind == "consumes":
                     consumes.setdefault(s, []).append(e)
@@ -311,7 +315,7 @@ class Graph:
                 hard_succ[s].append(t)
         for s in aside:
             sync_out[s], hard_out[s], sync_succ[s], hard_succ[s] = self._classify(s, out[s])
-        self.out, self.inc = out, inc
+        self.out, self.inc, self.out_targets = out, inc, out_succ
         self._sync_and_hard = sync_out, hard_out, sync_succ, hard_succ
         # whether some edge states a `share` or a `fanout`: without one, `share_scale` has nothing but 1.0 to say
         self.scaled = scaled
