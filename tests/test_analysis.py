@@ -358,7 +358,8 @@ system s {
 
 def test_the_marked_edges_are_those_a_loop_over_out_would_keep(check_design):
     """`Graph.edges_marked` gives, for each mark, the edges a loop over `out` would keep, callers and edges in the
-    same order (the rules that read only those rely on it), on every example and on a design that states each."""
+    same order (the rules that read only those rely on it), on every example; and the lists the graph's first pass
+    reads with them (`sync_out`, `hard_out` as `is_hard` judges, the targets and timeouts) follow `out`."""
     from designc.analysis.graph import MARKS, Graph
 
     def keeps(g: Graph, mark: str, e: object) -> bool:
@@ -377,6 +378,13 @@ def test_the_marked_edges_are_those_a_loop_over_out_would_keep(check_design):
     seen = set()
     for text in texts:
         g = Graph(check_design(text, analysis=False).model)
+        for n, es in g.out.items():  # the names and timeouts read with them, in the same order
+            assert g.out_targets[n] == [e.target for e in es]
+            assert g.sync_out[n] == [e for e in es if e.mode == "sync"]
+            assert g.sync_targets[n] == [e.target for e in g.sync_out[n]]
+            assert g.sync_timeouts[n] == [e.timeout for e in g.sync_out[n]]
+            assert g.hard_out[n] == [e for e in es if g.is_hard(e)]
+            assert g.hard_targets[n] == [e.target for e in g.hard_out[n]]
         for mark in MARKS:
             expected = [(n, kept) for n, es in g.out.items() if (kept := [e for e in es if keeps(g, mark, e)])]
             assert g.edges_marked(mark) == expected, mark

@@ -264,6 +264,7 @@ class Graph:
         hard_out: dict[str, list[Edge]] = {n: [] for n in comps}
         sync_succ: dict[str, list[str]] = {n: [] for n in comps}
         hard_succ: dict[str, list[str]] = {n: [] for n in comps}
+        sync_wait: dict[str, list[float | None]] = {n: [] for n in comps}  # `sync_timeouts`
         # `is_hard` asks what each cache `caches`; a call to such a cache depends on the caller's other edges (does
         # it reach the store behind?), so its caller is classified again once all of its edges are known
         caches = self._caches
@@ -298,7 +299,9 @@ class Graph:
                     continue
                 sync_out[s].append(e)
                 sync_succ[s].append(t)
-                if e.timeout is None:
+                timeout = e.timeout
+                sync_wait[s].append(timeout)
+                if timeout is None:
                     untimed.setdefault(s, []).append(e)
                 crit = e.criticality
                 if crit == "soft":
@@ -319,6 +322,9 @@ class Graph:
         self._sync_and_hard = sync_out, hard_out, sync_succ, hard_succ
         # whether some edge states a `share` or a `fanout`: without one, `share_scale` has nothing but 1.0 to say
         self.scaled = scaled
+        # the timeouts of `sync_out`, by caller (None: no timeout), for a rule that judges a call by its timeout
+        # and its target before it reaches the edge
+        self.sync_timeouts = sync_wait
         self._marked = marked
         self.rtt = {tuple(sorted((r.a, r.b))): r.rtt for r in design.network}
 
