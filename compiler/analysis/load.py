@@ -83,11 +83,14 @@ def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
     def rank(e: Edge) -> tuple[bool, bool]:
         return ((e.kind in ("writes", "publishes")) == writing, e.mode == "sync")
 
-    candidates = [e for e in g.out.get(a, []) if e.target == b and e.kind != "consumes"]
+    # the edges between the two found by their targets' names (`out_targets`): only those are reached
+    out, targets = g.out.get(a, []), g.out_targets.get(a, [])
+    candidates = [e for i, t in enumerate(targets) if t == b and (e := out[i]).kind != "consumes"]
     if candidates:
         return max(candidates, key=rank)
-    for e in g.out.get(b, []):
-        if e.target == a and e.kind == "consumes":
+    out, targets = g.out.get(b, []), g.out_targets.get(b, [])
+    for i, t in enumerate(targets):
+        if t == a and (e := out[i]).kind == "consumes":
             return e
     return None
 
