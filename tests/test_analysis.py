@@ -391,3 +391,30 @@ def test_the_marked_edges_are_those_a_loop_over_out_would_keep(check_design):
             if expected:
                 seen.add(mark)
     assert seen == set(MARKS)
+
+
+def test_the_worst_waits_worked_out_with_the_chains_are_every_timed_calls(check_design):
+    """`Graph.worst_waits` (TMO002's figure, worked out in the chains' pass) counts every timed synchronous call,
+    one that closes a cycle or is made on connect too: their sum in order under `call_order sequential`, else the
+    largest `worst_wait`."""
+    from designc.analysis.graph import Graph, worst_wait
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    cycle = """system s "S" {
+  service a { call_order sequential; calls b { timeout 100ms; retries 2 }; calls a { timeout 5ms } }
+  service b { calls a { timeout 300ms }; calls c { timeout 50ms; on connect } }
+  service c { latency p99 10ms }
+}
+"""
+    texts = [cycle, *(p.read_text() for p in sorted(root.rglob("*.design")))]
+    sequential = 0
+    for text in texts:
+        g = Graph(check_design(text, analysis=False).model)
+        expected = {}
+        for name, edges in g.sync_out.items():
+            waits = [worst_wait(e) for e in edges if e.timeout is not None]
+            if waits:
+                expected[name] = sum(waits) if g.chains[name].sequential else max(waits)
+                sequential += g.chains[name].sequential
+        assert g.worst_waits == expected
+    assert sequential >= 1

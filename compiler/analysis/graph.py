@@ -958,6 +958,7 @@ class Graph:
         comps, sync_out = self.comps, self.sync_out
         ordered = {n: c.call_order for n, c in comps.items() if isinstance(c, Service) and c.call_order}
         result: dict[str, Chain] = {}
+        worst_waits: dict[str, float] = {}
         bound: dict[str, float] | None = None
         stores: set[str] = set()
         rtt = 0.0
@@ -978,13 +979,27 @@ class Graph:
                 calls = 0
                 total = 0.0  # the bound's figure (`lat001.bound_chains`, the same arithmetic)
                 here = comp_of[m]
+                longest: float | None = None  # `worst_waits`: the largest wait of a timed call, or (seq) each one
+                waits: list[float] = []
                 for e in sync_out[m]:
+                    # `load_factor` and `worst_wait`, read inline (the same arithmetic): a call per edge adds up
+                    retries = e.retries or 0
+                    timeout = e.timeout
+                    if timeout is None:
+                        cap = None
+                    else:
+                        cap = timeout * (1 + retries)
+                        if e.backoff_base is not None:
+                            cap = cap + backoff_wait(e)
+                        # every timed call counts here, one that closes a cycle or is made on connect too
+                        if seq:
+                            waits.append(cap)
+                        elif longest is None or cap > longest:
+                            longest = cap
                     t = e.target
                     if comp_of[t] == here:
                         continue
                     child = result[t]
-                    # `load_factor` and `worst_wait`, read inline (the same arithmetic): a call per edge adds up
-                    retries = e.retries or 0
                     budget = e.retry_budget
                     factor = (1 + (retries if budget is None else min(retries, budget))) * child.amplification
                     if factor > amp:
@@ -994,13 +1009,6 @@ class Graph:
                     calls += 1
                     if lower is None and child.assumed_parallel is not None:
                         lower = child.assumed_parallel
-                    timeout = e.timeout
-                    if timeout is None:
-                        cap = None
-                    else:
-                        cap = timeout * (1 + retries)
-                        if e.backoff_base is not None:
-                            cap = cap + backoff_wait(e)
                     if cap is None and untimed is None:
                         untimed = f"{m} -> {t}"
                     child_lat = child.latency if cap is None or child.latency <= cap else cap  # min(), first if tied
@@ -1022,6 +1030,10 @@ class Graph:
                         to = wait
                 if bound is not None:
                     bound[m] = (own or 0.0) + total
+                if waits:
+                    worst_waits[m] = sum(waits)  # as TMO002 adds them (`sum`, in the calls' order)
+                elif longest is not None:
+                    worst_waits[m] = longest
                 if not seq:
                     lat = best
                 if order is None and calls > 1:
@@ -1036,7 +1048,18 @@ class Graph:
                     assumed_parallel=lower,
                     untimed=untimed,
                 )
+        self._worst_waits = worst_waits
         return result, bound
+
+    @property
+    def worst_waits(self) -> dict[str, float]:
+        """For each component with a timed synchronous call, the longest its timed calls may keep it waiting
+        (`worst_wait` of each, every timed call counted: the largest, or their sum in order when it calls in
+        sequence): what its caller's timeout must cover (TMO002). Worked out in the chains' pass, which reaches
+        every synchronous edge anyway."""
+        if "chains" not in self.__dict__:
+            self.chains  # noqa: B018 - worked out with the chains
+        return self._worst_waits
 
     def chain_path(self, name: str) -> list[str]:
         """The worst latency chain below a component, this one first."""
