@@ -411,9 +411,16 @@ class Graph:
         """For each component, the flows whose hard route (`load.hard_route`) it is on, in the flows' order."""
         from .load import hard_route
 
+        # each flow's hard route, from its budget's needs when the budgets are worked out (one per flow, in order)
+        budgets = self.__dict__.get("flow_budgets")
+        routes = (
+            [b.needed.route for b in budgets]
+            if budgets is not None and all(b.needed is not None for b in budgets)
+            else [hard_route(self, fl) for fl in self.flows]
+        )
         out: dict[str, list[str]] = {}
-        for fl in self.flows:
-            for n in hard_route(self, fl):
+        for fl, route in zip(self.flows, routes, strict=True):
+            for n in route:
                 out.setdefault(n, []).append(fl.flow.name)
         return out
 
@@ -757,8 +764,7 @@ class Graph:
         if c.instance_availability is not None:
             n, declared = self.instances(name), self.zone_count(name)
             zones = declared or 1
-            k = max(1, min(n, zones))
-            a = 1 - (1 - c.instance_availability) ** k
+            a = _instances_availability(c.instance_availability, n, zones)
             each = pct(c.instance_availability)
             if n == 1:
                 how = f"one instance at {each}"
@@ -878,8 +884,18 @@ class Graph:
 
     @cached_property
     def availability_value(self) -> dict[str, float | None]:
-        """Each component's own availability figure (`own_availability`), None when unknown."""
-        return {name: self.own_availability(name).value for name in self.comps}
+        """Each component's own availability figure (`own_availability`), None when unknown: the figure alone,
+        without the words that say how it was worked out (few are ever printed)."""
+        out: dict[str, float | None] = {}
+        for name, c in self.comps.items():
+            if c.availability is not None:
+                out[name] = c.availability
+            elif c.instance_availability is not None:
+                zones = self.zone_count(name) or 1
+                out[name] = _instances_availability(c.instance_availability, self.instances(name), zones)
+            else:
+                out[name] = None
+        return out
 
     @cached_property
     def _availability_classes(self) -> tuple[dict[float, int], int]:
@@ -1159,6 +1175,12 @@ class Graph:
 
     def rtt_between(self, a: str, b: str) -> float | None:
         return self.rtt.get(tuple(sorted((a, b))))
+
+
+def _instances_availability(each: float, n: int, zones: int) -> float:
+    """The availability of ``n`` instances at ``each`` spread over ``zones`` zones: as many independent copies as
+    zones they can span (`Graph.own_availability`)."""
+    return 1 - (1 - each) ** max(1, min(n, zones))
 
 
 class _Bits(dict[str, int]):
