@@ -834,6 +834,21 @@ class Graph:
         bit, succ = self.bit, self.hard_targets
         scc_closure = [0] * len(sccs)
         for i, members in enumerate(sccs):  # dependencies first
+            if len(members) == 1:
+                # a lone component (most of them): its own bit only if it calls itself, and an edge to a component
+                # it reached already ORs in nothing new (no set of those kept: the ORs are idempotent)
+                m = members[0]
+                acc = 0
+                for t in succ[m]:
+                    j = comp_of[t]
+                    if j == i:
+                        acc |= bit[m]
+                    else:
+                        acc |= scc_closure[j]
+                        if len(sccs[j]) == 1:
+                            acc |= bit[t]
+                scc_closure[i] = acc
+                continue
             own = 0
             for m in members:
                 own |= bit[m]
