@@ -58,6 +58,7 @@ def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -
         for module, error in BROKEN
     ]
     owner_at: dict[str, Span] = {}  # a gap's component's span, once per component (many gaps share one)
+    system = model.system.name
     for code, cls in all_rules().items():
         if not config.enabled(code):
             continue
@@ -99,8 +100,8 @@ def _run(g: Graph, model: Any, config: Config, to_span: Callable[[Any], Span]) -
                     span=to_span(f.at),
                     label=f.label,
                     hints=list(f.hints),
-                    notes=[Note(to_span(loc), msg) for loc, msg in f.notes],
-                    fingerprint=f"{code}:{model.system.name}/{f.path}",
+                    notes=[Note(to_span(loc), msg) for loc, msg in f.notes] if f.notes else [],
+                    fingerprint=f"{code}:{system}/{f.path}",
                     gap=gap,
                 )
             )

@@ -162,7 +162,13 @@ def _moves(g: Graph) -> list[tuple[str, str]]:
     A crossing into a region no round trip is stated for has no figure, and a chain with such a crossing is not
     judged (`Moved.unknown`): a move into a region with no `network { rtt ... }` to any other region can find
     nothing, and its chains (a pass over every component and edge per store) are not worked out."""
-    moves = [(store, t) for store in g.comps if (found := promotes_across_regions(g, store)) for t in found[1]]
+    kind = g.kind  # only a data component has a replication to promote
+    moves = [
+        (store, t)
+        for store in g.comps
+        if kind[store] in ("store", "queue", "cache") and (found := promotes_across_regions(g, store))
+        for t in found[1]
+    ]
     timed = {r for pair in g.rtt if pair[0] != pair[1] for r in pair}
     return [(store, t) for store, t in moves if t in timed]
 
