@@ -227,7 +227,7 @@ def _analyse(
 
     # The collector stays off until the findings are frozen out of its reach (as `check` does right after): turned
     # on between the rules and the freeze, its first collections walked every finding and diagnostic the analysis
-    # made (about 0.05 s at 10,000 services)
+    # made (about 0.03 s at 10,000 services)
     enabled = gc.isenabled()
     gc.disable()
     try:
