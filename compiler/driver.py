@@ -223,21 +223,33 @@ def _analyse(
             line = ""
         return Span(path, loc.line, loc.column, loc.line, max(loc.column + 1, len(line) + 1))
 
-    sups, problems = found
-    # The syntax trees are not needed past this point: let them go before the analysis builds its graph, so the
-    # two never take memory together (a fifth of the peak at 10,000 services).
-    for f in loaded.files:
-        f.stmts = []
-    findings = analyze(model, cfg, to_span)
-    kept = []
-    for f in findings:
-        hit = next((s for s in sups if f.span and s.covers(f.code, f.span.file, f.span.line)), None)
-        if hit is None:
-            kept.append(f)
-        else:
-            hit.used.add(f.code)
-            suppressed.append((f, hit.reason))
-    for s in sups:
-        s.codes = [c for c in s.codes if cfg.enabled(c)]
-    kept = apply_profile(kept, profile_of(model, cfg, profile), model.system.name if model.system else "")
-    return kept + problems + unused(sups)
+    import gc
+
+    # The collector stays off until the findings are frozen out of its reach (as `check` does right after): turned
+    # on between the rules and the freeze, its first collections walked every finding and diagnostic the analysis
+    # made (about 0.03 s at 10,000 services)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        sups, problems = found
+        # The syntax trees are not needed past this point: let them go before the analysis builds its graph, so the
+        # two never take memory together (a fifth of the peak at 10,000 services).
+        for f in loaded.files:
+            f.stmts = []
+        findings = analyze(model, cfg, to_span)
+        kept = [] if sups else findings  # no suppression: every finding is kept (19,000 at 10,000 services)
+        for f in findings if sups else ():
+            hit = next((s for s in sups if f.span and s.covers(f.code, f.span.file, f.span.line)), None)
+            if hit is None:
+                kept.append(f)
+            else:
+                hit.used.add(f.code)
+                suppressed.append((f, hit.reason))
+        for s in sups:
+            s.codes = [c for c in s.codes if cfg.enabled(c)]
+        kept = apply_profile(kept, profile_of(model, cfg, profile), model.system.name if model.system else "")
+        return kept + problems + unused(sups)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

@@ -354,3 +354,67 @@ system s {
     assert unzoned.own_availability("apart").detail == (
         "2 instances, no zones declared (they may share one): counted as one at 99.5%"
     )
+
+
+def test_the_marked_edges_are_those_a_loop_over_out_would_keep(check_design):
+    """`Graph.edges_marked` gives, for each mark, the edges a loop over `out` would keep, callers and edges in the
+    same order (the rules that read only those rely on it), on every example; and the lists the graph's first pass
+    reads with them (`sync_out`, `hard_out` as `is_hard` judges, the targets and timeouts) follow `out`."""
+    from designc.analysis.graph import MARKS, Graph
+
+    def keeps(g: Graph, mark: str, e: object) -> bool:
+        return {
+            "untimed": e.mode == "sync" and e.timeout is None,
+            "fallback_via": e.fallback_via is not None,
+            "delivery": e.delivery is not None,
+            "connect": e.when == "connect",
+            "data": bool(e.data),
+            "consumes": e.kind == "consumes",
+            "writes": e.kind == "writes",
+        }[mark]
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    texts = [p.read_text() for p in sorted(root.rglob("*.design"))]
+    seen = set()
+    for text in texts:
+        g = Graph(check_design(text, analysis=False).model)
+        for n, es in g.out.items():  # the names and timeouts read with them, in the same order
+            assert g.out_targets[n] == [e.target for e in es]
+            assert g.sync_out[n] == [e for e in es if e.mode == "sync"]
+            assert g.sync_targets[n] == [e.target for e in g.sync_out[n]]
+            assert g.sync_timeouts[n] == [e.timeout for e in g.sync_out[n]]
+            assert g.hard_out[n] == [e for e in es if g.is_hard(e)]
+            assert g.hard_targets[n] == [e.target for e in g.hard_out[n]]
+        for mark in MARKS:
+            expected = [(n, kept) for n, es in g.out.items() if (kept := [e for e in es if keeps(g, mark, e)])]
+            assert g.edges_marked(mark) == expected, mark
+            if expected:
+                seen.add(mark)
+    assert seen == set(MARKS)
+
+
+def test_the_worst_waits_worked_out_with_the_chains_are_every_timed_calls(check_design):
+    """`Graph.worst_waits` (TMO002's figure, worked out in the chains' pass) counts every timed synchronous call,
+    one that closes a cycle or is made on connect too: their sum in order under `call_order sequential`, else the
+    largest `worst_wait`."""
+    from designc.analysis.graph import Graph, worst_wait
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    cycle = """system s "S" {
+  service a { call_order sequential; calls b { timeout 100ms; retries 2 }; calls a { timeout 5ms } }
+  service b { calls a { timeout 300ms }; calls c { timeout 50ms; on connect } }
+  service c { latency p99 10ms }
+}
+"""
+    texts = [cycle, *(p.read_text() for p in sorted(root.rglob("*.design")))]
+    sequential = 0
+    for text in texts:
+        g = Graph(check_design(text, analysis=False).model)
+        expected = {}
+        for name, edges in g.sync_out.items():
+            waits = [worst_wait(e) for e in edges if e.timeout is not None]
+            if waits:
+                expected[name] = sum(waits) if g.chains[name].sequential else max(waits)
+                sequential += g.chains[name].sequential
+        assert g.worst_waits == expected
+    assert sequential >= 1

@@ -83,11 +83,14 @@ def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
     def rank(e: Edge) -> tuple[bool, bool]:
         return ((e.kind in ("writes", "publishes")) == writing, e.mode == "sync")
 
-    candidates = [e for e in g.out.get(a, []) if e.target == b and e.kind != "consumes"]
+    # the edges between the two found by their targets' names (`out_targets`): only those are reached
+    out, targets = g.out.get(a, []), g.out_targets.get(a, [])
+    candidates = [e for i, t in enumerate(targets) if t == b and (e := out[i]).kind != "consumes"]
     if candidates:
         return max(candidates, key=rank)
-    for e in g.out.get(b, []):
-        if e.target == a and e.kind == "consumes":
+    out, targets = g.out.get(b, []), g.out_targets.get(b, [])
+    for i, t in enumerate(targets):
+        if t == a and (e := out[i]).kind == "consumes":
             return e
     return None
 
@@ -196,7 +199,7 @@ def load_at(g: Graph, name: str, peak: float, own_limit: bool = True) -> tuple[f
         return d.rate, f"the flows through it: {shown}{more}"
     c = g.comps[name]
     load, why = peak, ""
-    scale = g.share_scale.get(name)
+    scale = g.share_scale.get(name) if g.scaled else None  # without a `share` or `fanout`, every share is 1.0
     if scale is not None and scale != 1.0:
         load, why = peak * scale, f"{scale * 100:.3g}% of the peak, from the `share` and `fanout` of the edges to it"
     own = [r.rate for r in rate_limits_of(c) if r.per == "total"] if own_limit else []
@@ -399,8 +402,10 @@ def needs(g: Graph, fl: FlowLoad) -> Needs:
         if g.comps[n].kind == "client":
             continue  # a client's other calls (DNS, a CDN) are other requests
         for target in succ[n]:
+            if target in on_routes:
+                continue
             own = bit[target]
-            if target in on_routes or seen & own:
+            if seen & own:
                 continue
             targets.append(target)
             seen |= closure[target] | own

@@ -129,3 +129,25 @@ def test_the_one_pass_bound_is_never_below_a_moved_chain(check_design):
             for (name, _region), m in moved_chains(g, store, t).items():
                 assert m.latency <= bound[name] + 1e-9, (store, t, name)
     assert moves_seen >= 1
+
+
+def test_the_bound_worked_out_with_the_chains_is_the_bounds_own_pass(check_design):
+    """LAT001 takes the bound from the chains' pass (`Graph.chains_and_bound`) when it is the first to ask for the
+    chains: the same figures, to the bit, as `bound_chains` works out on its own, and the same chains."""
+    from pathlib import Path
+
+    from designc.analysis.graph import Graph
+    from designc.analysis.rules.dr004 import promotes_across_regions
+    from designc.analysis.rules.lat001 import bound_chains
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    texts = [DESIGN.replace("SLO", "350ms"), *(p.read_text() for p in sorted(root.rglob("*.design")))]
+    for text in texts:
+        model = check_design(text, analysis=False).model
+        g = Graph(model)
+        stores = {s for s in g.comps if promotes_across_regions(g, s)} or set(g.comps)
+        fused = g.chains_and_bound(stores, 0.07)
+        alone = Graph(model)
+        assert fused == bound_chains(alone, stores, 0.07)
+        assert g.chains == alone.chains
+        assert g.chains_and_bound(stores, 0.07) == fused  # the chains already worked out: the bound's own pass

@@ -146,12 +146,14 @@ def _reach(g: Graph) -> dict[str, Edge | None]:
         if ep not in parent:
             parent[ep] = None
             todo.append(ep)
+    hard_out, hard_targets = g.hard_out, g.hard_targets
     while todo:
         n = todo.popleft()
-        for e in g.hard_out[n]:
-            if e.target not in parent:
-                parent[e.target] = e
-                todo.append(e.target)
+        # by the targets' names: only the edge that first reaches a component is reached itself
+        for i, t in enumerate(hard_targets[n]):
+            if t not in parent:
+                parent[t] = hard_out[n][i]
+                todo.append(t)
     return parent
 
 

@@ -94,21 +94,33 @@ class TtlCacheOnStrongReadPath(Rule):
             )
 
     def _strong(self, g: Graph) -> Iterator[Finding]:
-        kind = g.kind
-        for name in g.comps:
-            cache_edges = []
+        kind, targets = g.kind, g.out_targets
+        # the caches invalidated only by their TTL: a component that reads none of them has nothing to report, and
+        # its edges are not reached (judged by their targets' names first)
+        ttl_only = {
+            n for n, c in g.comps.items() if kind[n] == "cache" and isinstance(c, Cache) and c.invalidation in TTL_ONLY
+        }
+        for name, out in g.out.items():
+            cache_edges = [out[i] for i, t in enumerate(targets[name]) if t in ttl_only and out[i].kind in READ_KINDS]
+            if not cache_edges:
+                continue
             strong_store = None
-            for e in g.out[name]:
-                if e.kind not in READ_KINDS:
-                    continue
-                there = kind[e.target]
-                if there == "cache":
-                    target = g.comps[e.target]
-                    if isinstance(target, Cache) and target.invalidation in TTL_ONLY:
-                        cache_edges.append(e)
-                elif there == "store" and e.mode == "sync" and strong_store is None and e.consistency in STRONG:
-                    strong_store = e
+            looked = False  # for a store it needs strong reads from: looked for once, when a cache edge asks
             for e in cache_edges:
+                if e.consistency not in STRONG:
+                    if e.consistency is not None:
+                        continue
+                    if not looked:
+                        looked = True
+                        for i, t in enumerate(targets[name]):
+                            if kind[t] != "store":
+                                continue
+                            x = out[i]
+                            if x.kind in READ_KINDS and x.mode == "sync" and x.consistency in STRONG:
+                                strong_store = x
+                                break
+                    if strong_store is None:
+                        continue
                 cache = g.comps[e.target]
                 assert isinstance(cache, Cache)
                 ttl = cache.ttl

@@ -61,8 +61,8 @@ class ExactlyOnceWithoutIdempotency(Rule):
                 ]
             return non_dedup[target]
 
-        for name in g.comps:
-            for e in g.out[name]:
+        for name, edges in g.edges_marked("delivery"):  # the edges that state a delivery
+            for e in edges:
                 if e.delivery not in ONCE:
                     continue
                 said = e.delivery.replace("_", "-")

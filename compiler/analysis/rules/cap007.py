@@ -49,10 +49,8 @@ class AtLeastOnceConsumerUnsafe(Rule):
     practices = ("REL04-BP04", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        for name in g.comps:
-            for e in g.out[name]:
-                if e.kind != "consumes":
-                    continue
+        for name, edges in g.edges_marked("consumes"):
+            for e in edges:
                 target = g.comps[e.target]
                 if e.delivery is None:
                     if target.kind not in ("stream", "queue"):

@@ -40,11 +40,20 @@ class MissingCircuitBreaker(Rule):
         # callers placed in several regions by name (the others call from their home region only)
         placed = {n for n, c in g.comps.items() if len(c.placement) > 1}
         standby = set(g.standby_regions())
+        targets = g.sync_targets
         for name, edges in g.sync_out.items():
             if kind[name] == "client":
                 continue
             home = homes[name]
-            for e in edges:
+            several = name in placed
+            for i, t in enumerate(targets[name]):
+                # judged by the target's name first: a call to an external, or out of the caller's home region (or
+                # from a caller placed in several), is the only kind reported, and only those edges are reached
+                if kind[t] != "external" and (
+                    home is None or (there := homes[t]) is None or (there == home and not several)
+                ):
+                    continue
+                e = edges[i]
                 if e.circuit_breaker:
                     continue
                 if kind[e.target] == "external":

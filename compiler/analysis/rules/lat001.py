@@ -57,11 +57,9 @@ from dataclasses import dataclass
 
 from ...diagnostics import Severity
 from ...model import Edge
-from ..graph import Graph, duration, p99, us, worst_wait
+from ..graph import WRITER_KINDS, Graph, duration, p99, us, worst_wait
 from ..rule import Finding, Rule, rule
 from .dr004 import promotes_across_regions
-
-WRITER_KINDS = ("writes", "calls")  # what goes to the primary; a `reads` is served by a local copy
 
 
 @dataclass(slots=True)
@@ -159,6 +157,27 @@ def bound_chains(g: Graph, stores: set[str], rtt: float) -> dict[str, float]:
     return out
 
 
+def _moves(g: Graph) -> list[tuple[str, str]]:
+    """Each store that promotes its writer into another region automatically, with each region it may move into.
+    A crossing into a region no round trip is stated for has no figure, and a chain with such a crossing is not
+    judged (`Moved.unknown`): a move into a region with no `network { rtt ... }` to any other region can find
+    nothing, and its chains (a pass over every component and edge per store) are not worked out."""
+    kind = g.kind  # only a data component has a replication to promote
+    moves = [
+        (store, t)
+        for store in g.comps
+        if kind[store] in ("store", "queue", "cache") and (found := promotes_across_regions(g, store))
+        for t in found[1]
+    ]
+    timed = {r for pair in g.rtt if pair[0] != pair[1] for r in pair}
+    return [(store, t) for store, t in moves if t in timed]
+
+
+def _longest(g: Graph) -> float:
+    """The longest round trip stated between two regions (what `bound_chains` charges every crossing)."""
+    return max(v for pair, v in g.rtt.items() if pair[0] != pair[1])
+
+
 def _below(g: Graph, names: list[str]) -> set[str]:
     """Every component a request to one of `names` may wait on, through synchronous calls (not `on connect`)."""
     seen = set(names)
@@ -180,6 +199,9 @@ class LatencyChain(Rule):
     practices = ("REL05-BP05", "RE:04")
 
     def check(self, g: Graph) -> Iterator[Finding]:
+        moves = _moves(g)
+        # the bound after a failover, worked out in the chains' own pass when it is the first to ask for them
+        bound = g.chains_and_bound({store for store, _ in moves}, _longest(g)) if moves else None
         yield from self._flows(g)
         for name in g.comps:
             if name in g.flow_entrypoints:
@@ -209,17 +231,10 @@ class LatencyChain(Rule):
                     ],
                 )
 
-        yield from self._after_failover(g)
+        if bound is not None:
+            yield from self._after_failover(g, moves, bound)
 
-    def _after_failover(self, g: Graph) -> Iterator[Finding]:
-        moves = [(store, t) for store in g.comps if (found := promotes_across_regions(g, store)) for t in found[1]]
-        # A crossing into a region no round trip is stated for has no figure, and a chain with such a crossing is
-        # not judged (`Moved.unknown`): a move into a region with no `network { rtt ... }` to any other region can
-        # find nothing, and its chains (a pass over every component and edge per store) are not worked out.
-        timed = {r for pair in g.rtt if pair[0] != pair[1] for r in pair}
-        moves = [(store, t) for store, t in moves if t in timed]
-        if not moves:
-            return
+    def _after_failover(self, g: Graph, moves: list[tuple[str, str]], bound: dict[str, float]) -> Iterator[Finding]:
         # a chain that misses its objective on a normal day is LAT001's own finding, which comes first
         judged = [
             n
@@ -228,10 +243,8 @@ class LatencyChain(Rule):
             and g.latency_objective(n) is not None
             and g.latency_verdict(n).met is not False
         ]
-        # one pass bounds what any move can do; only the components whose bound misses their objective, and the
-        # moves of stores they reach, are worked out move by move
-        longest = max(v for pair, v in g.rtt.items() if pair[0] != pair[1])
-        bound = bound_chains(g, {store for store, _ in moves}, longest)
+        # one pass bounds what any move can do (`bound`, from `bound_chains`); only the components whose bound
+        # misses their objective, and the moves of stores they reach, are worked out move by move
         judged = [n for n in judged if us(bound[n]) > us(g.latency_objective(n)[0])]
         if not judged:
             return

@@ -35,7 +35,7 @@ class FallbackSharesFailureDomain(Rule):
     practices = ("REL05-BP01", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        for name, edges in g.out.items():
+        for name, edges in g.edges_marked("fallback_via"):  # the edges that state one
             for e in edges:
                 via = e.fallback_via
                 if via is None or via not in g.comps or e.target not in g.comps:

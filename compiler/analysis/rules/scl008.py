@@ -46,9 +46,9 @@ class ReconnectStorm(Rule):
     practices = ("REL05-BP03", "RE:07")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        for name, c in g.comps.items():
-            boots = [e for e in g.out[name] if e.when == "connect"]
-            if not boots or not isinstance(c, Service):
+        for name, boots in g.edges_marked("connect"):  # the edges made `on connect`
+            c = g.comps[name]
+            if not isinstance(c, Service):
                 continue
             held = [e for e in g.inc[name] if persistent(e) and e.kind != "consumes"]
             if not held:

@@ -56,7 +56,9 @@ class UnencryptedClassifiedEdge(Rule):
 
     def check(self, g: Graph) -> Iterator[Finding]:
         holds = held_data(g)
-        for edges in g.out.values():
+        # when nothing holds classified data, only an edge that states its own `data` can carry any
+        pairs = g.out.items() if any(holds.values()) else g.edges_marked("data")
+        for _name, edges in pairs:
             for e in edges:
                 if not e.data and not holds[e.target]:
                     continue  # it carries nothing classified (`carried` would say so, a call per edge later)

@@ -55,7 +55,7 @@ class UnusedComponent(Rule):
     def check(self, g: Graph) -> Iterator[Finding]:
         entrypoints = set(g.entrypoints)
         fed: dict[str, str] = {}  # component named as a fallback's `via` -> the component whose edge names it
-        for edges in g.out.values():
+        for _name, edges in g.edges_marked("fallback_via"):  # the edges that state one
             for e in edges:
                 if e.fallback_via in g.comps:
                     fed.setdefault(e.fallback_via, e.source)

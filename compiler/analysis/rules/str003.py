@@ -46,9 +46,10 @@ class DualWrite(Rule):
     practices = ()
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        for name, c in g.comps.items():
+        for name, writes in g.edges_marked("writes"):
+            c = g.comps[name]
             out = g.out[name]
-            stores = [e.target for e in out if e.kind == "writes" and g.comps[e.target].kind == "store"]
+            stores = [e.target for e in writes if g.comps[e.target].kind == "store"]
             if not stores:
                 continue
             for e in out:

@@ -34,11 +34,11 @@ class MissingTimeout(Rule):
     practices = ("REL05-BP05", "RE:07", "REL03-BP03")
 
     def check(self, g: Graph) -> Iterator[Finding]:
-        for name, edges in g.sync_out.items():
+        for name, edges in g.edges_marked("untimed"):  # the synchronous edges with no timeout
             if g.comps[name].kind == "client":
                 continue  # a client's own timeout is outside the design
             for e in edges:
-                if e.timeout is None and not persistent(e):
+                if not persistent(e):
                     yield Finding(
                         message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout",
                         at=e.span,

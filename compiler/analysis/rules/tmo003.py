@@ -41,14 +41,18 @@ class TimeoutBelowCalleeP99(Rule):
         # each callee's p99 in whole microseconds, once per component rather than once per call into it; None when
         # nothing is declared below it: nothing to compare with
         p99_us = {n: None if c.own_unknown and c.latency == 0 else us(c.latency) for n, c in chains.items()}
+        targets, timeouts = g.sync_targets, g.sync_timeouts
         for name, edges in g.sync_out.items():
-            for e in edges:
-                if (timeout := e.timeout) is None:
+            # each call judged by its timeout and its target's name, read in the graph's first pass: only a call
+            # reported is reached
+            for i, (target, timeout) in enumerate(zip(targets[name], timeouts[name], strict=True)):
+                if timeout is None:
                     continue
-                limit = p99_us[e.target]
+                limit = p99_us[target]
                 if limit is None:
                     continue
                 if round(timeout * 1_000_000) < limit:  # `us(timeout)`, inline
+                    e = edges[i]
                     callee = chains[e.target]
                     room = g.timeout_room(e)
                     if room is None or us(callee.latency) <= us(room[0]):
