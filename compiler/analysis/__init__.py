@@ -80,6 +80,7 @@ def _diagnostics(
 ) -> list[Diagnostic]:
     """One rule's findings as diagnostics (an internal error if the rule fails: the others still run)."""
     out: list[Diagnostic] = []
+    system = model.system.name
     configured = config.severity.get(code)
     try:
         findings = list(cls().check(g))
@@ -116,8 +117,8 @@ def _diagnostics(
                 span=to_span(f.at),
                 label=f.label,
                 hints=list(f.hints),
-                notes=[Note(to_span(loc), msg) for loc, msg in f.notes],
-                fingerprint=f"{code}:{model.system.name}/{f.path}",
+                notes=[Note(to_span(loc), msg) for loc, msg in f.notes] if f.notes else [],
+                fingerprint=f"{code}:{system}/{f.path}",
                 gap=gap,
             )
         )
