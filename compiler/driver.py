@@ -237,14 +237,16 @@ def _analyse(
         for f in loaded.files:
             f.stmts = []
         findings = analyze(model, cfg, to_span)
-        kept = [] if sups else findings  # no suppression: every finding is kept (19,000 at 10,000 services)
-        for f in findings if sups else ():
-            hit = next((s for s in sups if f.span and s.covers(f.code, f.span.file, f.span.line)), None)
-            if hit is None:
-                kept.append(f)
-            else:
-                hit.used.add(f.code)
-                suppressed.append((f, hit.reason))
+        kept = findings  # with no inline suppression, every finding (19,000 at 10,000 services) without a search
+        if sups:
+            kept = []
+            for f in findings:
+                hit = next((s for s in sups if f.span and s.covers(f.code, f.span.file, f.span.line)), None)
+                if hit is None:
+                    kept.append(f)
+                else:
+                    hit.used.add(f.code)
+                    suppressed.append((f, hit.reason))
         for s in sups:
             s.codes = [c for c in s.codes if cfg.enabled(c)]
         kept = apply_profile(kept, profile_of(model, cfg, profile), model.system.name if model.system else "")

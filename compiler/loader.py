@@ -33,7 +33,8 @@ from .diagnostics import (
     Diagnostic,
     diag,
 )
-from .parser import cores, parse
+from .parser import parse
+from .processors import cores
 from .values import suggest
 
 MAX_BYTES = 64 * 2**20

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from sys import intern
 from typing import Any
 
+from . import processors
 from .ast import Block, Call, List, Name, Node, Num, Range, Source, SourceFile, Span, Stmt, Str
 from .diagnostics import (
     BAD_CHARACTER,
@@ -565,35 +566,6 @@ SPLIT_BYTES = 300_000
 _SHARE = 0.42  # of the text, for the forked process: it also pickles what it parsed, which costs about a third more
 
 
-def cores() -> int:
-    """The processors this process may run on (the loader parses many files on as many)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def core_to_spare() -> bool:
-    """Whether a second process would have a processor to itself now: this process may run on two or more, and
-    fewer other processes are running than that. On a busy machine a second process only takes turns with the
-    others, and the work of splitting (forking, pickling, and each process working out what both need) makes the
-    whole slower than doing it here: 10,000 services' rules took 3.4 s instead of 2.0 s on two cores while
-    another process kept one busy. Linux says how many are running at this moment (`/proc/loadavg`, this one
-    included); elsewhere the load of the last minute stands in."""
-    n = cores()
-    if n < 2 or not hasattr(os, "fork"):
-        return False
-    try:
-        with open("/proc/loadavg", "rb") as f:
-            running = int(f.read().split()[3].split(b"/")[0]) - 1
-    except (OSError, ValueError, IndexError):
-        try:
-            running = int(os.getloadavg()[0] + 0.5)
-        except (AttributeError, OSError):
-            return True
-    return running < n - 1
-
-
 def _cut(text: str) -> tuple[int, int, int] | None:
     """Where to cut ``text`` for `_parse_split`: ``(a, b, depth)``, such that ``text[a:b]`` is a run of whole
     statements of one block (or of the file's top level), ``depth`` brackets deep, starting right after one
@@ -634,7 +606,7 @@ def _parse_split(text: str, src: Source) -> list[Stmt] | None:
     pickled, while this process parses the rest; the run is then put back into its block. None when that cannot
     be done (one core, no fork, no place to cut) or when either part does not parse: the caller parses the whole
     text, which also gives the first error exactly where a serial parse finds it."""
-    if not core_to_spare():
+    if not processors.core_to_spare():
         return None
     cut = _cut(text)
     if cut is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import designc.analysis.parallel as parallel
-import designc.parser as parser_module
+import designc.processors as processors
 from designc.driver import check
 
 from conftest import EXAMPLES, ROOT
@@ -24,7 +24,7 @@ from conftest import EXAMPLES, ROOT
 def in_two(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every design's rules in two processes, however small, as if a second core were idle."""
     monkeypatch.setattr(parallel, "MIN_COMPONENTS", 0)
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: True)
 
 
 def _designs(tmp_path: Path) -> list[Path]:
@@ -44,7 +44,7 @@ def test_every_design_gets_the_same_diagnostics_from_two_processes(tmp_path, mon
     designs = _designs(tmp_path)
     serial = [check([p], profile=profile).diagnostics for p in designs]
     monkeypatch.setattr(parallel, "MIN_COMPONENTS", 0)
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: True)
     forked: list[int] = []
     real = parallel._forked
     monkeypatch.setattr(parallel, "_forked", lambda jobs, work: forked.append(1) or real(jobs, work))
@@ -72,11 +72,11 @@ def test_both_processes_take_jobs_and_every_job_is_done_once(in_two):
 def test_below_the_threshold_or_with_no_core_to_spare_nothing_is_forked(monkeypatch: pytest.MonkeyPatch):
     parent = os.getpid()
     jobs = ["A", "B", "C"]
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: True)
     assert parallel.run(jobs, lambda j: os.getpid() == parent, size=parallel.MIN_COMPONENTS - 1) == dict.fromkeys(
         jobs, True
     )
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: False)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: False)
     assert parallel.run(jobs, lambda j: os.getpid() == parent, size=10**6) == dict.fromkeys(jobs, True)
 
 
@@ -113,7 +113,7 @@ def test_core_to_spare_reads_how_many_are_running(monkeypatch: pytest.MonkeyPatc
     import builtins
 
     real_open = builtins.open
-    monkeypatch.setattr(parser_module, "cores", lambda: 2)
+    monkeypatch.setattr(processors, "cores", lambda: 2)
 
     def loadavg(text: str):
         f = tmp_path / "loadavg"
@@ -121,12 +121,12 @@ def test_core_to_spare_reads_how_many_are_running(monkeypatch: pytest.MonkeyPatc
         return lambda path, *a, **k: real_open(f if path == "/proc/loadavg" else path, *a, **k)
 
     monkeypatch.setattr(builtins, "open", loadavg("0.10 0.20 0.30 1/200 4242\n"))
-    assert parser_module.core_to_spare() is True
+    assert processors.core_to_spare() is True
     monkeypatch.setattr(builtins, "open", loadavg("1.90 1.20 0.30 2/200 4242\n"))
-    assert parser_module.core_to_spare() is False
-    monkeypatch.setattr(parser_module, "cores", lambda: 1)
+    assert processors.core_to_spare() is False
+    monkeypatch.setattr(processors, "cores", lambda: 1)
     monkeypatch.setattr(builtins, "open", loadavg("0.10 0.20 0.30 1/200 4242\n"))
-    assert parser_module.core_to_spare() is False
+    assert processors.core_to_spare() is False
 
 
 def test_the_order_names_only_rules_that_exist():

@@ -10,6 +10,7 @@ from hypothesis import given
 from test_tokenizer import TEXTS, _benchmark_design
 
 import designc.parser as parser_module
+import designc.processors as processors
 from designc.ast import Source
 from designc.parser import _cut, _parse, _parse_split, parse
 
@@ -32,7 +33,7 @@ def shape(x: Any) -> Any:
 def split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Split every file, however small, as if a second core were idle."""
     monkeypatch.setattr(parser_module, "SPLIT_BYTES", 0)
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: True)
 
 
 def _serial(text: str) -> tuple[Any, list[Any]]:
@@ -85,7 +86,7 @@ def test_every_design_in_the_repository_parses_the_same_split(path, monkeypatch:
     text = path.read_text(encoding="utf-8")
     serial = _serial(text)
     monkeypatch.setattr(parser_module, "SPLIT_BYTES", 0)
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: True)
     assert _serial(text) == serial
 
 
@@ -97,7 +98,7 @@ def test_an_error_in_either_part_is_reported_where_one_process_finds_it(monkeypa
     serial = [_serial(t) for t in (broken_run, broken_rest)]
     assert all(s[0] is None and len(s[1]) == 1 for s in serial)
     monkeypatch.setattr(parser_module, "SPLIT_BYTES", 0)
-    monkeypatch.setattr(parser_module, "core_to_spare", lambda: True)
+    monkeypatch.setattr(processors, "core_to_spare", lambda: True)
     assert [_serial(t) for t in (broken_run, broken_rest)] == serial
 
 
@@ -107,5 +108,5 @@ def test_mutated_examples_parse_the_same_split(text: str):
     serial = _serial(text)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(parser_module, "SPLIT_BYTES", 0)
-        mp.setattr(parser_module, "core_to_spare", lambda: True)
+        mp.setattr(processors, "core_to_spare", lambda: True)
         assert _serial(text) == serial

@@ -303,6 +303,8 @@ class Graph:
                 sync_wait[s].append(timeout)
                 if timeout is None:
                     untimed.setdefault(s, []).append(e)
+                # hard as `is_hard` judges, inline (the hottest loop of the analysis); a caller of a cache that
+                # caches a store waits for `_classify`. tests/test_analysis.py holds both to `is_hard`.
                 crit = e.criticality
                 if crit == "soft":
                     continue

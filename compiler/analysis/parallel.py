@@ -9,9 +9,9 @@ process ran which rule, and whether the fork happened at all.
 
 Each process works out the indexes its own rules ask for. Working them out in this process before forking was
 tried and is slower: both processes then touch the same objects' reference counts, and the copying of every
-touched page costs more than the second core saves. If the forked process fails in any way (no fork on this
-platform, no second core, killed, a result that does not unpickle), the rules it did not report are run here:
-a failure costs time, never a finding.
+touched page costs more than the second core saves. Nothing is forked on a machine with no processor to spare
+(`designc.processors`), and if the forked process fails in any way (the fork refused, the process killed, a
+result that does not pickle), the rules it did not report are run here: a failure costs time, never a finding.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import contextlib
 import os
 from collections.abc import Callable
 from typing import TypeVar
+
+from .. import processors
 
 T = TypeVar("T")
 
@@ -68,13 +70,11 @@ _RECORD = 2  # bytes per rule in the queue
 
 def run(jobs: list[str], work: Callable[[str], T], size: int) -> dict[str, T]:
     """Every job's result, by job: ``work(job)`` run in two processes when ``size`` (the design's components)
-    is at least `MIN_COMPONENTS` and the machine has two cores, else here, one job after another."""
+    is at least `MIN_COMPONENTS` and a second processor is idle (`processors.core_to_spare`), else here, one job
+    after another."""
     results: dict[str, T] = {}
-    if size >= MIN_COMPONENTS and len(jobs) > 1:
-        from ..parser import core_to_spare
-
-        if core_to_spare():
-            results = _forked(jobs, work)
+    if size >= MIN_COMPONENTS and len(jobs) > 1 and processors.core_to_spare():
+        results = _forked(jobs, work)
     for job in jobs:
         if job not in results:
             results[job] = work(job)
