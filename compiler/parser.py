@@ -398,14 +398,20 @@ def _misplaced_closer(src: Source) -> Diagnostic | None:
     text, path = src.text, src.path
     lines = _lines(text)
     pairs, open_left, _ = _braces(text)
-    candidates: list[tuple[int, int, _Line, _Line]] = []  # (line it went wrong at, opener offset, ...)
+    blocks = []  # (opener offset, the line that opens it, the block's first line of code, where it ends)
     for opener, closer in [*pairs, *((o, len(text)) for o in open_left)]:
         head = _line_at(lines, opener)
         end_line = _line_at(lines, closer).number if closer < len(text) else len(lines) + 1
         first = _first_code_after(lines, head, end_line)
-        if first is None or first.indent <= head.indent:
-            continue  # an empty block, or a file that does not indent: no evidence
-        for ln in lines[first.number : end_line - 1]:
+        if first is not None:  # not an empty block, nor one on a single line
+            blocks.append((opener, head, first, end_line))
+    if not any(first.indent > head.indent for _, head, first, _ in blocks):
+        return None  # a file that does not indent its blocks: no evidence
+    candidates: list[tuple[int, int, _Line, _Line]] = []  # (line it went wrong at, opener offset, ...)
+    for opener, head, first, end_line in blocks:
+        # the block's first line already back at its opener's indentation (`service a { calls b { ... }` left
+        # open, then `service b`), or a later one
+        for ln in lines[first.number - 1 : end_line - 1]:
             code = _code(ln)
             if code and ln.indent <= head.indent and not code.startswith("}"):
                 candidates.append((ln.number, opener, head, ln))

@@ -151,6 +151,18 @@ def test_an_unclosed_block_is_reported_where_the_indentation_shows_it_ended():
     assert [(n.span.line, n.span.column, n.message) for n in d.notes] == [(2, 13, "the block opens here")]
 
 
+def test_an_unclosed_block_whose_first_line_is_on_its_header_is_reported_at_the_next_statement():
+    """`service a { calls b { ... }` left open: the next line, indented like `service a`, shows where it ended."""
+    d = error("system s {\n  region r { zones [a] }\n  service a { calls b { timeout 1s }\n  service b { }\n}\n")
+    assert d.code == "SYN003"
+    assert (d.span.line, d.span.column) == (4, 3)
+    assert "`service a`" in d.message and "line 4" in d.message
+    assert [(n.span.line, n.span.column, n.message) for n in d.notes] == [(3, 13, "the block opens here")]
+    # a file that indents nothing gives no such evidence: the opener that is left is reported
+    d = error("system s { region r { zones [a] }\nservice a { replicas 2\nservice b { replicas 3 }\n}\n")
+    assert d.message == "`{` is never closed: the file ends first" and d.span.line == 1
+
+
 def test_a_missing_open_brace_is_reported_at_the_statement_whose_block_it_is():
     d = error('system s {\n  service a\n    replicas 2\n    owner "x"\n  }\n  service b {\n    replicas 3\n  }\n}\n')
     assert d.code == "SYN001"
