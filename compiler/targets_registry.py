@@ -100,10 +100,11 @@ def generate_many(names: list[str], build: Build) -> list[tuple[str, dict[str, b
     the model; only their files come back), while the others run here meanwhile, one after another, sharing what
     they compute (the document targets share their views; forked apart they would each redo it, and the HTML
     page already lays its views out on every core). The files are the same either way."""
-    import os
     import sys
 
-    cores = os.cpu_count() or 1
+    from .processors import cores as processors
+
+    cores = processors()
     parallel = [n for n in names if getattr(module(n), "INDEPENDENT", False)]
     big = len(getattr(build.model, "components", [])) >= PARALLEL_FROM
     out: dict[str, tuple[str, dict[str, bytes] | TargetError, list[str]]] = {}

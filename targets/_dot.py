@@ -7,10 +7,11 @@ ones asynchronous; a component with findings is drawn in the colour of the worst
 
 from __future__ import annotations
 
-import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from designc.processors import cores
 
 from ._views import View
 
@@ -214,7 +215,7 @@ def render_all(sources: dict[str, str], fmt: str) -> dict[str, bytes]:
             raise TargetError(f"dot could not render {name}: {proc.stderr.decode('utf-8', 'replace').strip()}")
         return name, proc.stdout
 
-    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=cores()) as pool:
         return dict(pool.map(one, sorted(sources.items())))
 
 

@@ -163,10 +163,11 @@ def _svgs(views: list[Any]) -> dict[str, str]:
     (they inherit the views; only the SVG text comes back, in the views' order, so the page is the same either
     way)."""
     import multiprocessing
-    import os
-
-    cores = os.cpu_count() or 1
     import sys
+
+    from designc.processors import cores as processors
+
+    cores = processors()
 
     if len(views) < PARALLEL_FROM or cores < 2 or not sys.platform.startswith("linux"):  # fork is safe on Linux
         _POOLED[:] = views
