@@ -28,6 +28,8 @@ def _choices(slot: Any, after: str | None, out: list[str]) -> None:
         for t in slot.types:
             _choices(t, slot.word or after, out)
     elif isinstance(slot, Choice):
+        if None not in slot.forms:  # each form has its own leading word: the forms are the choices
+            out.append(", ".join(f"`{form.example}`" for form in slot.forms.values()))
         for form in slot.forms.values():
             for t in form.types:
                 _choices(t, form.word or after, out)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from .values import (
-    AnyOf,
     Between,
     Bool,
     CallOf,
@@ -579,6 +578,19 @@ COMMON = [
     *EDGE_PROPS,
 ]
 
+# Each signal's target in its own unit: a target in the wrong one (`autoscale cpu 60`, meant as 60%) would
+# otherwise reach the autoscaler as 6,000%, and it would never scale out.
+AUTOSCALE_TARGET = Choice(
+    Form("cpu", Percent(1, 100), example="cpu 65%"),
+    Form("memory", Percent(1, 100), example="memory 75%"),
+    Form("rps", Rate(), example="rps 400 rps"),
+    Form("queue_lag", Int(1, what="a number of waiting messages like `1000`"), example="queue_lag 1000"),
+    Form("latency", Duration(), example="latency 200ms"),
+    Form("connections", Int(1, what="a number of connections like `500`"), example="connections 500"),
+    Form("custom", Number(what="a number like `10`"), example="custom 10"),
+    what="a signal and its target, like `cpu 65%`",
+)
+
 SERVICE = BlockSpec(
     "service",
     [
@@ -601,11 +613,10 @@ SERVICE = BlockSpec(
         ),
         P(
             "autoscale",
-            Enum("cpu", "memory", "rps", "queue_lag", "latency", "connections", "custom"),
-            AnyOf(Percent(), Rate(), Duration(), Int()),
-            doc="the autoscaling signal and its target",
+            AUTOSCALE_TARGET,
+            doc="the autoscaling signal and its target per replica",
             ex="autoscale cpu 65%",
-            build=lambda s, t, block=None: {"signal": s, "target": t},
+            build=lambda sel, block=None: {"signal": sel[0], "target": sel[1][0]},
         ),
         P(
             "capacity",

@@ -169,6 +169,8 @@ class Percent(Ty):
         hints = _unit_hint(node, self)
         if isinstance(node, Num) and node.unit == "" and 0 < node.number <= 1:
             hints = [f"write it as a percentage: `{node.number * 100:g}%`"]
+        elif isinstance(node, Num) and node.unit == "" and self.low <= node.number <= self.high:
+            hints = [f"add the percent sign: `{node.raw}%`"]
         raise self.bad(node, hints=hints)
 
 

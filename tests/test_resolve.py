@@ -265,8 +265,51 @@ def test_calling_a_region_a_zone_or_a_definition_says_what_the_name_is(check_lan
 
 def test_an_out_of_range_percentage_says_the_range_not_every_form(check_language):
     d = check_language(NEWCOMER % ("api", "autoscale cpu 150%")).only("VAL002")
-    assert d.message == "`150%` is out of range: a percentage here lies between 0% and 100%"
+    assert d.message == "`150%` is out of range: a percentage here lies between 1% and 100%"
     assert (d.span.line, d.span.column, d.span.end_column) == (6, 19, 23)
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("cpu 60", "add the percent sign: `60%`"),  # would reach the autoscaler as 6,000%: it never scales out
+        ("memory 0.7", "write it as a percentage: `70%`"),
+        ("rps 400", "give the unit: `400 rps`"),
+        ("latency 200", "give the unit: `200ms` or `200s`"),
+        ("queue_lag 30s", "`30s` is a duration; this statement takes a number of waiting messages like `1000`"),
+        ("connections 5ms", "`5ms` is a duration; this statement takes a number of connections like `500`"),
+    ],
+)
+def test_an_autoscale_target_in_the_wrong_unit_for_its_signal_is_an_error(check_language, written, hint):
+    d = check_language(NEWCOMER % ("api", f"autoscale {written}")).only("VAL001")
+    assert d.span.line == 6 and d.span.column == 15 + len(written.split()[0]) + 1
+    assert d.hints == [hint]
+
+
+@pytest.mark.parametrize(
+    ("written", "signal", "target"),
+    [
+        ("cpu 65%", "cpu", 0.65),
+        ("memory 80%", "memory", 0.8),
+        ("rps 400 rps", "rps", 400),
+        ("rps 1200 rpm", "rps", 20),
+        ("queue_lag 1000", "queue_lag", 1000),
+        ("latency 250ms", "latency", 0.25),
+        ("connections 500", "connections", 500),
+        ("custom 7.5", "custom", 7.5),
+    ],
+)
+def test_each_autoscale_signal_takes_its_target_in_its_own_unit(check_language, written, signal, target):
+    r = check_language(NEWCOMER % ("api", f"autoscale {written}"))
+    assert r.codes == []
+    auto = next(c for c in r.model.components if c.name == "web").autoscale
+    assert auto.signal == signal and auto.target == pytest.approx(target)
+
+
+def test_a_misspelt_autoscale_signal_is_told_the_signals(check_language):
+    d = check_language(NEWCOMER % ("api", "autoscale cpus 65%")).only("VAL001")
+    assert "`autoscale` expects a signal and its target, like `cpu 65%`" in d.message
+    assert d.hints[0] == "did you mean `cpu`?" and "`autoscale queue_lag 1000`" in d.hints[1]
 
 
 def test_an_exponent_is_reported_as_written(check_language):
