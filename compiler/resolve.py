@@ -7,7 +7,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .ast import List, Name, Node, SourceFile, Span, Stmt, Str
+from .ast import List, Name, Node, Num, SourceFile, Span, Stmt, Str
 from .diagnostics import (
     BAD_VALUE,
     DEFINITION_CYCLE,
@@ -38,7 +38,25 @@ from .schema import (
     Prop,
     where_accepted,
 )
-from .values import Bad, Choice, Ctx, Form, Kw, Opt, Pending, Scalar, Ty, one_of, suggest
+from .values import (
+    DURATION_UNITS,
+    RATE_UNITS,
+    SIZE_UNITS,
+    Bad,
+    Choice,
+    Ctx,
+    Duration,
+    Form,
+    Kw,
+    Opt,
+    Pending,
+    Rate,
+    Scalar,
+    Size,
+    Ty,
+    one_of,
+    suggest,
+)
 
 if TYPE_CHECKING:
     from .resolved_cache import ResolvedCache
@@ -68,6 +86,47 @@ def merge_key(stmt: Stmt, spec: BlockSpec) -> str | tuple[str, ...]:
             return (stmt.key, str(id(stmt)))
         return (stmt.key, *(_text(v) for v in stmt.values[: prop.key_arity]))
     return stmt.key
+
+
+# the values that take a unit, their units, and how a unit follows the number (`250ms`, `400 rps`)
+_UNITS: dict[type[Ty], tuple[str, dict[str, Any], str]] = {
+    Duration: ("duration", DURATION_UNITS, ""),
+    Rate: ("rate", RATE_UNITS, " "),
+    Size: ("size", SIZE_UNITS, ""),
+}
+
+
+def _conv(t: Ty, values: list[Node], i: int, ctx: Ctx) -> Any:
+    """``values[i]`` converted by ``t``. A bare number that needs a unit, followed by a word, reads as a unit
+    written apart or a unit designc does not know (`timeout 50 s`, `timeout 50 parsecs`): said so, of both,
+    rather than "give the unit" of the number alone."""
+    try:
+        return t.conv(values[i], ctx)
+    except Bad as e:
+        v, after = values[i], values[i + 1] if i + 1 < len(values) else None
+        kind = _UNITS.get(type(t))
+        if kind is None or e.diagnostic.code != BAD_VALUE.code or not isinstance(v, Num) or v.unit:
+            raise
+        if not isinstance(after, Name):
+            raise
+        noun, units, gap = kind
+        word = after.text
+        if word in units:
+            hint = f"write the unit against the number: `{v.raw}{word}`"
+        else:
+            hint = f"`{word}` is not a {noun} unit: {noun} units are {one_of(list(units))}"
+            close = suggest(word, list(units))
+            if close:
+                hint = f"did you mean `{v.raw}{gap}{close}`? " + hint
+        raise Bad(
+            diag(
+                BAD_VALUE,
+                f"expected {t.what}, found `{v.raw} {word}`",
+                v.span.to(after.span),
+                label=f"should be {t.what}",
+                hints=[hint],
+            )
+        ) from None
 
 
 def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
@@ -109,12 +168,12 @@ def match(stmt: Stmt, prop: Prop, ctx: Ctx, spec: BlockSpec) -> list[Any]:
             for t in slot.types:
                 if i >= n:
                     raise _missing(stmt, prop, t, after=values[i - 1])
-                out.append(t.conv(values[i], ctx))
+                out.append(_conv(t, values, i, ctx))
                 i += 1
             continue
         if i >= n:
             raise _missing(stmt, prop, slot, after=values[-1] if values else None)
-        out.append(slot.conv(values[i], ctx))
+        out.append(_conv(slot, values, i, ctx))
         i += 1
     if i < n:
         extra = values[i]
@@ -210,7 +269,7 @@ def _choose(stmt: Stmt, choice: Choice, values: list[Node], i: int, ctx: Ctx) ->
     for t in form.types:
         if i >= n:
             raise _needs(head, t.what, values[i - 1].span, f"`{stmt.key} {form.example}`")
-        got.append(t.conv(values[i], ctx))
+        got.append(_conv(t, values, i, ctx))
         i += 1
     return form, got, i
 

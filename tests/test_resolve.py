@@ -352,3 +352,21 @@ system s {
     assert (edge(m, "gw", "chan").connection, edge(m, "gw", "chan").when) == (None, None)
     assert m.system.flows[0].criticality == "soft"
     assert comp(m, "chan").model_dump()["affinity"]["owners"] == 2
+
+
+@pytest.mark.parametrize(
+    ("written", "found", "hint"),
+    [
+        ("timeout 50 s", "`50 s`", "write the unit against the number: `50s`"),
+        (
+            "timeout 50 parsecs",
+            "`50 parsecs`",
+            "`parsecs` is not a duration unit: duration units are `us`, `ms`, `s`, `m`, `min`, `h`, `d` or `w`",
+        ),
+        ("timeout 50 mss", "`50 mss`", "did you mean `50ms`? `mss` is not a duration unit"),
+    ],
+)
+def test_a_unit_written_apart_or_unknown_is_named_with_its_number(check_language, written, found, hint):
+    d = check_language(NEWCOMER % (f"api {{ {written} }}", "")).only("VAL001")
+    assert f"found {found}" in d.message and d.hints[0].startswith(hint)
+    assert (d.span.column, d.span.end_column) == (25, 25 + len(written) - len("timeout "))
