@@ -960,7 +960,9 @@ class _DesignResolver(Resolver):
         for flow, stmt in self.flow_stmts:
             name = flow["name"]
             where = stmt.values[0].span if stmt.values else stmt.key_span
-            if flow.get("rate") is None and flow.get("share") is None:
+            # a `rate` or `share` written wrong has its own error already: "states no rate" would only repeat it
+            stated = stmt.block is not None and any(s.key in ("rate", "share") for s in stmt.block.stmts)
+            if flow.get("rate") is None and flow.get("share") is None and not stated:
                 self.diags.append(
                     diag(
                         MISSING,

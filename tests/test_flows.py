@@ -90,6 +90,12 @@ def test_a_flow_needs_one_rate_and_a_route(check_language, flow: str, message: s
     assert any(message in d.message for d in r.diagnostics), [d.message for d in r.diagnostics]
 
 
+@pytest.mark.parametrize("stated", ["share 90", "rate 90"])
+def test_a_rate_written_wrong_is_one_error_not_also_no_rate(check_language, stated: str):
+    r = check_language(design(f"  flow f {{ {stated}; route [browser, api] }}\n"))
+    assert r.codes == ["VAL001"], [d.message for d in r.diagnostics]
+
+
 def test_a_share_needs_the_peak(check_language):
     text = design("  flow f { share 10%; route [browser, api] }\n").replace("requirements { peak_load 5000 rps }", "")
     r = check_language(text)
