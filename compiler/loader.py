@@ -460,6 +460,21 @@ class Loader:
             )
             return None
         if not resolved.is_file():
+            folder = cand.with_suffix("") if cand.suffix == ".design" and not text.endswith(".design") else cand
+            if folder.is_dir():
+                inside = sorted(x.name for x in folder.glob("*.design"))
+                first = (Path(text) / inside[0]).as_posix() if inside else ""
+                hints = [f'name each file: `import "{first}"`'] if inside else ["it holds no `.design` file"]
+                problems.append(
+                    diag(
+                        IMPORT_NOT_FOUND,
+                        f"`{text}` is a folder: an import names one file",
+                        lit.span,
+                        label="a folder",
+                        hints=hints,
+                    )
+                )
+                return None
             siblings = [x.name for x in resolved.parent.glob("*.design")] if resolved.parent.is_dir() else []
             close = suggest(resolved.name, siblings)
             hints = [f'did you mean `"{(Path(text).parent / close).as_posix()}"`?'] if close else []

@@ -26,6 +26,13 @@ def test_missing_import(check_language):
     assert any("stores.design" in h for h in d.hints)
 
 
+def test_importing_a_folder_says_it_is_a_folder_and_how_to_name_a_file(check_language):
+    r = check_language('import "lib"\nsystem s {}\n', files={"lib/stores.design": "define service x {}\n"})
+    d = r.only("IMP001")
+    assert d.message == "`lib` is a folder: an import names one file" and (d.span.line, d.span.column) == (1, 8)
+    assert d.hints == ['name each file: `import "lib/stores.design"`']
+
+
 def test_missing_stdlib_module(check_language):
     d = check_language('import "stdlib/awss"\nsystem s {}\n').only("IMP001")
     assert 'did you mean `"stdlib/aws"`?' in d.hints
