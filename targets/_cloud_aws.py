@@ -353,6 +353,21 @@ class Aws:
             out += [r.name for r in self.regions.values() if r.role == "standby"]
         return list(dict.fromkeys(out))
 
+    def unstated_copies(self, c: Any, regions: list[str]) -> str:
+        """Words for the copies `data_regions` adds in standby regions that the store itself does not state (its
+        placement and its replication's regions do not name them): the design's rules report the store as kept in
+        one region, so the plan says whose choice the copy is."""
+        rep = getattr(c, "replication", None)
+        stated = set(self.home(c)) | set(rep.regions if rep is not None else ())
+        added = [r for r in regions if r not in stated]
+        if not added:
+            return ""
+        where = ", ".join(f"`{r}`" for r in added)
+        return (
+            f" (the copy in {where} is this scaffold's, for the standby to take over with the data: the design "
+            "states no replication there; state it in the store's `replication { regions [...] }`)"
+        )
+
     def callers(self, c: Any) -> dict[str, list[str]]:
         """The components the design says reach this one, with the kinds of their edges, in design order."""
         out: dict[str, list[str]] = {}
@@ -1042,7 +1057,7 @@ class Aws:
             parts.append("cross-region read replica in " + ", ".join(regions[1:]))
         if self.replica_source(c) is not None:
             parts.append(f"a read replica of {c.replica_of}")
-        cp.summary = ", ".join(parts)
+        cp.summary = ", ".join(parts) + self.unstated_copies(c, regions)
         ident = self.ident(c.name)
 
         def common(region: RegionInfo, sg: Expr, pg: str, subnets: str) -> dict[str, Any]:
@@ -1300,8 +1315,10 @@ class Aws:
         cp.regions = regions
         base = _tf(c.name)
         is_global = len(regions) > 1
-        cp.summary = f"{engine.title}, {instances} × {instance}" + (
-            f", a global database with secondary clusters in {', '.join(regions[1:])}" if is_global else ""
+        cp.summary = (
+            f"{engine.title}, {instances} × {instance}"
+            + (f", a global database with secondary clusters in {', '.join(regions[1:])}" if is_global else "")
+            + self.unstated_copies(c, regions)
         )
         if is_global:
             self.write_only = True
@@ -1909,8 +1926,10 @@ class Aws:
                 primary,
             )
         )
-        cp.summary = f"{engine.title}, on demand" + (
-            f", a global table in {len(regions)} regions" if len(regions) > 1 else ""
+        cp.summary = (
+            f"{engine.title}, on demand"
+            + (f", a global table in {len(regions)} regions" if len(regions) > 1 else "")
+            + self.unstated_copies(c, regions)
         )
         cp.notes.append(
             "Point-in-time recovery "
@@ -1950,8 +1969,10 @@ class Aws:
             mapped.arns.append(("s3", interp(Expr(f"aws_s3_bucket.{name}.arn"), "/*"), r))
         if len(regions) > 1:
             self.replication(c, fname, names, [self.regions[x] for x in regions], cp)
-        cp.summary = f"{engine.title}, versioned, KMS-encrypted" + (
-            f", replicated to {', '.join(regions[1:])}" if len(regions) > 1 else ""
+        cp.summary = (
+            f"{engine.title}, versioned, KMS-encrypted"
+            + (f", replicated to {', '.join(regions[1:])}" if len(regions) > 1 else "")
+            + self.unstated_copies(c, regions)
         )
         self.output(f"{base}_bucket", Expr(f"aws_s3_bucket.{base}.bucket"), f"{c.name}: the bucket")
 

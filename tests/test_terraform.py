@@ -535,6 +535,18 @@ def test_components_not_provisioned_here_are_listed_in_the_readme(built: Path, s
     assert not (sink[0] / "search.tf").exists() and not (sink[0] / "other.tf").exists()
 
 
+def test_a_copy_the_design_does_not_state_is_said_to_be_the_scaffolds(built: Path, sink: tuple[Path, Any]):
+    """A store with no replication into the standby region still gets a copy there (the standby takes over with
+    the data), while the design's rules report it as kept in one region: the README says whose choice it is."""
+    readme = (sink[0] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `uploads` |"))
+    assert "replicated to backup_site (the copy in `backup_site` is this scaffold's" in row
+    assert "the design states no replication there" in row
+    # a store whose design names the regions of its copies gets no such words
+    for system in DESIGNS.values():
+        assert "is this scaffold's" not in (built / system / "terraform" / "README.md").read_text(encoding="utf-8")
+
+
 def test_the_readme_is_commonmark_with_no_broken_links(built: Path, sink: tuple[Path, Any]):
     for folder in folders(built, sink):
         readme = (folder / "README.md").read_text(encoding="utf-8")
