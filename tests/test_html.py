@@ -105,6 +105,40 @@ def test_page_works_offline_in_a_browser(name: str, pages: dict[str, Path], tmp_
         assert page.blocked == []  # type: ignore[attr-defined]
 
 
+# a view too wide for a first look at a readable zoom, its error at the far end: a chain of services, the last
+# writing a store that prefers consistency in a system that prefers availability (CAP003, on the store)
+WIDE = (
+    "system wide {\n  region r { zones [a, b, c] }\n  requirements { partition prefer availability }\n"
+    + "  service step_0 { replicas 3; exposure public; calls step_1 { timeout 900ms; protocol grpc } }\n"
+    + "".join(
+        f"  service step_{i} {{ replicas 3; calls step_{i + 1} {{ timeout {900 - 100 * i}ms; protocol grpc }} }}\n"
+        for i in range(1, 7)
+    )
+    + "  service step_7 { replicas 3; writes ledger { timeout 50ms } }\n"
+    + "  store ledger { engine postgres; replicas 1 }\n}\n"
+)
+
+
+def test_a_view_too_wide_to_show_whole_opens_with_its_flawed_components_in_sight(tmp_path: Path) -> None:
+    src = tmp_path / "wide.design"
+    src.write_text(WIDE, encoding="utf-8")
+    page_path = build_html(src, tmp_path / "out", "--allow-findings")
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.goto(page_path.as_uri())
+        page.wait_for_selector(".view-pane.active svg")
+        canvas = page.locator(".view-pane.active").bounding_box()
+        svg = page.locator(".view-pane.active svg").bounding_box()
+        flawed = page.locator(".view-pane.active .node.sev-error")
+        assert canvas is not None and svg is not None and flawed.count() >= 1
+        assert svg["width"] > canvas["width"]  # the case: not all of it fits
+        for i in range(flawed.count()):
+            box = flawed.nth(i).bounding_box()
+            assert box is not None
+            assert canvas["x"] <= box["x"] and box["x"] + box["width"] <= canvas["x"] + canvas["width"]
+        assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_findings_filter_and_links(pages: dict[str, Path], tmp_path: Path) -> None:
     with browser_page() as page:
         page.set_viewport_size({"width": 1440, "height": 900})

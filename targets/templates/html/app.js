@@ -51,6 +51,15 @@
     var vb = p.svg.viewBox.baseVal;
     return { w: vb && vb.width ? vb.width : p.svg.width.baseVal.value, h: vb && vb.height ? vb.height : p.svg.height.baseVal.value };
   }
+  /* How far right, in the view's own units, its components with the most severe findings reach (0: none). */
+  function flaggedRight(p, s) {
+    var marks = p.pane.querySelectorAll(".node.sev-error");
+    if (!marks.length) marks = p.pane.querySelectorAll(".node.sev-warning");
+    var box = p.svg.getBoundingClientRect(), right = 0;
+    if (!box.width) return 0;
+    marks.forEach(function (n) { right = Math.max(right, (n.getBoundingClientRect().right - box.left) * s.w / box.width); });
+    return right;
+  }
   function fit(id, atLeast) {
     var p = panes[id || current];
     if (!p || !p.svg) return;
@@ -61,6 +70,11 @@
     p.k = k;
     p.x = Math.max(8, (cw - s.w * k) / 2);
     p.y = (ch - s.h * k) / 2;
+    if (s.w * k > cw) {
+      /* too wide to show whole: the components with the most severe findings stay in sight */
+      var right = flaggedRight(p, s);
+      if (right * k + 24 > cw) p.x = Math.max(cw - s.w * k - 8, cw - right * k - 24);
+    }
     p.fitted = true;
     applyTransform(p);
   }
