@@ -1028,6 +1028,13 @@ class _DesignResolver(Resolver):
                     elif by_name[a].kind == "client" and (nexts := sorted(t for s_, t in steps if s_ == a)):
                         # a client reaches the system through what it calls, not the stores behind it
                         hints = [f"`{a}` calls {', '.join(f'`{t}`' for t in nexts)}: route through it to `{b}`"]
+                    elif vias := sorted(m for s_, m in steps if s_ == a and (m, b) in steps):
+                        # one step short: through a stream or queue (published, then consumed), or a service
+                        rest = ", ".join(route[i + 1 :])
+                        hints = [
+                            f"`{a}` reaches `{b}` through `{vias[0]}`: name it on the route, "
+                            f"`route [{', '.join(route[: i + 1])}, {vias[0]}, {rest}]`"
+                        ]
                     else:
                         hints = [f"add the edge to `{a}`: `calls {b} {{ ... }}` (or `reads`, `writes`, `publishes`)"]
                     self.diags.append(

@@ -56,12 +56,13 @@ def test_flows_resolve_into_the_model(check_language):
 
 
 def test_a_step_without_an_edge_is_reported_where_it_is_written(check_language):
-    r = check_language(design("  flow f { rate 1 rps; route [browser, api, stats] }\n"))
+    flow = "  flow f { rate 1 rps; route [browser, api, views, stats, pastes] }\n"
+    r = check_language(design(flow))
     d = r.only("REF005")
-    assert "from `api` to `stats`" in d.message
-    line = design("  flow f { rate 1 rps; route [browser, api, stats] }\n").splitlines()[d.span.line - 1]
-    assert line[d.span.column - 1 :].startswith("stats]")
-    assert any("add the edge to `api`" in h for h in d.hints)
+    assert "from `stats` to `pastes`" in d.message
+    line = design(flow).splitlines()[d.span.line - 1]
+    assert line[d.span.column - 1 :].startswith("pastes]")
+    assert any("add the edge to `stats`" in h for h in d.hints)
 
 
 def test_a_step_against_the_edge_suggests_swapping(check_language):
@@ -88,6 +89,13 @@ def test_a_branch_must_start_where_an_earlier_route_reached(check_language):
 def test_a_flow_needs_one_rate_and_a_route(check_language, flow: str, message: str):
     r = check_language(design(f"  {flow}\n"))
     assert any(message in d.message for d in r.diagnostics), [d.message for d in r.diagnostics]
+
+
+def test_a_step_that_skips_the_stream_between_is_told_to_name_it(check_language):
+    r = check_language(design("  flow f { rate 1 rps; route [browser, api, stats] }\n"))
+    assert r.only("REF005").hints == [
+        "`api` reaches `stats` through `views`: name it on the route, `route [browser, api, views, stats]`"
+    ]
 
 
 @pytest.mark.parametrize("stated", ["share 90", "rate 90"])
