@@ -97,3 +97,32 @@ def test_a_suppressed_gap_stays_out_of_the_note(check_design):
     api = next(d for d in findings(r, "GAP001") if "`api`" in d.message)
     assert "no timeout on calls to `db`, `cache` (TMO001)" in api.message
     assert "SUP003" not in r.codes  # the suppression was used
+
+
+RETRIED = """\
+system vidup {
+  region r { zones [a, b, c] }
+  service upload_api {
+    exposure public
+    replicas 3
+    calls moderation { RETRIES }
+    slo { latency p99 300ms }
+  }
+  external moderation { latency p99 800ms }
+}
+"""
+
+
+def test_a_call_retried_with_no_timeout_is_a_warning_in_every_profile(check_design):
+    """An edge that states `retries 3` and no timeout is an unbounded wait its author chose, not a fact left out."""
+    for profile in ("sketch", "review", "production"):
+        r = check_design(RETRIED.replace("RETRIES", "retries 3"), profile=profile)
+        (d,) = findings(r, "TMO001")
+        assert d.severity == "warning", profile
+        assert "with no timeout and retries it 3 times" in d.message
+        assert not any("TMO001" in n.message for n in findings(r, "GAP001")), profile
+    # a call that states neither stays a gap: in the component's note under `review`, left out under `sketch`
+    plain = RETRIED.replace("RETRIES", "retries 0")
+    assert findings(check_design(plain, profile="sketch"), "TMO001") == []
+    (note,) = findings(check_design(plain, profile="review"), "GAP001")
+    assert "no timeout on calls to `moderation` (TMO001)" in note.message
