@@ -41,7 +41,7 @@ def test_review_gathers_a_components_gaps_into_one_note(check_design):
     assert "no timeout on calls to `auth`, `db`, `cache` (TMO001)" in api.message
     assert "no deployment strategy (OPS005)" in api.message and "no autoscaling (SCL003)" in api.message
     # 3 timeouts, 3 authentications, a deployment strategy, autoscaling and what `db` holds: each counted once
-    assert api.message.startswith("service `api` leaves 9 things unstated: ")
+    assert api.message.startswith("service `api` leaves 9 things unstated, of 5 kinds: ")
     assert "reaches `db` directly from the public tier, and they declare no data class (SEC006)" in api.message
     assert api.span.line == SKETCHY.splitlines().index("  service api {") + 1
 
@@ -126,3 +126,12 @@ def test_a_call_retried_with_no_timeout_is_a_warning_in_every_profile(check_desi
     assert findings(check_design(plain, profile="sketch"), "TMO001") == []
     (note,) = findings(check_design(plain, profile="review"), "GAP001")
     assert "no timeout on calls to `moderation` (TMO001)" in note.message
+
+
+def test_the_gap_note_counts_what_it_lists(check_design):
+    """Two targets in one phrase are two things, in one kind (a new user read "leaves 4 things unstated" over
+    three phrases); two calls to one component are one thing, as the note names it once."""
+    text = SKETCHY.replace("    calls auth\n", "    calls auth\n    writes db\n")
+    (api,) = [d for d in findings(check_design(text, profile="review"), "GAP001") if "`api`" in d.message]
+    assert "no timeout on calls to `auth`, `db`, `cache` (TMO001)" in api.message
+    assert api.message.startswith("service `api` leaves 9 things unstated, of 5 kinds: ")
