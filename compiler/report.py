@@ -49,14 +49,31 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
     av = g.availability_verdict(name)
     lv = g.latency_verdict(name)
     chain = g.chains[name]
+    # as the text says it: no figure where nothing on the way declares one, and no verdict where the flows are
+    # judged one by one (the product of every dependency, or the slowest chain over every call, is no one request's)
+    known = any(d["availability"] is not None for d in deps)
+    chain_known = any(h not in (lat_unknown := g.chain_unknown(name)) for h in g.chain_path(name))
+    if av.flows:
+        av_why: str | None = "no one request needs every dependency: each flow is judged in judged_per_flow"
+    elif not known:
+        av_why = "no component on the path declares a figure"
+    else:
+        av_why = None if av.objective is not None else "no objective"
+    if lv.flows:
+        lat_why: str | None = "each flow is judged in judged_per_flow"
+    elif not chain_known:
+        lat_why = "no latency declared on the chain"
+    else:
+        lat_why = None if lv.objective is not None else "no objective"
     return {
         "entrypoint": name,
         "availability": {
             "dependencies": deps,
-            "composite": _availability(allowed),
+            "composite": _availability(allowed) if known else None,
             "objective": _availability(av.objective),
             "objective_from": av.whose or None,
-            "meets_objective": av.met,
+            "meets_objective": None if av_why else av.met,
+            "not_judged": av_why,
             "judged_per_flow": [
                 {
                     "flow": f.flow,
@@ -67,24 +84,25 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
                 for f, b in zip(av.flows, g.flows_entering(name), strict=True)
             ],
             "unknown": unknown,
-            "downtime_minutes_per_30_days": _minutes(minutes_per_30_days(allowed)),
+            "downtime_minutes_per_30_days": _minutes(minutes_per_30_days(allowed)) if known else None,
             "error_budget_minutes_per_30_days": None
             if av.objective is None
             else _minutes(minutes_per_30_days(av.objective)),
         },
         "latency": {
             "chain": g.chain_path(name),
-            "p99": _seconds(chain.latency),
+            "p99": _seconds(chain.latency) if chain_known else None,
             # a call on the way that states no timeout leaves the wait unbounded: no figure, and the call named
             "worst_case_wait": None if chain.untimed else _seconds(chain.timeouts),
             "wait_unbounded_by": chain.untimed,
             "objective_p99": _seconds(lv.objective),
             "objective_from": lv.whose or None,
-            "meets_objective": lv.met,
+            "meets_objective": None if lat_why else lv.met,
+            "not_judged": lat_why,
             "judged_per_flow": [
                 {"flow": f.flow, "p99": _seconds(f.figure), "meets_objective": f.met} for f in lv.flows
             ],
-            "unknown": g.chain_unknown(name),
+            "unknown": lat_unknown,
             # calls one after another (`call_order sequential`) on the chain: component -> its callees in order
             "in_sequence": {h: seq for h in g.chain_path(name) if len(seq := g.in_sequence(h)) > 1},
             # a component on or below it that makes several calls and states no order: taken as parallel, so the
@@ -106,9 +124,9 @@ def load_report(g: Graph) -> dict[str, Any]:
             "rate": _figure(b.rate),
             "rate_source": b.rate_source,
             "routes": b.routes,
-            "availability": _availability(b.availability),
+            # null when nothing the flow needs declares a figure (`availability_known` false), as the text says
+            "availability": _availability(b.availability) if len(b.unknown_availability) < len(b.needs) else None,
             "availability_unknown": b.unknown_availability,
-            # False when nothing the flow needs declares a figure: `availability` is then no figure at all
             "availability_known": len(b.unknown_availability) < len(b.needs),
             "p99": _seconds(b.p99),
             "p99_unknown": b.unknown_latency,

@@ -419,23 +419,42 @@ class _Doc:
             self.section_of[id(sub)] = c.name
             subs.append((c, sub))
         rows = []
+        inherited = self.owners_inherited()
         for c, _ in subs:
             tech = c.technology.name if c.technology else (c.engine or getattr(c, "provider", None) or "")
-            rows.append(
-                [
-                    self.link(c.name),
-                    c.kind,
-                    cell(c.description or NOT_STATED),
-                    cell(tech or NOT_STATED),
-                    cell(c.owner or NOT_STATED),
-                ]
+            row = [self.link(c.name), c.kind, cell(c.description or NOT_STATED), cell(tech or NOT_STATED)]
+            rows.append(row if inherited else [*row, cell(self.owner(c))])
+        headers = ["Component", "Kind", "Responsibility", "Technology"]
+        sec.blocks.append(Table(headers if inherited else [*headers, "Owner"], rows))
+        if inherited:
+            sec.blocks.append(
+                Para(
+                    f"Every component inside the system is owned by the system's owner, {cell(self.system.owner)}, as "
+                    "none states its own."
+                )
             )
-        sec.blocks.append(Table(["Component", "Kind", "Responsibility", "Technology", "Owner"], rows))
         for c, sub in subs:
             sub.blocks.append(Para(cell(c.description) if c.description else f"Responsibility: {NOT_STATED}."))
             sub.blocks.append(Bullets(self.component_facts(c)))
             sec.blocks.append(sub)
         return sec
+
+    def owners_inherited(self) -> bool:
+        """Whether the system states an owner and no component states one: then every component inside the system
+        is the system's, and the document says so once rather than per component."""
+        return bool(self.system.owner) and not any(c.owner for c in self.model.components)
+
+    def owner(self, c: Any) -> str:
+        """Who owns a component: its own `owner`; else, inside the system, the system's (a component inherits
+        it); else for an external its provider. A client (merchants' terminals, a partner's app) may be anyone's."""
+        if c.owner:
+            return c.owner
+        if c.kind == "external":
+            provider = getattr(c, "provider", None)
+            return f"{provider} (its provider)" if provider else NOT_STATED
+        if c.kind != "client" and self.system.owner:
+            return f"{self.system.owner} (the system's)"
+        return NOT_STATED
 
     def component_facts(self, c: Any) -> list[str]:
         facts = [f"**Kind**: {c.kind}" + (f", based on {', '.join(code(b) for b in c.based_on)}" if c.based_on else "")]
@@ -493,7 +512,8 @@ class _Doc:
                     else ""
                 )
             )
-        facts.append(f"**Owner**: {cell(c.owner or NOT_STATED)}")
+        if not self.owners_inherited():  # else the components' section says it once
+            facts.append(f"**Owner**: {cell(self.owner(c))}")
         a = self.g.own_availability(c.name)
         if a.value is not None:
             facts.append(f"**Own availability**: {self.pct(a.value, a.how != 'declared')} ({cell(a.detail)})")
@@ -695,9 +715,14 @@ class _Doc:
             return f"replication factor {c.replication_factor}" if c.replication_factor else NOT_STATED
         r = getattr(c, "replication", None)
         if r is None and replica_feed(c) == "async":
-            return f"async from {c.replica_of}" + (f", {c.replicas.min} copies" if c.replicas else "")
+            return f"async from {c.replica_of}" + (f", {_count(c.replicas.min, 'copy')}" if c.replicas else "")
         if r is None:
-            return NOT_STATED + (f" ({c.replicas.min} copies)" if getattr(c, "replicas", None) else "")
+            n = c.replicas.min if getattr(c, "replicas", None) else None
+            if n is None:
+                return NOT_STATED
+            if n == 1:
+                return "none: a single copy (replicas 1)"
+            return f"{n} copies (replicas {n}), how they replicate not stated"
         mode = r.mode.replace("_", " ")
         if r.cross_region is not None and r.cross_region != r.mode:
             # replication in tiers: say which copies are which, never let "sync" read as across regions too
@@ -706,7 +731,7 @@ class _Doc:
         if r.mode == "quorum" and r.n:
             parts.append(f"N={r.n}, R={r.r or '?'}, W={r.w or '?'}")
         if r.replicas:
-            parts.append(f"{r.replicas} copies")
+            parts.append(_count(r.replicas, "copy"))
         if r.spread:
             parts.append(f"spread over {r.spread}")
         if r.regions:

@@ -428,7 +428,10 @@ def test_the_report_gives_one_verdict_per_flow_where_flows_are_judged(tmp_path):
     assert "flow write     130ms  ABOVE" in out and "flow read       30ms  meets" in out
     report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
     (ep,) = report["entrypoints"]
-    assert ep["availability"]["meets_objective"] is True and ep["latency"]["meets_objective"] is False
+    # as the text says: no verdict on every dependency together, nor on the slowest chain over every call
+    assert ep["availability"]["meets_objective"] is None and ep["latency"]["meets_objective"] is None
+    assert "each flow is judged in judged_per_flow" in ep["availability"]["not_judged"]
+    assert [f["meets_objective"] for f in ep["availability"]["judged_per_flow"]] == [True, True]
     assert [(f["flow"], f["meets_objective"]) for f in ep["latency"]["judged_per_flow"]] == [
         ("read", True),
         ("write", False),
@@ -436,7 +439,8 @@ def test_the_report_gives_one_verdict_per_flow_where_flows_are_judged(tmp_path):
     p.write_text(text.replace("LATENCY", "20ms").replace("99.95%", "99.9%"), encoding="utf-8")
     report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
     (ep,) = report["entrypoints"]
-    assert ep["availability"]["meets_objective"] is False and ep["latency"]["meets_objective"] is True
+    assert False in [f["meets_objective"] for f in ep["availability"]["judged_per_flow"]]
+    assert all(f["meets_objective"] for f in ep["latency"]["judged_per_flow"])
 
 
 def test_without_flows_the_report_says_what_breaks_first_at_the_whole_peak(tmp_path):

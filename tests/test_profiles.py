@@ -41,7 +41,7 @@ def test_review_gathers_a_components_gaps_into_one_note(check_design):
     assert "no timeout on calls to `auth`, `db`, `cache` (TMO001)" in api.message
     assert "no deployment strategy (OPS005)" in api.message and "no autoscaling (SCL003)" in api.message
     # 3 timeouts, 3 authentications, a deployment strategy, autoscaling and what `db` holds: each counted once
-    assert api.message.startswith("service `api` leaves 9 things unstated: ")
+    assert api.message.startswith("service `api` leaves 9 things unstated, of 5 kinds: ")
     assert "reaches `db` directly from the public tier, and they declare no data class (SEC006)" in api.message
     assert api.span.line == SKETCHY.splitlines().index("  service api {") + 1
 
@@ -97,3 +97,41 @@ def test_a_suppressed_gap_stays_out_of_the_note(check_design):
     api = next(d for d in findings(r, "GAP001") if "`api`" in d.message)
     assert "no timeout on calls to `db`, `cache` (TMO001)" in api.message
     assert "SUP003" not in r.codes  # the suppression was used
+
+
+RETRIED = """\
+system vidup {
+  region r { zones [a, b, c] }
+  service upload_api {
+    exposure public
+    replicas 3
+    calls moderation { RETRIES }
+    slo { latency p99 300ms }
+  }
+  external moderation { latency p99 800ms }
+}
+"""
+
+
+def test_a_call_retried_with_no_timeout_is_a_warning_in_every_profile(check_design):
+    """An edge that states `retries 3` and no timeout is an unbounded wait its author chose, not a fact left out."""
+    for profile in ("sketch", "review", "production"):
+        r = check_design(RETRIED.replace("RETRIES", "retries 3"), profile=profile)
+        (d,) = findings(r, "TMO001")
+        assert d.severity == "warning", profile
+        assert "with no timeout and retries it 3 times" in d.message
+        assert not any("TMO001" in n.message for n in findings(r, "GAP001")), profile
+    # a call that states neither stays a gap: in the component's note under `review`, left out under `sketch`
+    plain = RETRIED.replace("RETRIES", "retries 0")
+    assert findings(check_design(plain, profile="sketch"), "TMO001") == []
+    (note,) = findings(check_design(plain, profile="review"), "GAP001")
+    assert "no timeout on calls to `moderation` (TMO001)" in note.message
+
+
+def test_the_gap_note_counts_what_it_lists(check_design):
+    """Two targets in one phrase are two things, in one kind (a new user read "leaves 4 things unstated" over
+    three phrases); two calls to one component are one thing, as the note names it once."""
+    text = SKETCHY.replace("    calls auth\n", "    calls auth\n    writes db\n")
+    (api,) = [d for d in findings(check_design(text, profile="review"), "GAP001") if "`api`" in d.message]
+    assert "no timeout on calls to `auth`, `db`, `cache` (TMO001)" in api.message
+    assert api.message.startswith("service `api` leaves 9 things unstated, of 5 kinds: ")

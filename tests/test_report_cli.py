@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,89 @@ def test_a_call_with_no_timeout_makes_the_wait_unbounded_not_zero(tmp_path: Path
     lat = json.loads(run_designc("report", "-f", "json", "--fail-on", "never", str(design)).stdout)
     lat = lat["entrypoints"][0]["latency"]
     assert lat["worst_case_wait"] == 0.1 and lat["wait_unbounded_by"] is None
+
+
+# a new user's playback path, reduced: flows judged one by one, a chain with no latency declared on it
+WATCH = """\
+system vidup {
+  requirements { peak_load 2000 rps; availability 99.95%; latency p99 300ms }
+  region r { zones [a, b, c] }
+  client viewer { calls playback_api { timeout 1s } }
+  service playback_api {
+    exposure public
+    replicas 3
+    reads meta_cache { timeout 5ms; criticality soft; fallback default }
+    reads video_meta { timeout 40ms }
+    slo { latency p99 150ms }
+  }
+  store video_meta { engine postgres; replicas 1 }
+  cache meta_cache { engine redis; caches video_meta; hit_ratio 95% }
+  flow watch { share 90%; route [viewer, playback_api, meta_cache, video_meta] }
+}
+"""
+
+# no flows, and nothing on the path declares a figure
+BARE = """\
+system s {
+  requirements { availability 99.9%; latency p99 200ms }
+  region r { zones [a, b] }
+  service api { exposure public; replicas 2; calls pay { timeout 100ms } }
+  service pay { replicas 2 }
+}
+"""
+
+
+def _says_as_the_text_does(text: str, report: dict[str, Any]) -> None:
+    """Every figure the text calls unknown is null in the JSON, and every verdict the text gives (or does not) is
+    the JSON's `meets_objective`."""
+    blocks = text.split("\nentrypoint ")[1:]
+    assert len(blocks) == len(report["entrypoints"])
+    for block, ep in zip(blocks, report["entrypoints"], strict=True):
+        lines = block.splitlines()
+        assert lines[0] == ep["entrypoint"]
+        together = next(x for x in lines if x.startswith("  all hard dependencies together"))
+        av = ep["availability"]
+        assert ("together: unknown" in together) == (av["composite"] is None), together
+        verdict = "meets" if ": meets" in together else "BELOW" if ": BELOW" in together else None
+        assert av["meets_objective"] == {None: None, "meets": True, "BELOW": False}[verdict], together
+        assert (av["not_judged"] is None) == (verdict is not None), together
+        if "not judged" in together:
+            assert "each flow is judged" in av["not_judged"]
+        chain = next(x for x in lines if x.startswith(("  slowest chain over every call", "  latency chain")))
+        lat = ep["latency"]
+        assert ("p99 unknown" in chain) == (lat["p99"] is None), chain
+        verdict = "meets" if "(meets)" in chain else "ABOVE" if "(ABOVE)" in chain else None
+        assert lat["meets_objective"] == {None: None, "meets": True, "ABOVE": False}[verdict], chain
+        if "not judged" in chain:
+            assert lat["not_judged"] == "each flow is judged in judged_per_flow"
+    lines = text.splitlines()
+    for f in report["flows"]:
+        start = lines.index(next(x for x in lines if x.startswith(f"  {f['flow']}: ")))
+        body = list(itertools.takewhile(lambda x: x.startswith("    "), lines[start + 1 :]))
+        assert ("    availability unknown" in [x.split(" (")[0] for x in body]) == (f["availability"] is None)
+        assert any(x.startswith("    p99 unknown") for x in body) == (f["p99"] is None)
+
+
+@pytest.mark.parametrize("name", ["WATCH", "BARE", *(p.name for p in REPORTED)])
+def test_report_json_says_what_the_text_says(name: str, tmp_path: Path):
+    if name in ("WATCH", "BARE"):
+        path = tmp_path / "d.design"
+        path.write_text(globals()[name], encoding="utf-8")
+    else:
+        (path,) = [p for p in REPORTED if p.name == name]
+    text = run_designc("report", "--fail-on", "never", str(path)).stdout
+    report = json.loads(run_designc("report", "-f", "json", "--fail-on", "never", str(path)).stdout)
+    _says_as_the_text_does(text, report)
+
+
+def test_an_unknown_chain_has_no_p99_and_flows_judged_one_by_one_leave_the_entrypoint_unjudged(tmp_path: Path):
+    path = tmp_path / "d.design"
+    path.write_text(WATCH, encoding="utf-8")
+    (ep,) = json.loads(run_designc("report", "-f", "json", "--fail-on", "never", str(path)).stdout)["entrypoints"]
+    assert ep["latency"]["p99"] is None and ep["latency"]["unknown"] == ["playback_api", "meta_cache"]
+    assert ep["availability"]["meets_objective"] is None
+    assert [(f["flow"], f["meets_objective"]) for f in ep["availability"]["judged_per_flow"]] == [("watch", False)]
+    path.write_text(BARE, encoding="utf-8")
+    (ep,) = json.loads(run_designc("report", "-f", "json", "--fail-on", "never", str(path)).stdout)["entrypoints"]
+    assert ep["availability"]["composite"] is None and ep["availability"]["downtime_minutes_per_30_days"] is None
+    assert ep["availability"]["not_judged"] == "no component on the path declares a figure"

@@ -7,6 +7,7 @@ no broken links (markdown-it-py), well-formed SVG (rendered by Graphviz), Mermai
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -249,6 +250,36 @@ def test_the_document_gives_asynchronous_read_replicas_as_eventual_not_their_eng
     assert "- **Consistency**: eventual (asynchronous read replicas of db)" in doc
     primary = next(line for line in doc.splitlines() if line.startswith("| [`db`]") and "| store | MySQL |" in line)
     assert "| linearizable | async, 2 copies |" in primary  # the primary keeps its engine's stance
+
+
+def test_the_document_says_a_single_copy_and_the_owner_components_inherit(tmp_path: Path):
+    """A store with `replicas 1` and no replication is "a single copy" (it said "not stated (1 copies)"); a
+    component that states no owner is the system's (it said "not stated" under a system's `owner`): said once
+    when none states its own, and per component, marked inherited, when some do."""
+    design = tmp_path / "s.design"
+    text = (
+        'system s {\n  owner "media-platform"\n  region r { zones [a, b] }\n'
+        "  client u { calls api { timeout 1s } }\n"
+        "  service api { replicas 2; OWNER writes db { timeout 50ms } }\n"
+        '  store db { engine postgres; replicas 1 }\n  external moderation { provider "ModerateCo" }\n}\n'
+    )
+    design.write_text(text.replace("OWNER ", ""), encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "out"), "--allow-findings")
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "s" / "design.md").read_text(encoding="utf-8")
+    assert "copies)" not in doc and "- **Replication**: none: a single copy (replicas 1)" in doc
+    assert "| Component | Kind | Responsibility | Technology |\n" in doc and "- **Owner**: not stated" not in doc
+    assert "Every component inside the system is owned by the system's owner, media-platform" in doc
+    design.write_text(text.replace("OWNER ", 'owner "api-team"; '), encoding="utf-8")
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "out"), "--allow-findings")
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "s" / "design.md").read_text(encoding="utf-8")
+    lines = doc.splitlines()
+    start = lines.index("| Component | Kind | Responsibility | Technology | Owner |") + 2
+    table = itertools.takewhile(lambda line: line.startswith("|"), lines[start:])
+    rows = {line.split("`")[1]: line.rsplit("|", 2)[1].strip() for line in table}
+    assert rows["api"] == "api-team" and rows["db"] == "media-platform (the system's)"
+    assert rows["u"] == "not stated" and rows["moderation"] == "ModerateCo (its provider)"
 
 
 def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):

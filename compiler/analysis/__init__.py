@@ -189,19 +189,23 @@ def _gap_note(owner: str, items: list[Diagnostic], system: str) -> Diagnostic:
     for d in items:
         by_code.setdefault(d.code, []).append(d)
     parts = []
+    count = 0  # what the note lists: each item a rule names (two calls to `db` are one), or the rule's one phrase
     for code, ds in by_code.items():
         gap = ds[0].gap
         assert gap is not None
-        listed = ", ".join(dict.fromkeys(d.gap.item for d in ds if d.gap is not None and d.gap.item != "-"))
-        phrase = gap.phrase.format(items=listed) if "{items}" in gap.phrase else gap.phrase
+        named = list(dict.fromkeys(d.gap.item for d in ds if d.gap is not None and d.gap.item != "-"))
+        phrase = gap.phrase.format(items=", ".join(named)) if "{items}" in gap.phrase else gap.phrase
         parts.append(f"{phrase} ({code})")
+        count += len(named) if named and "{items}" in gap.phrase else 1
     first = items[0].gap
     assert first is not None
-    count = len(items)
+    # a rule's phrase may name several items ("reaches `a`, `b` directly ..."): the count says how they group
+    kinds = f", of {len(parts)} kinds" if len(parts) != count else ""
     return Diagnostic(
         code=GAPS.code,
         severity=Severity.INFO,
-        message=f"{first.kind} `{owner}` leaves {count} thing{'s' if count != 1 else ''} unstated: " + "; ".join(parts),
+        message=f"{first.kind} `{owner}` leaves {count} thing{'s' if count != 1 else ''} unstated{kinds}: "
+        + "; ".join(parts),
         span=first.at,
         label="unstated",
         hints=["`--profile production` reports each as a warning at its own line, with how to state it"],

@@ -125,12 +125,13 @@ def attempts(e: Edge) -> int:
     return 1 + (e.retries or 0)
 
 
-def backoff_wait(e: Edge) -> float:
+def backoff_wait(e: Edge, retries: int | None = None) -> float:
     """The longest an edge's retries pause between attempts, from its stated `backoff` (base..max): the sum of
     its pauses before each retry (constant: base each; linear: base, 2 x base, ...; exponential: base, 2 x base,
     4 x base, ...; each at most max). Jitter only shortens a pause, so it does not count. 0 when no backoff range
-    is stated or nothing retries."""
-    retries = e.retries or 0
+    is stated or nothing retries. ``retries``: as if the edge stated that many (a hint that proposes fewer)."""
+    if retries is None:
+        retries = e.retries or 0
     base = e.backoff_base
     if not retries or base is None or e.backoff in (None, "none"):
         return 0.0

@@ -167,8 +167,8 @@ def test_lat002_does_not_propose_a_timeout_below_the_callees_p99(check_design):
     text = TIGHT.replace("OBJECTIVE", "200ms").replace("timeout 100ms", "timeout 300ms")
     (d,) = findings(check_design(text), "LAT002")
     assert d.hints == [
-        "`calls pay` (300ms): at most 200ms per attempt fits, but `pay` may take 250ms: make it faster, retry less,"
-        " or take the call off the request"
+        "`calls pay` (300ms): `pay` alone may take 250ms (its p99), more than its SLO of 200ms leaves: make it faster,"
+        " or take the call off the request (asynchronous, or soft with a fallback)"
     ]
 
 

@@ -52,3 +52,17 @@ def test_under_the_default_profile_it_is_part_of_the_components_note(check_desig
     assert findings(checked, "STR003") == []
     gaps = [d for d in checked.diagnostics if d.code == "GAP001" and "`orders`" in d.message]
     assert gaps and "STR003" in " ".join([gaps[0].message, *gaps[0].hints, *(n.message for n in gaps[0].notes)])
+
+
+def test_the_message_counts_every_step_it_names(check_design):
+    """Two writes and a publish are three steps (it said "two separate steps" while naming three)."""
+    text = FAILING.replace(
+        "    publishes order_events\n", "    writes audit_db { timeout 50ms }\n    publishes order_events\n"
+    ).replace(
+        "  store order_db { engine postgres }",
+        "  store order_db { engine postgres }\n  store audit_db { engine postgres }",
+    )
+    (d,) = findings(check_design(text), "STR003")
+    assert d.message.startswith(
+        "service `orders` writes `order_db` and `audit_db`, and publishes to `order_events`, as three separate steps:"
+    )

@@ -35,6 +35,8 @@ from ...diagnostics import Severity
 from ..graph import Graph
 from ..rule import Finding, Rule, rule
 
+_STEPS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
 
 @rule
 class DualWrite(Rule):
@@ -57,11 +59,17 @@ class DualWrite(Rule):
                     continue
                 if any(x.kind == "publishes" and x.target == e.target for s in stores for x in g.out[s]):
                     continue  # the store's own change stream publishes it
-                written = ", ".join(f"`{s}`" for s in stores)
+                named = [f"`{s}`" for s in stores]
+                if len(named) == 1:
+                    written = f"writes {named[0]} and"
+                else:  # each write is a step of its own too: "writes `a` and `b`, and publishes ..., as three"
+                    written = f"writes {', '.join(named[:-1])} and {named[-1]}, and"
+                steps = _STEPS[len(stores) + 1] if len(stores) + 1 < len(_STEPS) else str(len(stores) + 1)
                 yield Finding(
                     message=(
-                        f"{c.kind} `{name}` writes {written} and publishes to `{e.target}` as two separate steps: "
-                        "a failure between them loses the event, or announces a write that did not happen"
+                        f"{c.kind} `{name}` {written} publishes to `{e.target}`{',' if len(named) > 1 else ''} as "
+                        f"{steps} separate steps: a failure between them loses the event, or announces a write that "
+                        "did not happen"
                     ),
                     at=e.span,
                     path=g.edge_path(e),

@@ -12,6 +12,11 @@ REL05-BP05, "set client timeouts"; Brooker, "Timeouts, retries, and backoff with
 
     service api { calls pay }
 
+A call that leaves its timeout unstated is a gap (under the default profile it is listed in the component's
+`GAP001` note); one that states `retries N` but no timeout is not: its author thought about failure and chose
+to retry, and every attempt may wait as long as the callee hangs. That one is a warning at its own line in every
+profile.
+
 **Fix.** State it: `calls pay { timeout 300ms }`, chosen from the callee's p99.9 and the caller's budget.
 """
 
@@ -38,15 +43,27 @@ class MissingTimeout(Rule):
             if g.comps[name].kind == "client":
                 continue  # a client's own timeout is outside the design
             for e in edges:
-                if not persistent(e):
+                if persistent(e):
+                    continue
+                if e.retries:  # retried with no timeout: a wait chosen, not a fact left out
+                    times = "once" if e.retries == 1 else f"{e.retries} times"
                     yield Finding(
-                        message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout",
+                        message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout and retries it "
+                        f"{times}: each attempt waits as long as `{e.target}` hangs, so the wait has no bound",
                         at=e.span,
                         path=g.edge_path(e),
-                        label="no timeout",
-                        gap=f"`{e.target}`",
+                        label=f"retries {e.retries}, no timeout",
                         hints=[self._hint(g, e)],
                     )
+                    continue
+                yield Finding(
+                    message=f"`{name}` {e.kind} `{e.target}` synchronously with no timeout",
+                    at=e.span,
+                    path=g.edge_path(e),
+                    label="no timeout",
+                    gap=f"`{e.target}`",
+                    hints=[self._hint(g, e)],
+                )
 
     @staticmethod
     def _hint(g: Graph, e: object) -> str:
