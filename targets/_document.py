@@ -279,7 +279,20 @@ class _Doc:
         if not where:
             return NOT_STATED
         explicit = bool(self.comps[name].placement)
-        text = "; ".join(f"{r} (zones {', '.join(z)})" if z else r for r, z in where.items())
+        c = self.comps[name]
+        # how many copies it runs at most, where the design says: fewer than its zones means not in every one
+        stated = c.replicas is not None or getattr(c, "replication", None) is not None
+        n = max(self.g.instances(name), c.replicas.max if c.replicas is not None else 0) if stated else 0
+
+        def region(r: str, z: list[str]) -> str:
+            if not z:
+                return r
+            if len(where) == 1 and 0 < n < len(z):
+                copies = "one instance" if n == 1 else f"{n} instances"
+                return f"{r} ({copies}, in {'one' if n == 1 else n} of zones {', '.join(z)})"
+            return f"{r} (zones {', '.join(z)})"
+
+        text = "; ".join(region(r, list(z)) for r, z in where.items())
         return text if explicit else f"{text}: every region that is not a standby (no placement stated)"
 
     # --- the document -----------------------------------------------------------------------------------------

@@ -282,6 +282,30 @@ def test_the_document_says_a_single_copy_and_the_owner_components_inherit(tmp_pa
     assert rows["u"] == "not stated" and rows["moderation"] == "ModerateCo (its provider)"
 
 
+def test_the_document_places_fewer_copies_than_zones_in_some_of_them(tmp_path: Path):
+    """A single-instance store in a region of three zones was placed "(zones a, b, c)", as if it spread over
+    them; a component whose replicas (at most) are fewer than its zones says so; one with more, or none stated,
+    keeps the zones alone."""
+    design = tmp_path / "s.design"
+    design.write_text(
+        "system s {\n  region r { zones [a, b, c] }\n"
+        "  service api { replicas 3..6; writes db { timeout 50ms }; calls worker { timeout 1s } }\n"
+        "  service worker { replicas 2 }\n  store db { engine postgres; replicas 1 }\n}\n",
+        encoding="utf-8",
+    )
+    r = run_designc("build", str(design), "-t", "markdown", "-o", str(tmp_path / "out"), "--allow-findings")
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "s" / "design.md").read_text(encoding="utf-8")
+    placement = {
+        head.split(":")[0]: next(line for line in body.splitlines() if line.startswith("- **Placement**"))
+        for head, body in (part.split("\n", 1) for part in doc.split("\n### ")[1:])
+        if "- **Placement**" in body
+    }
+    assert placement["db"].startswith("- **Placement**: r (one instance, in one of zones a, b, c)")
+    assert placement["worker"].startswith("- **Placement**: r (2 instances, in 2 of zones a, b, c)")
+    assert placement["api"].startswith("- **Placement**: r (zones a, b, c)")
+
+
 def test_suppressed_findings_are_listed_with_their_reasons(tmp_path: Path):
     design = tmp_path / "shop.design"
     text = MINIMAL.replace("replicas 2", "replicas 1; exposure public").replace(
