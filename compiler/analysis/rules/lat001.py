@@ -214,8 +214,10 @@ class LatencyChain(Rule):
             if us(chain.latency) > us(target):
                 hops = g.chain_path(name)
                 path = g.chain_text(hops)
+                unknown = [h for h in hops if g.chains[h].own_unknown]
+                least = "at least " if unknown or chain.assumed_parallel else ""
                 yield Finding(
-                    message=f"the p99 latency along `{path}` is {duration(chain.latency)}, "
+                    message=f"the p99 latency along `{path}` is {least}{duration(chain.latency)}, "
                     f"above {whose} of {duration(target)}",
                     at=g.comps[name].span,
                     path=g.comp_path(name),
@@ -224,7 +226,7 @@ class LatencyChain(Rule):
                         "cut the chain: call in parallel or asynchronously, cache, or relax the objective",
                         *(
                             [f"{len(unknown)} component(s) on it declare no latency and count as 0ms"]
-                            if (unknown := [h for h in hops if g.chains[h].own_unknown])
+                            if unknown
                             else []
                         ),
                         *([note] if (note := g.parallel_note(name)) else []),
@@ -295,21 +297,40 @@ class LatencyChain(Rule):
             if goal is None or b.p99 is None or us(b.p99) <= us(goal[0]):
                 continue
             target, whose = goal
-            own = [(n, v) for n in b.waits if (v := p99(g.comps[n].latency)) is not None]
-            slowest = max(own, key=lambda x: x[1])
+            terms = b.latency_terms
+            slowest = max(terms, key=lambda x: x[1])
+            unrouted = [label for label, _ in terms if " -> " in label]
+            step = slowest[0].split(" (")[0]
+            what = (
+                f"`{step}` ({duration(slowest[1])}, a call every request makes that no route names)"
+                if " -> " in slowest[0]
+                else f"`{step}` ({duration(slowest[1])})"
+            )
+            shown = " + ".join(f"{n} {duration(v)}" for n, v in terms[:8]) + (" + ..." if len(terms) > 8 else "")
             hints = [
-                f"the p99s of {' + '.join(f'{n} {duration(v)}' for n, v in own)} add up to {duration(b.p99)}",
-                f"the slowest step is `{slowest[0]}` ({duration(slowest[1])}): make it faster, take it off the "
-                "request (asynchronous, cached), or relax the objective",
+                *([f"the p99s of {shown} add up to {duration(b.p99)}"] if len(terms) > 1 else []),
+                f"the slowest step is {what}: make it faster, take it off the request (asynchronous, cached), or "
+                "relax the objective",
             ]
+            if unrouted and unrouted != [slowest[0]]:
+                hints.append(
+                    "counted because each request through the route makes these hard calls and no flow's route "
+                    "takes them: " + ", ".join(f"`{u.split(' (')[0]}`" for u in unrouted[:6])
+                )
+            least = b.unknown_latency or b.assumed_parallel
             if b.unknown_latency:
                 hints.append(
-                    f"{len(b.unknown_latency)} component(s) on it declare no latency and count as 0ms: "
-                    + ", ".join(f"`{u}`" for u in b.unknown_latency[:6])
+                    f"{len(b.unknown_latency)} component(s) on it declare no latency and count as 0ms, so "
+                    f"{duration(b.p99)} is a lower bound: " + ", ".join(f"`{u}`" for u in b.unknown_latency[:6])
+                )
+            if b.assumed_parallel:
+                hints.append(
+                    f"`{b.assumed_parallel}` states no `call_order`: its calls are taken as parallel (the slowest "
+                    "counts), so this is a lower bound"
                 )
             yield Finding(
-                message=f"flow `{b.name}` through `{entry}` takes {duration(b.p99)} at p99, above {whose} of "
-                f"{duration(target)}: its slowest step is `{slowest[0]}` ({duration(slowest[1])})",
+                message=f"flow `{b.name}` through `{entry}` takes {'at least ' if least else ''}{duration(b.p99)} "
+                f"at p99, above {whose} of {duration(target)}: its slowest step is {what}",
                 at=flows[b.name].span,
                 path=f"flow:{b.name}",
                 label=f"{duration(b.p99)} > {duration(target)}",

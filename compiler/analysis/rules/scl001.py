@@ -182,10 +182,11 @@ class PeakAboveCapacity(Rule):
             else:
                 misses = f"the misses, {rate(missed)} at peak,"
             through = sum(fed.values())
+            # what else reaches it: other flows, or the calls to it that no route names (`load.unrouted_load`)
+            others = {k: v for k, v in d.parts.items() if k not in fed}
+            rest = _flows_phrase(others) if others else "the calls to it that no route names"
             flows = _flows_phrase(fed) + (
-                f"; {rate(d.cold)} in all with {_flows_phrase({k: v for k, v in d.parts.items() if k not in fed})}"
-                if d.cold > through * (1 + 1e-9)
-                else ""
+                f"; {rate(d.cold)} in all with {rest}" if d.cold > through * (1 + 1e-9) else ""
             )
             carried = capacity(g, name)
             if carried is not None:
