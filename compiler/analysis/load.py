@@ -491,8 +491,10 @@ def flows_through(g: Graph, name: str) -> list[str]:
 
 
 def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
-    """The components a flow cannot do without: its entry, then each step over a hard synchronous edge from a
-    component it cannot do without, and the store behind a cache on its route (the data lives there)."""
+    """The route's part of what a flow cannot do without: its entry, then each step over a hard synchronous edge
+    from a component it cannot do without, and the store behind a cache on its route (the data lives there).
+    `needs` adds what these components call hard on every request over calls no flow's route takes: a route need
+    not name those."""
     out = [fl.entry]
     inside = {fl.entry}
     for s in fl.steps:
@@ -614,7 +616,10 @@ def needs(g: Graph, fl: FlowLoad) -> Needs:
 
 
 def flow_needs(g: Graph, fl: FlowLoad) -> list[str]:
-    """What a flow cannot do without, as names in order (see `needs`)."""
+    """What a flow cannot do without, as names in order: its hard route (`hard_route`), then each callee of a hard
+    call its components make on every request that no flow's route takes, followed by what that callee needs over
+    such calls (see `needs`). A call some route takes belongs to that route's flow; a component another route
+    reaches from elsewhere is still counted when this flow's own components call it."""
     return needs(g, fl).names(g)
 
 

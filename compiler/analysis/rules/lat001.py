@@ -10,10 +10,17 @@ taken to run in parallel (the slowest counts), and where a component makes sever
 order the figure is a lower bound, which the finding and the report say. LAT002 checks the same chain against
 the timeouts.
 
-**Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead: the sum of the
-p99 latencies of the components the flow's caller waits for (its route's synchronous steps, one after another as
-the route states them; work behind a publish is not waited for), against the entrypoint's objective. A flow
-above it is a finding that names the flow and its slowest step.
+**Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead, against the
+entrypoint's objective: the sum of the p99 latencies of the components the flow's caller waits for (its route's
+synchronous steps, one after another as the route states them; work behind a publish is not waited for), and,
+at each of them, the hard calls it makes on every request that no flow's route takes, each worth its callee's
+worst chain as above (capped by the call's timeout x attempts). Those calls add up under `call_order
+sequential`; otherwise they run beside the routed steps and the slowest counts. A flow above the objective is a
+finding that names the flow and its slowest step (a component, or a call no route names).
+
+**A lower bound is enough.** Components that state no latency count as zero, so the figure is then a lower
+bound (and so is one where calls were taken as parallel because no `call_order` is stated): when even that is
+above the objective, the objective is missed, and the finding says "at least".
 
 **After an automatic failover into another region.** A single-writer store that promotes a replica in another
 region automatically (as DR004 reads `failover` and `cross_region_failover`) moves its writer without its
