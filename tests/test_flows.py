@@ -627,3 +627,83 @@ def test_the_report_says_what_check_says_of_unrouted_calls(tmp_path):
     human = run_designc("report", str(p)).stdout
     assert "flow upload     800ms  ABOVE (at least)" in human
     assert "upload_api -> moderation 800ms" in human
+
+
+CALL_KINDS = """\
+system s {
+  requirements { peak_load 1000 rps; availability 99%; latency p99 1s }
+  region r { zones [a, b] }
+  client web { calls api }
+  service api {
+    replicas 2
+    ORDER
+    reads db { timeout 1s }
+    calls auth { timeout 1s }
+    calls audit { timeout 1s; criticality soft }
+    calls geo { timeout 1s; fallback default }
+    calls sample { timeout 1s; share 10% }
+    calls boot { timeout 1s; on connect }
+  }
+  store db { availability 99.9% source "t"; latency p99 100ms }
+  service auth { replicas 2; availability 99.8% source "t"; latency p99 200ms }
+  service audit { replicas 2; availability 90% source "t"; latency p99 900ms }
+  service geo { replicas 2; availability 90% source "t"; latency p99 900ms }
+  service sample { replicas 2; availability 90% source "t"; latency p99 900ms }
+  service boot { replicas 2; availability 90% source "t"; latency p99 900ms }
+  flow read { rate 100 rps; route [web, api, db] }
+}
+"""
+
+
+def test_only_the_hard_calls_every_request_makes_are_charged(check_design):
+    """Of `api`'s calls no route takes, only `auth` is made hard on every request: `audit` is soft, `geo` has a
+    fallback, `sample` is made by one request in ten, `boot` when a client connects. In sequence the call adds to
+    the route's step (100 + 200ms); in parallel the slowest of the two counts (200ms)."""
+    from designc.analysis.graph import Graph
+
+    g = Graph(check_design(CALL_KINDS.replace("ORDER", "call_order sequential")).model)
+    (b,) = g.flow_budgets
+    assert b.needs == ["api", "db", "auth"]
+    assert round(b.availability, 9) == round(0.999 * 0.998, 9)
+    assert round(b.p99, 6) == 0.3
+    assert b.latency_terms == [("api -> auth", 0.2), ("db", 0.1)]
+    assert g.demand["auth"].rate == 100.0 and "audit" not in g.demand and "sample" not in g.demand
+    par = Graph(check_design(CALL_KINDS.replace("ORDER", "call_order parallel")).model)
+    (b,) = par.flow_budgets
+    assert round(b.p99, 6) == 0.2 and b.assumed_parallel is None
+    # no `call_order`: taken as parallel, and the figure is a lower bound
+    unstated = Graph(check_design(CALL_KINDS.replace("ORDER", "")).model)
+    (b,) = unstated.flow_budgets
+    assert round(b.p99, 6) == 0.2 and b.assumed_parallel == "api"
+
+
+def test_a_flow_that_needs_nothing_with_a_figure_is_not_judged(tmp_path):
+    """As an entrypoint with no figure on its path is not judged, a flow none of whose needs states an
+    availability is not "100%, meets": report says so."""
+    from conftest import run_designc
+
+    text = """\
+system s {
+  requirements { peak_load 100 rps; availability 99.9% }
+  region r { zones [a, b] }
+  client web { calls api }
+  service api { replicas 2; calls cache { timeout 1s; fallback default } }
+  service cache { replicas 2; availability 99% source "t" }
+  flow read { rate 100 rps; route [web, api, cache] }
+}
+"""
+    p = tmp_path / "s.design"
+    p.write_text(text, encoding="utf-8")
+    human = run_designc("report", str(p)).stdout
+    assert "flow read      unknown  not judged (nothing it needs states a figure)" in human
+
+
+def test_the_document_says_what_check_says_of_unrouted_calls(tmp_path):
+    from conftest import run_designc
+
+    p = tmp_path / "video.design"
+    p.write_text(VIDEO, encoding="utf-8")
+    r = run_designc("build", str(p), "-t", "markdown", "--allow-findings", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "vidup" / "design.md").read_text(encoding="utf-8")
+    assert "judged per flow: flow `upload` at least 800ms **not met**" in doc
