@@ -100,7 +100,9 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
             "meets_objective": None if lat_why else lv.met,
             "not_judged": lat_why,
             "judged_per_flow": [
-                {"flow": f.flow, "p99": _seconds(f.figure), "meets_objective": f.met} for f in lv.flows
+                # p99_lower_bound: some step states no latency, or calls were taken as parallel: "at least"
+                {"flow": f.flow, "p99": _seconds(f.figure), "p99_lower_bound": f.bound, "meets_objective": f.met}
+                for f in lv.flows
             ],
             "unknown": lat_unknown,
             # calls one after another (`call_order sequential`) on the chain: component -> its callees in order
@@ -116,7 +118,9 @@ def entrypoint_report(g: Graph, name: str) -> dict[str, Any]:
 def load_report(g: Graph) -> dict[str, Any]:
     """The flows (rate, availability, p99, bottleneck), each component's demand against its capacity, what the
     stores grow by, and the bandwidth of each step: empty lists without flows."""
-    from .analysis.load import bandwidth, capacity, flow_budgets, store_growth
+    from .analysis.load import all_unrouted_parts, bandwidth, capacity, flow_budgets, store_growth
+
+    all_unrouted_parts(g)  # each component's flows, all at once: the table below lists them all
 
     flows = [
         {
@@ -130,6 +134,10 @@ def load_report(g: Graph) -> dict[str, Any]:
             "availability_known": len(b.unknown_availability) < len(b.needs),
             "p99": _seconds(b.p99),
             "p99_unknown": b.unknown_latency,
+            # what the p99 adds up: a component's own p99, or a call every request makes that no route takes
+            # ("a -> b") and what it adds; and where calls with no `call_order` were taken as parallel (a bound)
+            "p99_terms": [{"step": n, "p99": _seconds(v)} for n, v in b.latency_terms],
+            "p99_assumed_parallel": b.assumed_parallel,
             "bottleneck": b.bottleneck,
             "bottleneck_headroom": _figure(b.bottleneck_headroom),
             # the system's load at which the bottleneck saturates, every flow growing together, as a multiple of
@@ -255,8 +263,13 @@ def _load_lines(report: dict[str, Any]) -> list[str]:
                 p = "p99 unknown (no latency declared on its path)"
             elif f["p99_unknown"]:
                 p = f"p99 at least {duration(f['p99'])} (no latency declared for {', '.join(f['p99_unknown'])})"
+            elif f.get("p99_assumed_parallel"):
+                p = f"p99 at least {duration(f['p99'])} (`{f['p99_assumed_parallel']}` states no `call_order`)"
             else:
                 p = f"p99 {duration(f['p99'])}"
+            calls = [t for t in f.get("p99_terms", []) if " -> " in t["step"]]
+            if calls:
+                p += "; with calls no route names: " + ", ".join(f"{t['step']} {duration(t['p99'])}" for t in calls[:4])
             lines.append(f"    {a}")
             lines.append(f"    {p}")
             unsized = f.get("unsized") or []
@@ -362,6 +375,11 @@ def _availability_lines(av: dict[str, Any]) -> list[str]:
         lines.append(f"  judged per flow, against {objective} ({av['objective_from']}); {budget_text}")
         fw = max(len(f["flow"]) for f in flows)
         for f in flows:
+            if f["meets_objective"] is None:
+                lines.append(
+                    f"    flow {f['flow']:<{fw}}  {'unknown':>11}  not judged (nothing it needs states a figure)"
+                )
+                continue
             state = "meets" if f["meets_objective"] else "BELOW"
             least = "at least " if f["unknown"] else ""
             down = f"allows {least}{minutes(minutes_per_30_days(f['availability']))} down per 30 days"
@@ -406,7 +424,8 @@ def _latency_lines(lat: dict[str, Any]) -> list[str]:
                     lines.append(f"    flow {f['flow']:<{fw}}  p99 unknown (no latency declared on its path)")
                 else:
                     state = "meets" if f["meets_objective"] else "ABOVE"
-                    lines.append(f"    flow {f['flow']:<{fw}}  {duration(f['p99']):>8}  {state}")
+                    least = " (at least)" if f.get("p99_lower_bound") else ""
+                    lines.append(f"    flow {f['flow']:<{fw}}  {duration(f['p99']):>8}  {state}{least}")
         return lines
     line = f"  latency chain: {_chain(lat)}: {p99}"
     if objective is not None and lat["meets_objective"] is not None:

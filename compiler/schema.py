@@ -1190,7 +1190,9 @@ FLOW = BlockSpec(
             ListOf(Ref(*ANY_COMPONENT, role="route", what="a component name"), min_len=2),
             doc="the components it passes through, in order, from where it enters; each step follows an edge"
             " (or a consumer's `consumes`, or a cache's miss to what it `caches`). Repeat for a branch: a later"
-            " route starts from a component an earlier one reached, with the rate it had there",
+            " route starts from a component an earlier one reached, with the rate it had there. The hard calls a"
+            " component on it makes on every request need not be listed: those no route takes are counted anyway;"
+            " a step `a -> b` in a route says that call belongs to this flow",
             ex="route [browser, api, paste_cache, pastes]",
             field="routes",
             repeat=True,

@@ -799,9 +799,9 @@ class _Doc:
             return word[v.met]
         each = "; ".join(
             f"flow {code(f.flow)} "
-            + (self.dur(f.figure) if latency else self.pct(f.figure, computed=True))
+            + (("at least " if f.bound else "") + self.dur(f.figure) if latency else self.pct(f.figure, computed=True))
             + (f" {word[f.met]}" if f.met is not None else " (no figures)")
-            if f.figure is not None
+            if f.figure is not None and f.met is not None
             else f"flow {code(f.flow)} (no figures)"
             for f in v.flows
         )
@@ -818,8 +818,9 @@ class _Doc:
         sub.blocks.append(
             Para(
                 "Each flow's rate is at peak; its availability is what the components it needs allow (at most, where "
-                "some state no figure) and its p99 the sum along its route. The first to break is the component with "
-                "the least headroom, at the multiple of today's peak where it saturates, every flow growing together."
+                "some state no figure) and its p99 the sum along its route, with the calls every request makes that "
+                "no route names. The first to break is the component with the least headroom, at the multiple of "
+                "today's peak where it saturates, every flow growing together."
             )
         )
         rows = []
@@ -830,7 +831,8 @@ class _Doc:
             else:
                 avail = ("at most " if f["availability_unknown"] else "") + self.pct(f["availability"], computed=True)
             # no figure, or none declared on its route: unknown; some missing: a lower bound
-            p99 = ("at least " if f["p99_unknown"] else "") + self.dur(f["p99"]) if f["p99"] else "unknown"
+            least = f["p99_unknown"] or f["p99_assumed_parallel"]
+            p99 = ("at least " if least else "") + self.dur(f["p99"]) if f["p99"] else "unknown"
             if f["bottleneck"] is None:
                 breaks = "nothing on it states a capacity"
             elif f["saturates_at_peak_times"] is not None and f["saturates_at_peak_times"] <= 1:

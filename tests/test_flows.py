@@ -317,9 +317,11 @@ def test_availability_is_judged_per_flow(check_design):
 def test_latency_is_judged_per_flow(check_design):
     failing = check_design(PER_FLOW.replace("PRIMARY", "99.99%").replace("LATENCY", "120ms"))
     (d,) = findings(failing, "LAT001")
+    # `api` also reads `sessions` on every request (no route names it, no latency stated) and states no
+    # `call_order`: the figure is a lower bound, and says so
     assert d.message == (
-        "flow `write` through `api` takes 130ms at p99, above the system's requirement of 100ms: its slowest step"
-        " is `primary` (120ms)"
+        "flow `write` through `api` takes at least 130ms at p99, above the system's requirement of 100ms: its slowest"
+        " step is `primary` (120ms)"
     )
     assert d.fingerprint == "LAT001:s/flow:write"
     # at the boundary, exactly the objective is met
@@ -523,3 +525,203 @@ system s {
     (fl,) = g.flows
     assert hard_route(g, fl) == ["u", "api", "hot", "db"] and flow_needs(g, fl) == ["u", "api", "hot", "db"]
     assert g.demand["db"].rate == pytest.approx(100)
+
+
+# --- the calls a route does not name (the new user's video design, session 8: problems 1 and 4) ------------------
+
+VIDEO = """\
+system vidup {
+  requirements { peak_load 2000 rps; availability 99.95%; latency p99 300ms }
+  region eu { zones [a, b, c] }
+  client creator_app { calls upload_api }
+  client viewer_web { calls playback_api }
+  service upload_api {
+    replicas 3
+    call_order sequential
+    calls moderation { retries 3 }
+    writes video_meta { timeout 50ms; retries 1 }
+    writes raw_videos { timeout 2s; retries 2 }
+    publishes upload_events
+  }
+  service playback_api {
+    replicas 3
+    reads meta_cache { timeout 5ms; criticality soft; fallback default }
+    reads video_meta { timeout 40ms; retries 1 }
+    reads renditions { timeout 100ms }
+  }
+  service transcoder {
+    replicas 2
+    consumes upload_events { group transcode }
+    writes renditions { timeout 10s }
+    calls video_meta { timeout 100ms }
+  }
+  store video_meta { engine postgres; replicas 1; record 2KiB }
+  store raw_videos { engine s3 }
+  store renditions { engine s3 }
+  cache meta_cache { engine redis; caches video_meta; hit_ratio 95% }
+  stream upload_events { engine kafka }
+  external moderation { availability 99.9% source "vendor SLA"; latency p99 800ms; rate_limit 500 rps }
+  flow upload {
+    rate 200 rps
+    route [creator_app, upload_api, raw_videos]
+    route [upload_api, upload_events, transcoder, renditions]
+  }
+  flow watch { share 90%; route [viewer_web, playback_api, meta_cache, video_meta]; route [playback_api, renditions] }
+}
+"""
+
+
+def _no_flows(text: str) -> str:
+    return text.split("  flow upload")[0] + "}\n"
+
+
+def test_a_flow_counts_the_hard_calls_its_route_does_not_name(check_design):
+    """Every `upload_api` request calls `moderation` and writes `video_meta` (hard, no `share`); no route takes
+    either call, so the upload flow needs both, as the design without flows does. `video_meta` being on the watch
+    route (reached from `playback_api`) does not take `upload_api`'s writes away from the upload flow."""
+    with_flows = check_design(VIDEO)
+    (upload,) = [d for d in findings(with_flows, "AVL001") if d.fingerprint == "AVL001:vidup/flow:upload"]
+    (whole,) = [d for d in findings(check_design(_no_flows(VIDEO)), "AVL001") if "upload_api" in d.fingerprint]
+    figure = whole.message.split("at most ")[1].split(" available")[0]
+    assert f"can be at most {figure} available" in upload.message  # the same product: nothing left out
+    assert "its weakest step is `video_meta`" in upload.message
+    # the latency: `moderation`'s 800ms is on every upload request, and already above 300ms whatever the
+    # components that state no latency add
+    (lat,) = findings(with_flows, "LAT001")
+    assert lat.fingerprint == "LAT001:vidup/flow:upload"
+    assert lat.message.startswith("flow `upload` through `upload_api` takes at least 800ms at p99, above")
+    assert "`upload_api -> moderation`" in lat.message
+    assert any("lower bound" in h for h in lat.hints)
+
+
+def test_a_call_belongs_to_another_flow_only_when_a_route_takes_it(check_design):
+    """A route that takes the step `upload_api -> moderation` says those calls are its flow's requests: the upload
+    flow is no longer charged for them, and the flow that routes them is judged by them."""
+    text = VIDEO.replace(
+        "  flow watch", "  flow moderate { rate 200 rps; route [creator_app, upload_api, moderation] }\n  flow watch"
+    )
+    checked = check_design(text)
+    (lat,) = findings(checked, "LAT001")
+    assert lat.fingerprint == "LAT001:vidup/flow:moderate"
+    upload = [d for d in findings(checked, "AVL001") if d.fingerprint == "AVL001:vidup/flow:upload"]
+    assert upload and "`moderation`" not in upload[0].message and "moderation" not in upload[0].hints[0]
+
+
+def test_unrouted_calls_bring_the_flows_demand(check_design):
+    """The demand a flow puts on what its unrouted calls reach: its rate at that step, times the attempts under
+    failure. `moderation` gets the upload flow's 200 rps (800 rps when `upload_api` retries), below its 500 rps
+    quota, so SCL004 no longer compares the quota with the whole 2000 rps peak."""
+    from designc.analysis.graph import Graph
+
+    checked = check_design(VIDEO)
+    assert findings(checked, "SCL004") == []
+    g = Graph(checked.model)
+    mod = g.demand["moderation"]
+    assert (mod.rate, mod.retried, mod.parts) == (200.0, 800.0, {"upload": 200.0})
+    meta = g.demand["video_meta"]
+    # the watch flow's cache misses (5% of 1800), the upload flow's writes from `upload_api` and `transcoder`'s call
+    assert meta.parts == pytest.approx({"watch": 90.0, "upload": 400.0})
+    assert meta.writes == pytest.approx(200.0)
+    # without flows the quota is compared with the whole peak, as it always was
+    assert [d.fingerprint for d in findings(check_design(_no_flows(VIDEO)), "SCL004")] == [
+        "SCL004:vidup/external:moderation"
+    ]
+
+
+def test_the_report_says_what_check_says_of_unrouted_calls(tmp_path):
+    import json
+
+    from conftest import run_designc
+
+    p = tmp_path / "video.design"
+    p.write_text(VIDEO, encoding="utf-8")
+    report = json.loads(run_designc("report", "-f", "json", str(p)).stdout)
+    (upload,) = [f for f in report["flows"] if f["flow"] == "upload"]
+    assert upload["p99"] == 0.8
+    assert {"step": "upload_api -> moderation", "p99": 0.8} in upload["p99_terms"]
+    (ep,) = [e for e in report["entrypoints"] if e["entrypoint"] == "upload_api"]
+    (judged,) = ep["latency"]["judged_per_flow"]
+    assert judged == {"flow": "upload", "p99": 0.8, "p99_lower_bound": True, "meets_objective": False}
+    human = run_designc("report", str(p)).stdout
+    assert "flow upload     800ms  ABOVE (at least)" in human
+    assert "upload_api -> moderation 800ms" in human
+
+
+CALL_KINDS = """\
+system s {
+  requirements { peak_load 1000 rps; availability 99%; latency p99 1s }
+  region r { zones [a, b] }
+  client web { calls api }
+  service api {
+    replicas 2
+    ORDER
+    reads db { timeout 1s }
+    calls auth { timeout 1s }
+    calls audit { timeout 1s; criticality soft }
+    calls geo { timeout 1s; fallback default }
+    calls sample { timeout 1s; share 10% }
+    calls boot { timeout 1s; on connect }
+  }
+  store db { availability 99.9% source "t"; latency p99 100ms }
+  service auth { replicas 2; availability 99.8% source "t"; latency p99 200ms }
+  service audit { replicas 2; availability 90% source "t"; latency p99 900ms }
+  service geo { replicas 2; availability 90% source "t"; latency p99 900ms }
+  service sample { replicas 2; availability 90% source "t"; latency p99 900ms }
+  service boot { replicas 2; availability 90% source "t"; latency p99 900ms }
+  flow read { rate 100 rps; route [web, api, db] }
+}
+"""
+
+
+def test_only_the_hard_calls_every_request_makes_are_charged(check_design):
+    """Of `api`'s calls no route takes, only `auth` is made hard on every request: `audit` is soft, `geo` has a
+    fallback, `sample` is made by one request in ten, `boot` when a client connects. In sequence the call adds to
+    the route's step (100 + 200ms); in parallel the slowest of the two counts (200ms)."""
+    from designc.analysis.graph import Graph
+
+    g = Graph(check_design(CALL_KINDS.replace("ORDER", "call_order sequential")).model)
+    (b,) = g.flow_budgets
+    assert b.needs == ["api", "db", "auth"]
+    assert round(b.availability, 9) == round(0.999 * 0.998, 9)
+    assert round(b.p99, 6) == 0.3
+    assert b.latency_terms == [("api -> auth", 0.2), ("db", 0.1)]
+    assert g.demand["auth"].rate == 100.0 and "audit" not in g.demand and "sample" not in g.demand
+    par = Graph(check_design(CALL_KINDS.replace("ORDER", "call_order parallel")).model)
+    (b,) = par.flow_budgets
+    assert round(b.p99, 6) == 0.2 and b.assumed_parallel is None
+    # no `call_order`: taken as parallel, and the figure is a lower bound
+    unstated = Graph(check_design(CALL_KINDS.replace("ORDER", "")).model)
+    (b,) = unstated.flow_budgets
+    assert round(b.p99, 6) == 0.2 and b.assumed_parallel == "api"
+
+
+def test_a_flow_that_needs_nothing_with_a_figure_is_not_judged(tmp_path):
+    """As an entrypoint with no figure on its path is not judged, a flow none of whose needs states an
+    availability is not "100%, meets": report says so."""
+    from conftest import run_designc
+
+    text = """\
+system s {
+  requirements { peak_load 100 rps; availability 99.9% }
+  region r { zones [a, b] }
+  client web { calls api }
+  service api { replicas 2; calls cache { timeout 1s; fallback default } }
+  service cache { replicas 2; availability 99% source "t" }
+  flow read { rate 100 rps; route [web, api, cache] }
+}
+"""
+    p = tmp_path / "s.design"
+    p.write_text(text, encoding="utf-8")
+    human = run_designc("report", str(p)).stdout
+    assert "flow read      unknown  not judged (nothing it needs states a figure)" in human
+
+
+def test_the_document_says_what_check_says_of_unrouted_calls(tmp_path):
+    from conftest import run_designc
+
+    p = tmp_path / "video.design"
+    p.write_text(VIDEO, encoding="utf-8")
+    r = run_designc("build", str(p), "-t", "markdown", "--allow-findings", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    doc = (tmp_path / "out" / "vidup" / "design.md").read_text(encoding="utf-8")
+    assert "judged per flow: flow `upload` at least 800ms **not met**" in doc

@@ -220,6 +220,9 @@ class FlowVerdict:
     flow: str
     figure: float | None  # its availability, or its p99 (None: no latency stated on its path)
     met: bool | None  # None: no figure to judge by
+    # the figure is a bound: an availability at most (some need states no figure), a p99 at least (some component
+    # it waits for states no latency, or calls with no `call_order` were taken as parallel)
+    bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -403,11 +406,51 @@ class Graph:
         return load_at(self, name, peak, own_limit)
 
     @cached_property
-    def on_routes(self) -> frozenset[str]:
-        """Every component some flow's route names (`load.routed`)."""
-        from .load import routed
+    def routed_calls(self) -> frozenset[tuple[str, str]]:
+        """Every call (caller, callee) some flow's route takes (`load.routed_calls`): those belong to the
+        requests of the flows whose routes take them."""
+        from .load import routed_calls
 
-        return frozenset(routed(self))
+        return routed_calls(self)
+
+    @cached_property
+    def unrouted_out(self) -> dict[str, list[Edge]]:
+        """For each component, the calls every request it serves makes that no flow's route takes
+        (`load.unrouted_calls`): a flow passing through it makes them too."""
+        from .load import unrouted_calls
+
+        return unrouted_calls(self)
+
+    @property
+    def _unrouted_scc(self) -> tuple[dict[str, int], list[list[str]]]:
+        """The order `unrouted_out` is walked in, callees first: the hard edges' strongly connected components
+        (`_scc`, worked out for the closure anyway). Unrouted calls are hard calls, so callees come first for them
+        too; a hard cycle is one group, and a call inside it is not followed (the cycle rule reports it)."""
+        return self._scc
+
+    @cached_property
+    def unrouted_closure(self) -> dict[str, int]:
+        """For each component, the bitset of every component it reaches over `unrouted_out`, transitively (itself
+        excluded unless it is in a cycle; a hard cycle counts whole): what a flow that reaches it over such a call
+        needs besides it."""
+        comp_of, sccs = self._unrouted_scc
+        bit, succ = self.bit, self.unrouted_out
+        scc_closure = [0] * len(sccs)
+        for i, members in enumerate(sccs):  # callees first
+            own = 0
+            for m in members:
+                own |= bit[m]
+            acc = 0
+            for m in members:
+                for e in succ[m]:
+                    j = comp_of[e.target]
+                    if j == i:
+                        acc |= own
+                    else:
+                        acc |= scc_closure[j]
+                        acc |= bit[e.target]
+            scc_closure[i] = acc
+        return {name: scc_closure[comp_of[name]] for name in self.comps}
 
     @cached_property
     def _flows_needing(self) -> dict[str, list[str]]:
@@ -724,24 +767,39 @@ class Graph:
         entering = self.flows_entering(name)
         if entering:
             flows = tuple(
-                FlowVerdict(b.name, b.availability, None if target is None else b.meets(target)) for b in entering
+                FlowVerdict(
+                    b.name,
+                    b.availability,
+                    # nothing it needs states a figure: nothing to judge by, as for an entrypoint
+                    None if target is None or len(b.unknown_availability) >= len(b.needs) else b.meets(target),
+                    bool(b.unknown_availability),
+                )
+                for b in entering
             )
-            met = None if target is None else all(f.met for f in flows)
+            judged = [f.met for f in flows if f.met is not None]
+            met = None if target is None or not judged else all(judged)
             return Verdict(target, whose, allowed, met, flows)
         met = None if target is None or not known else at_least(allowed, target)
         return Verdict(target, whose, allowed, met)
 
     def latency_verdict(self, name: str) -> Verdict:
         """Whether a component meets its p99 latency objective, as LAT001 judges it (in whole microseconds): per
-        flow when flows enter at it, else by the worst synchronous chain below it. A chain, or a flow, with no
-        latency stated on it is not judged (`met` None)."""
+        flow when flows enter at it (`load.flow_latency`: the route's steps and the calls no route takes), else by
+        the worst synchronous chain below it. A figure that is only a lower bound (a component on the way states
+        no latency) already misses when it is above the objective. A chain, or a flow, with no latency stated on it
+        is not judged (`met` None)."""
         chain = self.chains[name]
         goal = self.latency_objective(name)
         target, whose = goal if goal is not None else (None, "")
         entering = self.flows_entering(name)
         if entering:
             flows = tuple(
-                FlowVerdict(b.name, b.p99, None if target is None or b.p99 is None else us(b.p99) <= us(target))
+                FlowVerdict(
+                    b.name,
+                    b.p99,
+                    None if target is None or b.p99 is None else us(b.p99) <= us(target),
+                    bool(b.unknown_latency or b.assumed_parallel),
+                )
                 for b in entering
             )
             judged = [f.met for f in flows if f.met is not None]

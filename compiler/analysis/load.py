@@ -29,7 +29,18 @@ from typing import TYPE_CHECKING, Any
 from ..model import Cache, Service, Store
 
 # graph imports this module only inside its methods: no cycle
-from .graph import AT_LEAST_SLACK, at_least, capacity_of, load_factor, p99, rate, rate_limits_of, retention_of
+from .graph import (
+    AT_LEAST_SLACK,
+    at_least,
+    backoff_wait,
+    capacity_of,
+    load_factor,
+    p99,
+    persistent,
+    rate,
+    rate_limits_of,
+    retention_of,
+)
 
 if TYPE_CHECKING:
     from ..model import Edge, Flow
@@ -70,10 +81,23 @@ class Demand:
 
     rate: float = 0.0
     retried: float = 0.0
-    parts: dict[str, float] = field(default_factory=dict)  # flow name -> rate
+    routed: dict[str, float] = field(default_factory=dict)  # flow name -> rate, over its routes' steps
     writes: float = 0.0  # of `rate`, what arrives over `writes` edges (for a store's growth)
     cold: float = 0.0  # `rate` with the caches in front of it cold or lost: every read they take reaches it
     caches: dict[str, float] = field(default_factory=dict)  # cache name -> what it passes on when cold
+    unrouted: float = 0.0  # of `rate`, what arrives over calls no route takes (`unrouted_demand`)
+    graph: Graph | None = field(default=None, repr=False, compare=False)  # to work out `parts` when asked
+    name: str = ""
+
+    @cached_property
+    def parts(self) -> dict[str, float]:
+        """Flow name -> rate: over its routes' steps, and over the calls no route takes (`unrouted_parts`)."""
+        if not self.unrouted or self.graph is None:
+            return self.routed
+        out = dict(self.routed)
+        for flow, r in unrouted_parts(self.graph, self.name).items():
+            out[flow] = out.get(flow, 0.0) + r
+        return out
 
 
 def _step_edge(g: Graph, a: str, b: str, writing: bool) -> Edge | None:
@@ -160,6 +184,150 @@ def flow_loads(g: Graph) -> list[FlowLoad]:
     return out
 
 
+def _arrivals(g: Graph, fl: FlowLoad) -> dict[str, tuple[float, float]]:
+    """What reaches each component a flow reaches (its entry, unless a client, and each step's target), at peak and
+    under failure: the rates at which it makes its unrouted calls for that flow."""
+    out: dict[str, tuple[float, float]] = {}
+    if g.comps[fl.entry].kind != "client":
+        out[fl.entry] = (fl.rate, fl.rate)
+    for st in fl.steps:
+        r, retried = out.get(st.target, (0.0, 0.0))
+        out[st.target] = (r + st.rate, retried + st.retried)
+    return out
+
+
+def unrouted_demand(g: Graph) -> dict[str, tuple[float, float, float]]:
+    """What the flows bring, at peak, to each component over the calls no flow's route takes (`Graph.unrouted_out`):
+    every component a flow reaches makes them at the rate that reaches it, and their callees theirs in turn. As on
+    a route's steps, the rate is multiplied by an edge's `fanout`, and under failure by the attempts of a call with
+    retries (`load_factor`); a call that closes a cycle is not followed. Per component: (rate, under failure, of the
+    rate what arrives over `writes` and `publishes`).
+
+    Rates add up along calls, so every flow is carried at once, in one pass over the components their unrouted
+    calls reach (callers first): a flow's own part of a component is worked out only when asked for
+    (`unrouted_parts`)."""
+    succ = g.unrouted_out
+    arriving: dict[str, list[float]] = {}
+    for fl in g.flows:
+        for n, (r, retried) in _arrivals(g, fl).items():
+            if succ[n]:
+                a = arriving.setdefault(n, [0.0, 0.0])
+                a[0] += r
+                a[1] += retried
+    if not arriving:
+        return {}
+    reached = set(arriving)
+    stack = list(reached)
+    while stack:
+        for e in succ[stack.pop()]:
+            if e.target not in reached:
+                reached.add(e.target)
+                stack.append(e.target)
+    comp_of, _ = g._unrouted_scc
+    out: dict[str, list[float]] = {}
+    for n in sorted(reached, key=lambda x: -comp_of[x]):  # `_unrouted_scc` lists callees first
+        a = arriving.get(n)
+        u = out.get(n)
+        r = (a[0] if a else 0.0) + (u[0] if u else 0.0)
+        retried = (a[1] if a else 0.0) + (u[1] if u else 0.0)
+        if not r and not retried:
+            continue
+        here = comp_of[n]
+        for e in succ[n]:
+            t = e.target
+            if comp_of[t] == here:
+                continue  # a cycle closing: the cycle rule reports it
+            fan = e.fanout or 1.0
+            v = out.setdefault(t, [0.0, 0.0, 0.0])
+            v[0] += r * fan
+            v[1] += retried * fan * (load_factor(e) if e.retries else 1.0)
+            if e.kind in ("writes", "publishes"):
+                v[2] += r * fan
+    return {n: (v[0], v[1], v[2]) for n, v in out.items()}
+
+
+def all_unrouted_parts(g: Graph) -> dict[str, dict[str, float]]:
+    """`unrouted_parts` of every component at once (for the report, which lists them all): each flow's rates
+    carried down the unrouted calls together, callers first, as `unrouted_demand` carries their sum. Kept in
+    the graph's memo, where `unrouted_parts` finds them."""
+    done = g.memo.get("unrouted_parts")
+    if done is not None:
+        return done
+    succ = g.unrouted_out
+    comp_of, _ = g._unrouted_scc
+    carried: dict[str, dict[str, float]] = {}
+    arriving: dict[str, dict[str, float]] = {}
+    for fl in g.flows:
+        for n, (r, _) in _arrivals(g, fl).items():
+            if succ[n]:
+                a = arriving.setdefault(n, {})
+                a[fl.flow.name] = a.get(fl.flow.name, 0.0) + r
+    for n in sorted(set(arriving) | set(unrouted_demand(g)), key=lambda x: -comp_of[x]):
+        here: dict[str, float] = dict(arriving.get(n, {}))
+        for f, r in carried.get(n, {}).items():
+            here[f] = here.get(f, 0.0) + r
+        for e in succ[n]:
+            t = e.target
+            if comp_of[t] == comp_of[n]:
+                continue
+            fan = e.fanout or 1.0
+            to = carried.setdefault(t, {})
+            for f, r in here.items():
+                to[f] = to.get(f, 0.0) + r * fan
+    order = {fl.flow.name: i for i, fl in enumerate(g.flows)}
+    done = {n: {f: ps[f] for f in sorted(ps, key=order.__getitem__) if ps[f]} for n, ps in carried.items()}
+    g.memo["unrouted_parts"] = done
+    return done
+
+
+def unrouted_parts(g: Graph, name: str) -> dict[str, float]:
+    """Each flow's part of what reaches a component over unrouted calls (`unrouted_demand`): how much of a request
+    at each component above it reaches it (the product of the `fanout`s, summed over the ways down), worked out
+    backwards from it once, then each flow's arrivals weighed by that. From `all_unrouted_parts` when the report
+    has worked them all out."""
+    if (done := g.memo.get("unrouted_parts")) is not None:
+        return done.get(name, {})
+    comp_of, _ = g._unrouted_scc
+    callers = g.memo.get("unrouted_in")
+    if callers is None:
+        callers = {}
+        for n, es in g.unrouted_out.items():
+            for e in es:
+                if comp_of[e.target] != comp_of[n]:
+                    callers.setdefault(e.target, []).append(e)
+        g.memo["unrouted_in"] = callers
+    # every component above it, callees first, each with the share of its request that reaches `name`
+    above = {name}
+    stack = [name]
+    while stack:
+        for e in callers.get(stack.pop(), ()):
+            if e.source not in above:
+                above.add(e.source)
+                stack.append(e.source)
+    arriving = g.memo.get("unrouted_arrivals")  # component -> (flow, rate) of each flow that reaches it
+    if arriving is None:
+        arriving = {}
+        for fl in g.flows:
+            for n, (r, _) in _arrivals(g, fl).items():
+                arriving.setdefault(n, []).append((fl.flow.name, r))
+        g.memo["unrouted_arrivals"] = arriving
+    share: dict[str, float] = {name: 1.0}
+    out: dict[str, float] = {}
+    for n in sorted(above, key=lambda x: comp_of[x]):
+        if n == name:
+            continue
+        v = 0.0
+        for e in g.unrouted_out[n]:
+            if (below := share.get(e.target)) is not None:
+                v += (e.fanout or 1.0) * below
+        share[n] = v
+        for flow, r in arriving.get(n, ()):
+            out[flow] = out.get(flow, 0.0) + r * v
+    # in the flows' order, as the parts over routes are
+    order = {fl.flow.name: i for i, fl in enumerate(g.flows)}
+    return {f: out[f] for f in sorted(out, key=order.__getitem__) if out[f]}
+
+
 def demand(g: Graph) -> dict[str, Demand]:
     """Each component some flow reaches, and what reaches it at peak. Empty when the design has no flows."""
     out: dict[str, Demand] = {}
@@ -167,13 +335,13 @@ def demand(g: Graph) -> dict[str, Demand]:
         entry = out.setdefault(fl.entry, Demand())
         entry.rate += fl.rate
         entry.retried += fl.rate
-        entry.parts[fl.flow.name] = entry.parts.get(fl.flow.name, 0.0) + fl.rate
+        entry.routed[fl.flow.name] = entry.routed.get(fl.flow.name, 0.0) + fl.rate
         entry.cold += fl.rate
         for s in fl.steps:
             d = out.setdefault(s.target, Demand())
             d.rate += s.rate
             d.retried += s.retried
-            d.parts[fl.flow.name] = d.parts.get(fl.flow.name, 0.0) + s.rate
+            d.routed[fl.flow.name] = d.routed.get(fl.flow.name, 0.0) + s.rate
             if s.target in fl.flow.writes or (s.edge is not None and s.edge.kind in ("writes", "publishes")):
                 d.writes += s.rate
             if s.cold is None:
@@ -181,6 +349,14 @@ def demand(g: Graph) -> dict[str, Demand]:
             else:
                 d.cold += s.cold
                 d.caches[s.source] = d.caches.get(s.source, 0.0) + s.cold
+    for name, (r, retried, writes) in unrouted_demand(g).items():
+        d = out.setdefault(name, Demand())
+        d.rate += r
+        d.retried += retried
+        d.writes += writes
+        d.cold += r
+        d.unrouted = r
+        d.graph, d.name = g, name
     return out
 
 
@@ -315,8 +491,10 @@ def flows_through(g: Graph, name: str) -> list[str]:
 
 
 def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
-    """The components a flow cannot do without: its entry, then each step over a hard synchronous edge from a
-    component it cannot do without, and the store behind a cache on its route (the data lives there)."""
+    """The route's part of what a flow cannot do without: its entry, then each step over a hard synchronous edge
+    from a component it cannot do without, and the store behind a cache on its route (the data lives there).
+    `needs` adds what these components call hard on every request over calls no flow's route takes: a route need
+    not name those."""
     out = [fl.entry]
     inside = {fl.entry}
     for s in fl.steps:
@@ -329,16 +507,41 @@ def hard_route(g: Graph, fl: FlowLoad) -> list[str]:
     return out
 
 
-def routed(g: Graph) -> set[str]:
-    """Every component some flow's route names."""
-    return {n for fl in g.flows for n in fl.flow.components()}
+def routed_calls(g: Graph) -> frozenset[tuple[str, str]]:
+    """Every call some flow's route takes, as (caller, callee): each step of each route, and for a step from a
+    cache to what it `caches` (a miss), the cache's caller reading that store itself (cache-aside: the route's
+    step before the cache)."""
+    out: set[tuple[str, str]] = set()
+    for fl in g.flows:
+        for route in fl.flow.routes:
+            for i, (a, b) in enumerate(pairwise(route)):
+                out.add((a, b))
+                src = g.comps.get(a)
+                if i > 0 and isinstance(src, Cache) and src.caches == b:
+                    out.add((route[i - 1], b))
+    return frozenset(out)
+
+
+def every_request(e: Edge) -> bool:
+    """Whether a caller makes a call on every request it serves, and waits for it: synchronous, with no `share`
+    (only some requests take it), not made `on connect` and not a connection held open (neither is a request)."""
+    return e.mode == "sync" and e.share is None and e.when != "connect" and not persistent(e)
+
+
+def unrouted_calls(g: Graph) -> dict[str, list[Edge]]:
+    """For each component, its hard synchronous calls that every request makes (`every_request`, `Graph.is_hard`:
+    no `criticality soft`, no `fallback`) and that no flow's route takes (`routed_calls`). A request that passes
+    through the component makes them: the flows do not say they belong to other requests."""
+    routed = g.routed_calls
+    return {n: [e for e in es if every_request(e) and (n, e.target) not in routed] for n, es in g.hard_out.items()}
 
 
 @dataclass
 class Needs:
     """What a flow cannot do without (`flow_needs`), kept as sets rather than a list of names: its hard route,
-    then each hard dependency of the route that no flow's route names (`targets`), each followed by its own hard
-    dependencies not already needed (`deps` works those out again, in that order). ``bits`` is the whole set. A
+    then each callee of the route's hard calls that no flow's route takes (`targets`), each followed by what it
+    needs over such calls (`Graph.unrouted_closure`) not already needed (`deps` works those out again, in that
+    order). ``bits`` is the whole set. A
     flow may need thousands of components and a design have thousands of flows: the names are listed only when
     asked for (`names`), and the availability is worked out per availability figure; the sets of each
     dependency are not kept (17 MiB at 10,000 services), as few flows are ever listed."""
@@ -350,10 +553,10 @@ class Needs:
 
     @property
     def deps(self) -> Iterator[tuple[str, int]]:
-        """Each dependency in `targets`, and the bitset (`Graph.bit`) of its own hard dependencies not already
-        needed (`rest`), in order."""
+        """Each dependency in `targets`, and the bitset (`Graph.bit`) of what it needs over unrouted calls not
+        already needed (`rest`), in order."""
         g = self.graph
-        bit, closure = g.bit, g.closure
+        bit, closure = g.bit, g.unrouted_closure
         seen = 0
         for n in self.route:
             seen |= bit[n]
@@ -387,23 +590,23 @@ class Needs:
 
 
 def needs(g: Graph, fl: FlowLoad) -> Needs:
-    """What a flow cannot do without: its hard route (`hard_route`), and the hard dependencies of those
-    components that no flow's route names, with theirs (a session store every request reads, though no route
-    says so). A dependency another flow's route names is that flow's: the flows say which requests go there."""
+    """What a flow cannot do without: its hard route (`hard_route`), and what the components on it call hard on
+    every request over calls no flow's route takes (`Graph.unrouted_out`), transitively (a session store every
+    request reads, a database every request writes, though no route says so). A call some flow's route takes is
+    that flow's: the flows say which requests make it. A call is judged by its two ends, not by its callee alone:
+    a database another flow's route reaches from elsewhere is still needed by this flow's own writes to it."""
     route = hard_route(g, fl)
-    on_routes = g.on_routes
-    bit, closure = g.bit, g.closure
+    bit, closure = g.bit, g.unrouted_closure
     seen = 0
     for n in route:
         seen |= bit[n]
     targets: list[str] = []
-    succ = g.hard_targets
+    succ = g.unrouted_out
     for n in route:
         if g.comps[n].kind == "client":
             continue  # a client's other calls (DNS, a CDN) are other requests
-        for target in succ[n]:
-            if target in on_routes:
-                continue
+        for e in succ[n]:
+            target = e.target
             own = bit[target]
             if seen & own:
                 continue
@@ -413,20 +616,120 @@ def needs(g: Graph, fl: FlowLoad) -> Needs:
 
 
 def flow_needs(g: Graph, fl: FlowLoad) -> list[str]:
-    """What a flow cannot do without, as names in order (see `needs`)."""
+    """What a flow cannot do without, as names in order: its hard route (`hard_route`), then each callee of a hard
+    call its components make on every request that no flow's route takes, followed by what that callee needs over
+    such calls (see `needs`). A call some route takes belongs to that route's flow; a component another route
+    reaches from elsewhere is still counted when this flow's own components call it."""
     return needs(g, fl).names(g)
 
 
 def request_path(g: Graph, fl: FlowLoad) -> list[str]:
     """The components a flow's caller waits for: its entry, then each step over a synchronous edge (or a cache's
     miss) from one of them. Work behind a publish or a consume is not in the request's latency."""
-    out = [fl.entry]
+    return list(_waited(fl))
+
+
+def _waited(fl: FlowLoad) -> dict[str, str | None]:
+    """`request_path` with the step each component is waited for from: component -> its caller on the route
+    (None for the entry), in the route's order."""
+    out: dict[str, str | None] = {fl.entry: None}
     for s in fl.steps:
         e: Any = s.edge
         waited = e is None or s.cold is not None or (e.mode == "sync" and e.kind != "consumes")
         if s.source in out and s.target not in out and waited:
-            out.append(s.target)
+            out[s.target] = s.source
     return out
+
+
+@dataclass
+class FlowLatency:
+    """A flow's p99 (`flow_latency`) and what it adds up."""
+
+    p99: float | None  # None when nothing it waits for states a latency
+    waits: list[str]  # the route's components its caller waits for (`request_path`, no clients)
+    unknown: list[str]  # those, and those on the chains of its unrouted calls, that state no latency
+    terms: list[tuple[str, float]]  # what the p99 adds up: a component's own p99, or "a -> b" and what it adds
+    parallel: str | None = None  # a component whose calls were taken as parallel with no `call_order`: a bound
+
+
+def flow_latency(g: Graph, fl: FlowLoad) -> FlowLatency:
+    """A flow's p99: the p99s of the route's components its caller waits for (`request_path`), one after another
+    as the route states them, and at each of them the calls every request makes that no route takes
+    (`Graph.unrouted_out`), each worth its callee's worst chain (`Graph.chains`, capped by the call's timeout x
+    attempts, as without flows). Those calls add up when the component states `call_order sequential` (a call
+    with `fanout N` N times); otherwise they run beside its routed steps and the slowest counts (a lower bound
+    when no `call_order` is stated). A component with no latency counts as 0 and is listed in `unknown`."""
+    parent = _waited(fl)
+    order = list(parent)
+    kids: dict[str, int] = {}  # how many routed steps each one waits for
+    for p in parent.values():
+        if p is not None:
+            kids[p] = kids.get(p, 0) + 1
+    comps, chains, known_chain = g.comps, g.chains, g._chain_known
+    comp_of, _ = g._sync_scc
+    below: dict[str, float] = dict.fromkeys(order, 0.0)  # the figure of each one's routed steps
+    fig: dict[str, float] = {}
+    terms: dict[str, list[tuple[str, float]]] = {n: [] for n in order}
+    unknown: dict[str, list[str]] = {n: [] for n in order}  # per component: itself, then its unrouted calls'
+    known = False
+    parallel: str | None = None
+    for n in reversed(order):  # a component comes after the one it is waited for from
+        c = comps[n]
+        if c.kind == "client":
+            fig[n] = below[n]
+        else:
+            own = p99(c.latency) if c.latency else None
+            if own is None:
+                unknown[n].append(n)
+            else:
+                known = True
+            chain = chains[n]
+            calls: list[tuple[str, float]] = []
+            for e in g.unrouted_out[n]:
+                t = e.target
+                if comp_of[t] == comp_of[n]:
+                    continue  # a cycle closing: the chains cut it too
+                v = chains[t].latency
+                if e.timeout is not None:
+                    cap = e.timeout * (1 + (e.retries or 0)) + backoff_wait(e)
+                    v = min(v, cap)
+                if known_chain[t]:
+                    known = True
+                memo = g.memo.setdefault("chain_unknown", {})  # the same callee for many flows
+                if (on_chain := memo.get(t)) is None:
+                    on_chain = memo[t] = g.chain_unknown(t)
+                unknown[n].extend(on_chain)
+                if parallel is None and chains[t].assumed_parallel is not None:
+                    parallel = chains[t].assumed_parallel
+                calls.append((f"{n} -> {t}", v * (e.fanout or 1) if chain.sequential else v))
+            routed = below[n]
+            extra: list[tuple[str, float]] = []
+            if chain.sequential:
+                extra = [(label, v) for label, v in calls if v > 0]
+                add = sum(v for _, v in calls)
+            else:
+                add = 0.0
+                if calls:
+                    label, v = max(calls, key=lambda x: x[1])
+                    if v > routed:
+                        add = v - routed
+                        extra = [(label if not routed else f"{label} (beyond the routed steps beside it)", add)]
+                    # several calls and no `call_order`: taken as parallel, as the chains take them
+                    several = len(calls) + kids.get(n, 0) > 1
+                    if parallel is None and several and not getattr(c, "call_order", None):
+                        parallel = n
+            fig[n] = (own or 0.0) + routed + add
+            terms[n] = [*([(n, own)] if own is not None else []), *extra]
+        p = parent[n]
+        if p is not None:
+            below[p] += fig[n]
+    entry = order[0]
+    waits = [n for n in order if comps[n].kind != "client"]
+    # in the route's order, each component before what its unrouted calls reach; each once
+    missing = list(dict.fromkeys(u for n in order for u in unknown[n]))
+    # the terms in the route's order, each component's own p99 before what its unrouted calls add
+    added = [t for n in order for t in terms[n]]
+    return FlowLatency(fig[entry] if known else None, waits, missing, added, parallel)
 
 
 def capacity(g: Graph, name: str) -> tuple[float, str] | None:
@@ -459,20 +762,65 @@ class FlowBudget:
     routes: list[list[str]]
     p99: float | None  # None when no component on its path states a latency
     unknown_latency: list[str]
-    bottleneck: str | None
-    bottleneck_headroom: float | None  # capacity / demand - 1
     assumptions: list[str]
     entrypoint: str | None  # the first component of the system it reaches (its route's first, unless a client)
-    waits: list[str] = field(default_factory=list)  # what its p99 adds up (`request_path`, no clients)
-    # the components on its routes that state no capacity, with their demand, the busiest first: what "what
-    # breaks first" cannot count on
-    unsized: list[tuple[str, float]] = field(default_factory=list)
+    waits: list[str] = field(default_factory=list)  # the route's components it waits for (`request_path`, no clients)
+    # what its p99 adds up (`flow_latency`): a component's own p99, or an unrouted call "a -> b" and what it adds
+    latency_terms: list[tuple[str, float]] = field(default_factory=list)
+    assumed_parallel: str | None = None  # calls taken as parallel with no `call_order` stated: p99 is a bound
     needed: Needs | None = field(default=None, repr=False)
+    load: FlowLoad | None = field(default=None, repr=False)
     graph: Graph | None = field(default=None, repr=False, compare=False)
     # the availability as a power per availability figure, and a bound on its distance from `availability` (the
     # product taken in order, a rounding per factor): a flow may need thousands of components
     estimate: float = 1.0
     error: float = 0.0
+
+    @cached_property
+    def _capacities(self) -> tuple[tuple[float, str] | None, list[tuple[str, float]]]:
+        """Its bottleneck (the least headroom, and whose) and the components it reaches that state no capacity, with
+        their demand, the busiest first: what "what breaks first" cannot count on. The components it reaches are its
+        routes', then those its unrouted calls reach (`Graph.unrouted_closure`), in declaration order. Worked out
+        when the report asks: a flow may reach thousands."""
+        g, fl = self.graph, self.load
+        if g is None or fl is None:
+            return None, []
+        closure, succ = g.unrouted_closure, g.unrouted_out
+        route = list(fl.flow.components())
+        seen = 0
+        for n in route:
+            seen |= g.bit[n]
+        reach = 0
+        for n in route:
+            if succ[n] and g.comps[n].kind != "client":
+                reach |= closure[n]
+        worst: tuple[float, str] | None = None
+        unsized: list[tuple[str, float]] = []
+        for n in [*route, *g.members(reach & ~seen)]:
+            d = g.demand.get(n)
+            if d is None or d.rate <= 0 or g.comps[n].kind in ("client", "external"):
+                continue
+            cap = capacity(g, n)
+            if cap is None:
+                unsized.append((n, d.rate))
+                continue
+            headroom = cap[0] / d.rate - 1
+            if worst is None or headroom < worst[0]:
+                worst = (headroom, n)
+        return worst, sorted(unsized, key=lambda x: -x[1])
+
+    @property
+    def bottleneck(self) -> str | None:
+        return worst[1] if (worst := self._capacities[0]) is not None else None
+
+    @property
+    def bottleneck_headroom(self) -> float | None:
+        """The bottleneck's capacity / demand - 1."""
+        return worst[0] if (worst := self._capacities[0]) is not None else None
+
+    @property
+    def unsized(self) -> list[tuple[str, float]]:
+        return self._capacities[1]
 
     @cached_property
     def needs(self) -> list[str]:
@@ -523,42 +871,22 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
             if k := (bits & mask).bit_count():
                 estimate *= a**k
                 factors += k + 3
-        waits = [n for n in request_path(g, fl) if g.comps[n].kind != "client"]
-        latency, unknown_l = 0.0, []
-        for n in waits:
-            lat = p99(g.comps[n].latency)
-            if lat is None:
-                unknown_l.append(n)
-            else:
-                latency += lat
-        worst: tuple[float, str] | None = None
-        unsized: list[tuple[str, float]] = []
-        for n in fl.flow.components():
-            cap = capacity(g, n)
-            d = g.demand.get(n)
-            if d is None or d.rate <= 0 or g.comps[n].kind in ("client", "external"):
-                continue
-            if cap is None:
-                unsized.append((n, d.rate))
-                continue
-            headroom = cap[0] / d.rate - 1
-            if worst is None or headroom < worst[0]:
-                worst = (headroom, n)
+        lat = flow_latency(g, fl)
         out.append(
             FlowBudget(
                 name=fl.flow.name,
                 rate=fl.rate,
                 rate_source=fl.rate_source,
                 routes=fl.flow.routes,
-                p99=latency if len(unknown_l) < len(waits) else None,
-                unknown_latency=unknown_l,
-                bottleneck=worst[1] if worst else None,
-                bottleneck_headroom=worst[0] if worst else None,
+                p99=lat.p99,
+                unknown_latency=lat.unknown,
                 assumptions=list(dict.fromkeys(fl.assumptions)),
                 entrypoint=needed.first(g, skip=clients),
-                waits=waits,
-                unsized=sorted(unsized, key=lambda x: -x[1]),
+                waits=lat.waits,
+                latency_terms=lat.terms,
+                assumed_parallel=lat.parallel,
                 needed=needed,
+                load=fl,
                 graph=g,
                 estimate=estimate,
                 error=factors * 2.0**-52,

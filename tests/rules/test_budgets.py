@@ -133,8 +133,14 @@ def test_lat001_p99_chain_above_objective(check_design):
   external bank { latency p99 400ms }
 """
     (d,) = findings(check_design(design(body)), "LAT001")
-    assert d.message == "the p99 latency along `api -> pay -> bank` is 400ms, above its SLO of 300ms"
+    # `api` and `pay` state no latency: 400ms is a lower bound, and already a miss
+    assert d.message == "the p99 latency along `api -> pay -> bank` is at least 400ms, above its SLO of 300ms"
     assert d.fingerprint == "LAT001:s/service:api"
+    known = body.replace("service api {", "service api { latency p99 10ms;").replace(
+        "service pay {", "service pay { latency p99 10ms;"
+    )
+    (d,) = findings(check_design(design(known)), "LAT001")
+    assert d.message == "the p99 latency along `api -> pay -> bank` is 420ms, above its SLO of 300ms"
     fixed = body.replace("latency p99 400ms", "latency p99 200ms")
     r = check_design(design(fixed))
     assert findings(r, "LAT001") == []

@@ -44,7 +44,7 @@ def test_authenticate_then_route_misses_the_objective(check_design):
     checked = check_design(GATEWAY.replace("ORDER", "call_order sequential"))
     (lat,) = findings(checked, "LAT001")
     assert lat.message == (
-        "the p99 latency along `gateway (auth, then orders) -> orders` is 850ms, above its SLO of 800ms"
+        "the p99 latency along `gateway (auth, then orders) -> orders` is at least 850ms, above its SLO of 800ms"
     )
     (wait,) = findings(checked, "LAT002")
     assert "may wait 1s on its dependencies" in wait.message
@@ -185,7 +185,7 @@ def test_a_fanout_in_sequence_counts_that_many_calls(check_design):
     (d,) = findings(check_design(ok.replace("latency p99 1150ms", "latency p99 1149ms")), "LAT001")
     assert (
         d.message
-        == "the p99 latency along `gateway (auth x3, then orders) -> orders` is 1.15s, above its SLO of 1.149s"
+        == "the p99 latency along `gateway (auth x3, then orders) -> orders` is at least 1.15s, above its SLO of 1.149s"
     )
 
 

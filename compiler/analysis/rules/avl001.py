@@ -9,9 +9,13 @@ Figures come from `availability` (an SLA, as the standard library states for man
 with the component's SLO, and for entrypoints with the system's `requirements { availability }`.
 
 **Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead: the product
-over what the flow cannot do without (its route's hard steps, and the hard dependencies of those that no flow's
-route names), against the entrypoint's objective. A flow below it is a finding that names the flow and its
-weakest step: the read path is not charged for the write path's database.
+over what the flow cannot do without, against the entrypoint's objective. That is its route's hard steps, and
+every hard call the components on them make on every request (no `share`, not `criticality soft`, no
+`fallback`, not `on connect`) that no flow's route takes, with what those callees need in turn: a request
+through `api` makes `api`'s calls whether or not the route lists them. A call a route takes (the step `a -> b`)
+belongs to that route's flow, so the read path is not charged for the write path's database; a database
+another route reaches from elsewhere is still charged to this flow when its own components call it. A flow
+below the objective is a finding that names the flow and its weakest step.
 
 **Why it matters.** "A service is only as available as its critical dependencies": serial dependencies
 multiply (Treynor, Dahlin, Rau and Beyer, "The Calculus of Service Availability", ACM Queue 15(2), 2017). A

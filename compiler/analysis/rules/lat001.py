@@ -10,10 +10,17 @@ taken to run in parallel (the slowest counts), and where a component makes sever
 order the figure is a lower bound, which the finding and the report say. LAT002 checks the same chain against
 the timeouts.
 
-**Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead: the sum of the
-p99 latencies of the components the flow's caller waits for (its route's synchronous steps, one after another as
-the route states them; work behind a publish is not waited for), against the entrypoint's objective. A flow
-above it is a finding that names the flow and its slowest step.
+**Per flow.** When the design states flows, an entrypoint they enter at is judged per flow instead, against the
+entrypoint's objective: the sum of the p99 latencies of the components the flow's caller waits for (its route's
+synchronous steps, one after another as the route states them; work behind a publish is not waited for), and,
+at each of them, the hard calls it makes on every request that no flow's route takes, each worth its callee's
+worst chain as above (capped by the call's timeout x attempts). Those calls add up under `call_order
+sequential`; otherwise they run beside the routed steps and the slowest counts. A flow above the objective is a
+finding that names the flow and its slowest step (a component, or a call no route names).
+
+**A lower bound is enough.** Components that state no latency count as zero, so the figure is then a lower
+bound (and so is one where calls were taken as parallel because no `call_order` is stated): when even that is
+above the objective, the objective is missed, and the finding says "at least".
 
 **After an automatic failover into another region.** A single-writer store that promotes a replica in another
 region automatically (as DR004 reads `failover` and `cross_region_failover`) moves its writer without its
@@ -214,8 +221,10 @@ class LatencyChain(Rule):
             if us(chain.latency) > us(target):
                 hops = g.chain_path(name)
                 path = g.chain_text(hops)
+                unknown = [h for h in hops if g.chains[h].own_unknown]
+                least = "at least " if unknown or chain.assumed_parallel else ""
                 yield Finding(
-                    message=f"the p99 latency along `{path}` is {duration(chain.latency)}, "
+                    message=f"the p99 latency along `{path}` is {least}{duration(chain.latency)}, "
                     f"above {whose} of {duration(target)}",
                     at=g.comps[name].span,
                     path=g.comp_path(name),
@@ -224,7 +233,7 @@ class LatencyChain(Rule):
                         "cut the chain: call in parallel or asynchronously, cache, or relax the objective",
                         *(
                             [f"{len(unknown)} component(s) on it declare no latency and count as 0ms"]
-                            if (unknown := [h for h in hops if g.chains[h].own_unknown])
+                            if unknown
                             else []
                         ),
                         *([note] if (note := g.parallel_note(name)) else []),
@@ -295,21 +304,40 @@ class LatencyChain(Rule):
             if goal is None or b.p99 is None or us(b.p99) <= us(goal[0]):
                 continue
             target, whose = goal
-            own = [(n, v) for n in b.waits if (v := p99(g.comps[n].latency)) is not None]
-            slowest = max(own, key=lambda x: x[1])
+            terms = b.latency_terms
+            slowest = max(terms, key=lambda x: x[1])
+            unrouted = [label for label, _ in terms if " -> " in label]
+            step = slowest[0].split(" (")[0]
+            what = (
+                f"`{step}` ({duration(slowest[1])}, a call every request makes that no route names)"
+                if " -> " in slowest[0]
+                else f"`{step}` ({duration(slowest[1])})"
+            )
+            shown = " + ".join(f"{n} {duration(v)}" for n, v in terms[:8]) + (" + ..." if len(terms) > 8 else "")
             hints = [
-                f"the p99s of {' + '.join(f'{n} {duration(v)}' for n, v in own)} add up to {duration(b.p99)}",
-                f"the slowest step is `{slowest[0]}` ({duration(slowest[1])}): make it faster, take it off the "
-                "request (asynchronous, cached), or relax the objective",
+                *([f"the p99s of {shown} add up to {duration(b.p99)}"] if len(terms) > 1 else []),
+                f"the slowest step is {what}: make it faster, take it off the request (asynchronous, cached), or "
+                "relax the objective",
             ]
+            if unrouted and unrouted != [slowest[0]]:
+                hints.append(
+                    "counted because each request through the route makes these hard calls and no flow's route "
+                    "takes them: " + ", ".join(f"`{u.split(' (')[0]}`" for u in unrouted[:6])
+                )
+            least = b.unknown_latency or b.assumed_parallel
             if b.unknown_latency:
                 hints.append(
-                    f"{len(b.unknown_latency)} component(s) on it declare no latency and count as 0ms: "
-                    + ", ".join(f"`{u}`" for u in b.unknown_latency[:6])
+                    f"{len(b.unknown_latency)} component(s) on it declare no latency and count as 0ms, so "
+                    f"{duration(b.p99)} is a lower bound: " + ", ".join(f"`{u}`" for u in b.unknown_latency[:6])
+                )
+            if b.assumed_parallel:
+                hints.append(
+                    f"`{b.assumed_parallel}` states no `call_order`: its calls are taken as parallel (the slowest "
+                    "counts), so this is a lower bound"
                 )
             yield Finding(
-                message=f"flow `{b.name}` through `{entry}` takes {duration(b.p99)} at p99, above {whose} of "
-                f"{duration(target)}: its slowest step is `{slowest[0]}` ({duration(slowest[1])})",
+                message=f"flow `{b.name}` through `{entry}` takes {'at least ' if least else ''}{duration(b.p99)} "
+                f"at p99, above {whose} of {duration(target)}: its slowest step is {what}",
                 at=flows[b.name].span,
                 path=f"flow:{b.name}",
                 label=f"{duration(b.p99)} > {duration(target)}",

@@ -8,10 +8,11 @@ entrypoint (the entrypoint itself included) that states a `capacity`:
 * a store, stream, queue or cache carries its `capacity` (the component's total).
 
 With flows, the load a component must carry is its demand: what the flows' routes bring it at peak, with fan-out
-and cache misses. Without them, each request to an entrypoint is assumed to reach each of its hard dependencies
-once, so each must carry the whole peak (scaled by the `share` and `fanout` of the edges on the way), unless the
-traffic into it is bounded: by its own total `rate_limit`, or by total `rate_limit`s on every synchronous edge
-into it (their sum).
+and cache misses, and what the hard calls every request makes that no route names bring it (at the flow's rate
+where the call is made, times its `fanout`). Without them, each request to an entrypoint is assumed to reach each
+of its hard dependencies once, so each must carry the whole peak (scaled by the `share` and `fanout` of the edges
+on the way), unless the traffic into it is bounded: by its own total `rate_limit`, or by total `rate_limit`s on
+every synchronous edge into it (their sum).
 
 Components without `capacity`, and services without `replicas`, are skipped by this comparison: nothing to
 compute from. Three cases below ask for a capacity anyway, because the load a design states makes it the
@@ -182,10 +183,11 @@ class PeakAboveCapacity(Rule):
             else:
                 misses = f"the misses, {rate(missed)} at peak,"
             through = sum(fed.values())
+            # what else reaches it: other flows, or the calls to it that no route names (`load.unrouted_demand`)
+            others = {k: v for k, v in d.parts.items() if k not in fed}
+            rest = _flows_phrase(others) if others else "the calls to it that no route names"
             flows = _flows_phrase(fed) + (
-                f"; {rate(d.cold)} in all with {_flows_phrase({k: v for k, v in d.parts.items() if k not in fed})}"
-                if d.cold > through * (1 + 1e-9)
-                else ""
+                f"; {rate(d.cold)} in all with {rest}" if d.cold > through * (1 + 1e-9) else ""
             )
             carried = capacity(g, name)
             if carried is not None:

@@ -2,8 +2,11 @@
 external with nothing to limit it.
 
 **What it checks.** An `external` with a total `rate_limit` (the provider's quota) on an entrypoint's hard
-synchronous path, when the system's `peak_load` is above that limit. (A `rate_limit` the design puts on its own
-edges is a bound it chose, which SCL001 takes into account, not a quota.)
+synchronous path, when the load that reaches it at peak is above that limit: with flows, the demand they bring
+it (over their routes, and over the calls every request makes that no route names, at the flow's rate at that
+step); without flows, the system's `peak_load`, scaled by the `share` and `fanout` of the edges on the way. (A
+`rate_limit` the design puts on its own edges is a bound it chose, which SCL001 takes into account, not a
+quota.)
 
 **Work nobody asked for.** A service that starts its own work (`trigger continuous`, or a `trigger schedule` a
 flow gives a rate) sets its own pace against an external: no user's request bounds it. Its synchronous call to an
