@@ -647,9 +647,63 @@ class FlowLatency:
 
     p99: float | None  # None when nothing it waits for states a latency
     waits: list[str]  # the route's components its caller waits for (`request_path`, no clients)
-    unknown: list[str]  # those, and those on the chains of its unrouted calls, that state no latency
+    # those, and those on the chains of its unrouted calls, that state no latency: in parts, listed
+    # (`unknown_names`) only when asked for, as they may be hundreds per flow for thousands of flows
+    unknown_parts: list[list[str] | OnChains]
     terms: list[tuple[str, float]]  # what the p99 adds up: a component's own p99, or "a -> b" and what it adds
     parallel: str | None = None  # a component whose calls were taken as parallel with no `call_order`: a bound
+
+
+def unknown_names(g: Graph, parts: list[list[str] | OnChains]) -> list[str]:
+    """The components of a flow's `unknown_parts`, in order, each once: a callee's part is its chain's."""
+    names: dict[str, None] = {}
+    for part in parts:
+        if isinstance(part, OnChains):
+            for t in part:
+                names.update(dict.fromkeys(g.chain_unknown(t)))
+        else:
+            names.update(dict.fromkeys(part))
+    return list(names)
+
+
+class OnChains(tuple[str, ...]):
+    """Callees whose worst chains (`Graph.chain_path`) hold components that declare no latency: a part of a flow's
+    `unknown_parts` that `unknown_names` lists (`Graph.chain_unknown`) only when asked for."""
+
+
+def _unrouted_latency(g: Graph, n: str) -> tuple[list[tuple[str, float]], OnChains, bool, str | None]:
+    """What a component's calls that no route takes (`Graph.unrouted_out`) add to a flow's p99 through it, the same
+    for every flow (worked out once per component): each call's label and figure (its callee's worst chain, capped
+    by its timeout x attempts; times its fanout when the component calls in sequence), the callees whose chains
+    hold components that state no latency, whether any chain states one, and the first component whose calls a
+    chain took as parallel with no `call_order`."""
+    memo = g.memo.setdefault("unrouted_latency", {})
+    got = memo.get(n)
+    if got is not None:
+        return got  # type: ignore[no-any-return]
+    chains, known_chain, has_unknown = g.chains, g._chain_known, g.chain_has_unknown
+    comp_of, _ = g._sync_scc
+    sequential = chains[n].sequential
+    calls: list[tuple[str, float]] = []
+    unknown: list[str] = []
+    known = False
+    assumed: str | None = None
+    for e in g.unrouted_out[n]:
+        t = e.target
+        if comp_of[t] == comp_of[n]:
+            continue  # a cycle closing: the chains cut it too
+        v = chains[t].latency
+        if e.timeout is not None:
+            v = min(v, e.timeout * (1 + (e.retries or 0)) + backoff_wait(e))
+        if known_chain[t]:
+            known = True
+        if has_unknown[t]:
+            unknown.append(t)
+        if assumed is None:
+            assumed = chains[t].assumed_parallel
+        calls.append((f"{n} -> {t}", v * (e.fanout or 1) if sequential else v))
+    memo[n] = got = (calls, OnChains(dict.fromkeys(unknown)), known, assumed)
+    return got
 
 
 def flow_latency(g: Graph, fl: FlowLoad) -> FlowLatency:
@@ -665,12 +719,12 @@ def flow_latency(g: Graph, fl: FlowLoad) -> FlowLatency:
     for p in parent.values():
         if p is not None:
             kids[p] = kids.get(p, 0) + 1
-    comps, chains, known_chain = g.comps, g.chains, g._chain_known
-    comp_of, _ = g._sync_scc
+    comps, chains = g.comps, g.chains
     below: dict[str, float] = dict.fromkeys(order, 0.0)  # the figure of each one's routed steps
     fig: dict[str, float] = {}
     terms: dict[str, list[tuple[str, float]]] = {n: [] for n in order}
-    unknown: dict[str, list[str]] = {n: [] for n in order}  # per component: itself, then its unrouted calls'
+    # per component: itself if it states no latency, then those on its unrouted calls' chains (`_unrouted_latency`)
+    unknown: list[list[str] | OnChains] = []
     known = False
     parallel: str | None = None
     for n in reversed(order):  # a component comes after the one it is waited for from
@@ -679,29 +733,15 @@ def flow_latency(g: Graph, fl: FlowLoad) -> FlowLatency:
             fig[n] = below[n]
         else:
             own = p99(c.latency) if c.latency else None
-            if own is None:
-                unknown[n].append(n)
-            else:
-                known = True
             chain = chains[n]
-            calls: list[tuple[str, float]] = []
-            for e in g.unrouted_out[n]:
-                t = e.target
-                if comp_of[t] == comp_of[n]:
-                    continue  # a cycle closing: the chains cut it too
-                v = chains[t].latency
-                if e.timeout is not None:
-                    cap = e.timeout * (1 + (e.retries or 0)) + backoff_wait(e)
-                    v = min(v, cap)
-                if known_chain[t]:
-                    known = True
-                memo = g.memo.setdefault("chain_unknown", {})  # the same callee for many flows
-                if (on_chain := memo.get(t)) is None:
-                    on_chain = memo[t] = g.chain_unknown(t)
-                unknown[n].extend(on_chain)
-                if parallel is None and chains[t].assumed_parallel is not None:
-                    parallel = chains[t].assumed_parallel
-                calls.append((f"{n} -> {t}", v * (e.fanout or 1) if chain.sequential else v))
+            calls, on_chains, known_calls, assumed = _unrouted_latency(g, n)
+            if on_chains:
+                unknown.append(on_chains)
+            if own is None:
+                unknown.append([n])  # before its calls' once the list is turned round
+            known = known or known_calls or own is not None
+            if parallel is None:
+                parallel = assumed
             routed = below[n]
             extra: list[tuple[str, float]] = []
             if chain.sequential:
@@ -725,11 +765,10 @@ def flow_latency(g: Graph, fl: FlowLoad) -> FlowLatency:
             below[p] += fig[n]
     entry = order[0]
     waits = [n for n in order if comps[n].kind != "client"]
-    # in the route's order, each component before what its unrouted calls reach; each once
-    missing = list(dict.fromkeys(u for n in order for u in unknown[n]))
+    unknown.reverse()  # gathered from the route's end: in the route's order, each component before its calls'
     # the terms in the route's order, each component's own p99 before what its unrouted calls add
     added = [t for n in order for t in terms[n]]
-    return FlowLatency(fig[entry] if known else None, waits, missing, added, parallel)
+    return FlowLatency(fig[entry] if known else None, waits, unknown, added, parallel)
 
 
 def capacity(g: Graph, name: str) -> tuple[float, str] | None:
@@ -761,7 +800,7 @@ class FlowBudget:
     rate_source: str
     routes: list[list[str]]
     p99: float | None  # None when no component on its path states a latency
-    unknown_latency: list[str]
+    unknown_latency_parts: list[list[str] | OnChains]  # `FlowLatency.unknown_parts`: `unknown_latency` lists them
     assumptions: list[str]
     entrypoint: str | None  # the first component of the system it reaches (its route's first, unless a client)
     waits: list[str] = field(default_factory=list)  # the route's components it waits for (`request_path`, no clients)
@@ -775,6 +814,12 @@ class FlowBudget:
     # product taken in order, a rounding per factor): a flow may need thousands of components
     estimate: float = 1.0
     error: float = 0.0
+
+    @cached_property
+    def unknown_latency(self) -> list[str]:
+        """The components on its path that state no latency (counted as 0 ms: its p99 is a lower bound), in the
+        route's order, each once."""
+        return unknown_names(self.graph, self.unknown_latency_parts) if self.graph is not None else []
 
     @cached_property
     def _capacities(self) -> tuple[tuple[float, str] | None, list[tuple[str, float]]]:
@@ -879,7 +924,7 @@ def flow_budgets(g: Graph) -> list[FlowBudget]:
                 rate_source=fl.rate_source,
                 routes=fl.flow.routes,
                 p99=lat.p99,
-                unknown_latency=lat.unknown,
+                unknown_latency_parts=lat.unknown_parts,
                 assumptions=list(dict.fromkeys(fl.assumptions)),
                 entrypoint=needed.first(g, skip=clients),
                 waits=lat.waits,
