@@ -202,6 +202,35 @@ def test_composite_availability_equals_the_product_over_the_dependency_set(check
             assert math.isclose(g.composite(name)[0], expected, rel_tol=1e-12), name
 
 
+def test_bitsets_number_callees_first_and_list_names_in_the_designs_order(check_design):
+    """The bits are numbered callees first, so a closure holds only bits below the component's own (outside a
+    cycle); `members` still lists names in the design's order, whatever the numbering, with or without a limit, for
+    a few names (taken bit by bit) or many (picked at once)."""
+    import random
+
+    from designc.analysis.graph import Graph
+
+    rnd = random.Random(7)
+    n = 60
+    lines = ["system s {"]
+    for i in range(n):  # callers declared before what they call, as designs are usually written; the last two a cycle
+        callees = rnd.sample(range(i + 1, n), k=min(4, n - i - 1)) if i < n - 1 else [n - 2]
+        lines.append(f"  service c{i} {{ {'; '.join(f'calls c{j} {{ timeout 1s }}' for j in callees)} }}")
+    lines.append("}")
+    g = Graph(check_design("\n".join(lines) + "\n", analysis=False).model)
+    declared = list(g.comps)
+    comp_of, sccs = g._scc
+    lone = [name for name in declared if len(sccs[comp_of[name]]) == 1]
+    assert len(lone) == n - 2
+    for name in lone:
+        assert g.closure[name] < g.bit[name], name
+    for bits in (g.closure["c0"], g.bit["c5"] | g.bit["c3"] | g.bit["c40"], 0):
+        expected = [x for x in declared if g.bit[x] & bits]
+        assert g.members(bits) == expected
+        for limit in (1, 2, 8, 100):
+            assert g.members(bits, limit=limit) == expected[:limit]
+
+
 def test_a_rule_module_that_fails_to_load_is_reported_and_the_others_run(check_design, monkeypatch):
     from designc.analysis import rule as rule_module
 

@@ -14,6 +14,7 @@ in time linear (or near-linear) in components plus edges:
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -879,8 +880,8 @@ class Graph:
         edges (`_sync_scc`) rather than a second search over the whole graph: hard edges are synchronous ones, so
         a hard component lies within one synchronous component, and the synchronous components' order (callees
         first) is an order of the hard ones too. A lone component stays one; only a synchronous cycle is searched
-        again over its own hard edges. Its readers (the closure, `needed_by`) depend on no other property of the
-        order."""
+        again over its own hard edges. Its readers (the closure, `needed_by`, the numbering of `bit`) depend on no
+        other property of the order."""
         _, sync_sccs = self._sync_scc
         succ = self.hard_targets
         comp_of: dict[str, int] = {}
@@ -901,8 +902,11 @@ class Graph:
     @cached_property
     def bit(self) -> dict[str, int]:
         """Each component's bit (``1 << its index``), worked out when asked: kept, they took 10 MiB at 10,000
-        components."""
-        return _Bits({name: i for i, name in enumerate(self.comps)})
+        components. The indexes number the components callees first (`_scc`), not in the design's order: a
+        component's closure then holds only bits below its own (a cycle's apart), and a bitset's size is that of its
+        highest bit. In the design's order (callers declared before what they call) nearly every closure reached
+        the last bits: the two closures at 10,000 services took 27 MiB, numbered callees first 14 MiB."""
+        return _Bits({name: i for i, name in enumerate(self._names)})
 
     @cached_property
     def closure(self) -> dict[str, int]:
@@ -948,19 +952,23 @@ class Graph:
         return {name: scc_closure[comp_of[name]] for name in self.comps}
 
     def members(self, bits: int, limit: int | None = None) -> list[str]:
-        """The names in a bitset, in declaration order; at most ``limit`` of them. A few names are taken bit by
-        bit; many are picked out of the bitset's binary digits at once (taking bits one by one from a large
-        set costs a pass over the whole number per bit)."""
+        """The names in a bitset, in declaration order (not the bits' order, `bit`); the first ``limit`` of them.
+        A few names are taken bit by bit; many are picked out of the bitset's binary digits at once (taking bits
+        one by one from a large set costs a pass over the whole number per bit)."""
         names = self._names
-        if limit is not None and limit <= 8:
-            out = []
-            while bits and len(out) < limit:
+        if bits.bit_count() <= 8:
+            picked = []
+            while bits:
                 low = bits & -bits
-                out.append(names[low.bit_length() - 1])
+                picked.append(names[low.bit_length() - 1])
                 bits ^= low
-            return out
-        picked = list(compress(names, f"{bits:b}"[::-1].encode("ascii").translate(_DIGITS)))
-        return picked if limit is None else picked[:limit]
+        else:
+            picked = list(compress(names, f"{bits:b}"[::-1].encode("ascii").translate(_DIGITS)))
+        declared = self._declared
+        if limit is not None and limit < len(picked):
+            return heapq.nsmallest(limit, picked, key=declared.__getitem__)
+        picked.sort(key=declared.__getitem__)
+        return picked
 
     @cached_property
     def client_bits(self) -> int:
@@ -973,7 +981,13 @@ class Graph:
 
     @cached_property
     def _names(self) -> list[str]:
-        return list(self.comps)
+        """The components in the order of their bits (`bit`): callees first."""
+        return [n for members in self._scc[1] for n in members]
+
+    @cached_property
+    def _declared(self) -> dict[str, int]:
+        """Each component's place in the design (the order `members` lists names in)."""
+        return {name: i for i, name in enumerate(self.comps)}
 
     @cached_property
     def availability_value(self) -> dict[str, float | None]:
