@@ -183,9 +183,10 @@ def test_failed_build_leaves_earlier_output_intact(tmp_path, broken):
     assert sorted(p.name for p in (out / "shop").iterdir()) == ["model.json"]  # no temporary files left
 
 
-def test_build_unknown_target():
-    r = run_designc("build", "-t", "jsn", "-o", "/tmp/x", "examples/")
+def test_build_unknown_target(tmp_path: Path):
+    r = run_designc("build", "-t", "jsn", "-o", str(tmp_path / "out"), "examples/")
     assert r.returncode == 2 and "did you mean `json`?" in r.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_build_output_that_cannot_be_written(tmp_path):

@@ -419,9 +419,10 @@ def test_targets_command_lists_every_target():
     assert {"markdown", "dot", "svg", "png", "mermaid", "json"} <= set(names)
 
 
-def test_unknown_target_in_a_comma_list():
-    r = run_designc("build", "examples/payments.design", "-t", "markdown,mermad", "-o", "/tmp/never")
+def test_unknown_target_in_a_comma_list(tmp_path: Path):
+    r = run_designc("build", "examples/payments.design", "-t", "markdown,mermad", "-o", str(tmp_path / "never"))
     assert r.returncode == 2 and "did you mean `mermaid`?" in r.stderr
+    assert not (tmp_path / "never").exists()
 
 
 def test_dot_sources_render_with_graphviz(built: Path):
